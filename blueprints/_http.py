@@ -1,0 +1,150 @@
+"""The door machinery every HTTP function shares: authentication, body parsing, and errors as problem+json."""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any, Callable, TypeVar
+
+import azure.functions as func
+from pydantic import BaseModel, ValidationError
+
+from domain import bootstrap
+from domain.auth import Principal
+from domain.errors import (
+    AtiendeError, Conflict, DependencyUnavailable, FieldError, Forbidden, InvalidInput, MalformedRequest,
+    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TransitionNotAllowed,
+    UnsupportedMediaType,
+)
+from domain.services.access import authenticate
+
+log = logging.getLogger(__name__)
+Model = TypeVar("Model", bound=BaseModel)
+Handler = Callable[[func.HttpRequest, Principal], func.HttpResponse]
+
+STATUS_FOR: dict[type[AtiendeError], int] = {
+    MalformedRequest: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    TransitionNotAllowed: 409,
+    Conflict: 409,
+    StaleVersion: 412,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    InvalidInput: 422,
+    PreconditionRequired: 428,
+    DependencyUnavailable: 503,
+}
+_NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpRequest], func.HttpResponse]]:
+    """Wrap a handler so it runs only for a caller holding `permission` (None: anyone), with errors mapped once."""
+
+    def decorate(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
+        def door(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                if len(req.get_body() or b"") > bootstrap.settings().MAX_BODY_BYTES:
+                    raise PayloadTooLarge(f"A request body may hold at most {bootstrap.settings().MAX_BODY_BYTES} bytes.")
+                who = _caller(req) if permission is not None else Principal("anonymous", "anonymous", frozenset())
+                if permission is not None:
+                    who.require(permission)
+                return handler(req, who)
+            except ValidationError as err:
+                return _validation_problem(err)
+            except AtiendeError as err:
+                return problem(STATUS_FOR.get(type(err), 400), err.detail, err.errors)
+            except Exception:
+                log.exception("unhandled error in %s", handler.__name__)
+                return problem(500, "Something went wrong on our side; it has been logged.")
+
+        # The Functions worker reads the trigger's parameter name and the function name from the door itself.
+        door.__name__ = handler.__name__
+        door.__qualname__ = handler.__qualname__
+        door.__doc__ = handler.__doc__
+        return door
+
+    return decorate
+
+
+def _caller(req: func.HttpRequest) -> Principal:
+    return authenticate(
+        req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), bootstrap.uow()
+    )
+
+
+def body(req: func.HttpRequest, model: type[Model]) -> Model:
+    content_type = (req.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("Send the body as application/json.", [FieldError("must be application/json", header="Content-Type")])
+    raw = req.get_body()
+    if not raw:
+        raise MalformedRequest("This request needs a JSON body.")
+    return model.model_validate_json(raw)
+
+
+def query(req: func.HttpRequest, model: type[Model]) -> Model:
+    try:
+        return model.model_validate(dict(req.params))
+    except ValidationError as err:
+        raise InvalidInput(
+            "Some query parameters are not valid.",
+            [FieldError(e["msg"], parameter=".".join(str(p) for p in e["loc"]) or None) for e in err.errors()],
+        ) from err
+
+
+def if_match(req: func.HttpRequest) -> int | None:
+    """The version an update expects, from If-Match; None for `*`. Updates without it are refused (428)."""
+    raw = (req.headers.get("if-match") or "").strip()
+    if not raw:
+        raise PreconditionRequired(
+            "Send the version you edited in If-Match, so no one's change is overwritten.",
+            [FieldError("required", header="If-Match")],
+        )
+    if raw == "*":
+        return None
+    tag = raw.removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 9:
+        raise MalformedRequest("If-Match holds the ticket's ETag, such as \"3\".", [FieldError("not an ETag we issued", header="If-Match")])
+    return int(tag)
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> func.HttpResponse:
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    return func.HttpResponse(
+        json.dumps(payload, ensure_ascii=False), status_code=status, mimetype="application/json",
+        charset="utf-8", headers={**_NO_STORE, **(headers or {})},
+    )
+
+
+def problem(status: int, detail: str, errors: list[FieldError] | None = None) -> func.HttpResponse:
+    """An RFC 9457 problem document."""
+    payload: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "errors": [{k: v for k, v in vars(e).items() if v is not None} for e in errors or []],
+    }
+    headers = {**_NO_STORE}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="atiende"'
+    return func.HttpResponse(
+        json.dumps(payload, ensure_ascii=False), status_code=status, mimetype="application/problem+json",
+        charset="utf-8", headers=headers,
+    )
+
+
+def _validation_problem(err: ValidationError) -> func.HttpResponse:
+    details = err.errors(include_url=False, include_input=False)
+    if any(d["type"] == "json_invalid" for d in details):
+        return problem(400, "The body is not valid JSON.")
+    errors = [FieldError(d["msg"], "/" + "/".join(str(p) for p in d["loc"])) for d in details]
+    return problem(422, "Some fields are not valid.", errors)

@@ -1,0 +1,174 @@
+"""The OpenAPI 3.1 document, assembled from the pydantic models and one table of operations."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from domain import schemas as s
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    tag: str
+    permission: str | None
+    responses: dict[int, type[BaseModel] | None]
+    request: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    query_params: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    description: str = ""
+    errors: tuple[int, ...] = field(default=())
+
+
+_TICKET = "/tickets/{number}"
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("post", "/tickets", "createTicket", "Create a ticket", "tickets", "tickets:write",
+              {201: s.TicketOut}, request=s.TicketCreate, headers=("Idempotency-Key",), errors=(400, 415, 422)),
+    Operation("get", "/tickets", "listTickets", "List, filter, sort and search tickets", "tickets", "tickets:read",
+              {200: s.TicketPage}, query=s.TicketQuery, errors=(422,)),
+    Operation("get", _TICKET, "getTicket", "Read a ticket", "tickets", "tickets:read",
+              {200: s.TicketOut}, errors=(404,)),
+    Operation("patch", _TICKET, "updateTicket", "Update a ticket", "tickets", "tickets:write",
+              {200: s.TicketOut}, request=s.TicketPatch, headers=("If-Match",),
+              description="Send the ETag you read in If-Match. A stale one gets 412, none gets 428.",
+              errors=(400, 404, 409, 412, 415, 422, 428)),
+    Operation("post", _TICKET + "/comments", "addComment", "Add a comment or work note", "tickets",
+              "tickets:write", {201: s.ActivityOut}, request=s.CommentIn, errors=(400, 404, 409, 415, 422)),
+    Operation("get", _TICKET + "/activity", "listActivity", "Comments, work notes and audit rows, oldest first",
+              "tickets", "tickets:read", {200: s.ActivityPage}, errors=(404,)),
+    Operation("post", "/groups", "createGroup", "Create an assignment group", "reference", "reference:write",
+              {201: s.GroupOut}, request=s.GroupIn, errors=(400, 409, 415, 422)),
+    Operation("get", "/groups", "listGroups", "List assignment groups", "reference", "reference:read",
+              {200: s.GroupList}),
+    Operation("post", "/categories", "createCategory", "Create a category with its subcategories", "reference",
+              "reference:write", {201: s.CategoryOut}, request=s.CategoryIn, errors=(400, 409, 415, 422)),
+    Operation("get", "/categories", "listCategories", "List categories", "reference", "reference:read",
+              {200: s.CategoryList}),
+    Operation("get", "/sla-targets", "listSlaTargets", "SLA targets per priority", "reference", "reference:read",
+              {200: s.SlaTargetList}),
+    Operation("put", "/sla-targets/{priority}", "setSlaTarget", "Set the SLA targets of a priority", "reference",
+              "reference:write", {200: s.SlaTargetOut}, request=s.SlaTargetIn, errors=(400, 404, 415, 422)),
+    Operation("get", "/contacts", "findContacts", "Find contacts by phone or e-mail", "reference",
+              "reference:read", {200: s.ContactList}, query_params=("phone", "email"), errors=(422,)),
+    Operation("post", "/api-keys", "createApiKey", "Create an API key (the secret is shown once)", "api keys",
+              "api_keys:manage", {201: s.ApiKeyCreated}, request=s.ApiKeyIn, errors=(400, 415, 422)),
+    Operation("get", "/api-keys", "listApiKeys", "List API keys", "api keys", "api_keys:manage",
+              {200: s.ApiKeyList}),
+    Operation("delete", "/api-keys/{id}", "revokeApiKey", "Revoke an API key", "api keys", "api_keys:manage",
+              {200: s.ApiKeyOut}, errors=(404,)),
+    Operation("get", "/health", "getHealth", "Each dependency and its state", "operations", None,
+              {200: s.HealthOut, 503: s.HealthOut}),
+    Operation("get", "/openapi.json", "getOpenApi", "This document", "operations", None, {200: None}),
+)
+
+_PATH_PARAMS: dict[str, dict[str, Any]] = {
+    "number": {"type": "string", "pattern": "^INC[0-9]{7}$", "examples": ["INC0010001"]},
+    "priority": {"type": "integer", "minimum": 1, "maximum": 5},
+    "id": {"type": "integer", "minimum": 1},
+}
+_HEADERS: dict[str, dict[str, Any]] = {
+    "Idempotency-Key": {"description": "Retries with the same key and body get the first answer again",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
+    "If-Match": {"description": "The ETag of the version being edited, such as \"3\"", "required": True,
+                 "schema": {"type": "string"}},
+}
+_QUERY_PARAMS: dict[str, dict[str, Any]] = {
+    "phone": {"type": "string", "maxLength": 32},
+    "email": {"type": "string", "maxLength": 254},
+}
+
+
+def _models() -> list[tuple[type[BaseModel], str]]:
+    found: dict[tuple[type[BaseModel], str], None] = {(s.Problem, "serialization"): None}
+    for op in OPERATIONS:
+        if op.request is not None:
+            found[(op.request, "validation")] = None
+        for model in op.responses.values():
+            if model is not None:
+                found[(model, "serialization")] = None
+    return list(found)
+
+
+@lru_cache(maxsize=4)
+def document(server_url: str) -> dict[str, Any]:
+    keys, defs = models_json_schema(_models(), ref_template="#/components/schemas/{model}")
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op, keys)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Atiende API",
+            "version": "1.0.0",
+            "description": "Tickets, reference data and API keys of the Atiende service desk. "
+                           "Errors are RFC 9457 problem documents with a field path for each invalid field.",
+        },
+        "servers": [{"url": server_url.rstrip("/") + "/api"}],
+        "security": [{"apiKey": []}, {"staticWebApps": []}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer",
+                           "description": "An API key from an admin: `Authorization: Bearer atk_...`"},
+                "staticWebApps": {"type": "apiKey", "in": "header", "name": "x-ms-client-principal",
+                                  "description": "Set by Azure Static Web Apps for signed-in agents and admins"},
+            },
+        },
+    }
+
+
+def _ref(keys: dict[Any, Any], model: type[BaseModel], mode: str) -> dict[str, Any]:
+    return keys[(model, mode)]
+
+
+def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
+    params: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": _PATH_PARAMS[name]}
+        for name in _path_names(op.path)
+    ]
+    if op.query is not None:
+        schema = op.query.model_json_schema()
+        for name, prop in schema["properties"].items():
+            prop = {k: v for k, v in prop.items() if k != "title"}
+            params.append({"name": name, "in": "query", "required": False, "schema": prop})
+    params += [{"name": name, "in": "query", "required": False, "schema": _QUERY_PARAMS[name]} for name in op.query_params]
+    params += [{"name": name, "in": "header", "required": False, **_HEADERS[name]} for name in op.headers]
+    responses: dict[str, Any] = {}
+    for status, model in op.responses.items():
+        content = {"application/json": {"schema": _ref(keys, model, "serialization") if model else {"type": "object"}}}
+        responses[str(status)] = {"description": "OK" if status < 300 else "See the body", "content": content}
+    problem = {"application/problem+json": {"schema": _ref(keys, s.Problem, "serialization")}}
+    errors = set(op.errors) | ({401, 403} if op.permission else set())
+    for status in sorted(errors):
+        responses[str(status)] = {"description": "A problem document", "content": problem}
+    operation: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": params,
+        "responses": responses,
+    }
+    if op.description or op.permission:
+        needs = f"Needs `{op.permission}`." if op.permission else "No authentication."
+        operation["description"] = f"{op.description} {needs}".strip()
+    if op.permission is None:
+        operation["security"] = []
+    if op.request is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(keys, op.request, "validation")}},
+        }
+    return operation
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]

@@ -1,0 +1,31 @@
+"""`/api/api-keys`: admins create, list and revoke integrators' keys."""
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import body, endpoint, json_response
+from domain import bootstrap
+from domain.auth import Principal
+from domain.schemas import ApiKeyIn, ApiKeyList
+from domain.services import api_keys
+
+bp = df.Blueprint()
+
+
+@bp.route(route="api-keys", methods=["POST"])
+@endpoint("api_keys:manage")
+def create_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(201, api_keys.create_api_key(body(req, ApiKeyIn), who, bootstrap.uow()))
+
+
+@bp.route(route="api-keys", methods=["GET"])
+@endpoint("api_keys:manage")
+def list_api_keys(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(200, ApiKeyList(items=api_keys.list_api_keys(bootstrap.uow())))
+
+
+@bp.route(route="api-keys/{id:int}", methods=["DELETE"])
+@endpoint("api_keys:manage")
+def revoke_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(200, api_keys.revoke_api_key(int(req.route_params["id"]), who, bootstrap.uow()))

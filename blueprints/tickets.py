@@ -1,0 +1,80 @@
+"""`/api/tickets`: create, read, update, list, comment on tickets; and the timer that closes resolved ones."""
+from __future__ import annotations
+
+import logging
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import body, endpoint, if_match, json_response, now, query
+from domain import bootstrap
+from domain.auth import Principal
+from domain.schemas import ActivityPage, CommentIn, TicketCreate, TicketPatch, TicketQuery
+from domain.services import tickets
+from domain.services.idempotency import check_key
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+
+def _etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+@bp.route(route="tickets", methods=["POST"])
+@endpoint("tickets:write")
+def create_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    key = check_key(req.headers.get("idempotency-key"))
+    data = body(req, TicketCreate)
+    status, ticket, replayed = tickets.create_ticket(data, who, key, now(), bootstrap.settings(), bootstrap.uow())
+    headers = {**_etag(ticket["version"]), "Location": f"/api/tickets/{ticket['number']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return json_response(status, ticket, headers)
+
+
+@bp.route(route="tickets", methods=["GET"])
+@endpoint("tickets:read")
+def list_tickets(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    page = tickets.list_tickets(query(req, TicketQuery), who, now(), bootstrap.settings(), bootstrap.uow())
+    return json_response(200, page)
+
+
+@bp.route(route="tickets/{number}", methods=["GET"])
+@endpoint("tickets:read")
+def get_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    ticket = tickets.get_ticket(req.route_params["number"], now(), bootstrap.uow())
+    return json_response(200, ticket, _etag(ticket.version))
+
+
+@bp.route(route="tickets/{number}", methods=["PATCH"])
+@endpoint("tickets:write")
+def update_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    expected = if_match(req)
+    patch = body(req, TicketPatch)
+    number = req.route_params["number"]
+    if expected is None:
+        expected = tickets.get_ticket(number, now(), bootstrap.uow()).version
+    ticket = tickets.update_ticket(number, patch, expected, who, now(), bootstrap.uow())
+    return json_response(200, ticket, _etag(ticket.version))
+
+
+@bp.route(route="tickets/{number}/comments", methods=["POST"])
+@endpoint("tickets:write")
+def add_comment(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    entry = tickets.add_comment(req.route_params["number"], body(req, CommentIn), who, now(), bootstrap.uow())
+    return json_response(201, entry)
+
+
+@bp.route(route="tickets/{number}/activity", methods=["GET"])
+@endpoint("tickets:read")
+def list_activity(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    items = tickets.list_activity(req.route_params["number"], bootstrap.uow())
+    return json_response(200, ActivityPage(items=items))
+
+
+@bp.timer_trigger(schedule="0 */15 * * * *", arg_name="timer", run_on_startup=False)
+def close_resolved_tickets(timer: func.TimerRequest) -> None:
+    closed = tickets.close_resolved_tickets(now(), bootstrap.settings(), bootstrap.uow())
+    if closed:
+        log.info("closed %s resolved tickets", len(closed), extra={"tickets": closed})

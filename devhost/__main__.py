@@ -1,0 +1,50 @@
+"""`python -m devhost serve|migrate|seed`: run Atiende on one machine."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+import uvicorn
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devhost", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start services, migrate, seed on first run, and serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7071)
+    serve.add_argument("--no-timers", action="store_true", help="do not run timer-triggered functions")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    commands.add_parser("seed", help="load demo data into an empty database and exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from devhost.services import ensure_postgres
+    from domain import bootstrap
+    from domain.settings import get_settings
+
+    if args.command == "serve":
+        os.environ.setdefault("PUBLIC_BASE_URL", f"http://localhost:{args.port}")
+    settings = get_settings()
+    url = ensure_postgres(settings.DATABASE_URL)
+    if url != settings.DATABASE_URL:
+        get_settings.cache_clear()
+        settings = get_settings()
+    if args.command == "migrate":
+        return 0
+    if args.command == "seed" or (args.command == "serve" and settings.SEED_DEMO_DATA):
+        from devhost.seed import seed_if_empty
+
+        seed_if_empty(settings, bootstrap.uow)
+    if args.command == "seed":
+        return 0
+    from devhost.app import create_app
+
+    uvicorn.run(create_app(run_timer_functions=not args.no_timers), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

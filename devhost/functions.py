@@ -1,0 +1,140 @@
+"""Routes HTTP requests to the function app's HTTP triggers, the way the Functions host does."""
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from http import HTTPStatus
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import azure.functions as func
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+# The Functions host refuses bodies past 100 MB; the app itself allows far less.
+MAX_REQUEST_BYTES = 100 * 1024 * 1024
+_CONSTRAINTS = {"int": r"-?[0-9]+", "long": r"-?[0-9]+", "alpha": r"[A-Za-z]+", "bool": r"(?i:true|false)",
+                "guid": r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"}
+_PARAM = re.compile(r"\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}")
+
+
+@dataclass(frozen=True)
+class HttpFunction:
+    name: str
+    template: str
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+    binding: str
+    handler: Callable[..., Any]
+    literal_segments: int
+
+
+def compile_template(template: str) -> re.Pattern[str]:
+    """`tickets/{number}` -> a regex with named groups; `{id:int}`, `{name?}` and `{*rest}` as ASP.NET reads them."""
+    out, pos = [], 0
+    for match in _PARAM.finditer(template):
+        out.append(re.escape(template[pos:match.start()]))
+        catch_all, name, constraint, optional = match.groups()
+        body = ".*" if catch_all else _CONSTRAINTS.get(constraint or "", "[^/]+")
+        group = f"(?P<{name}>{body})"
+        if optional or catch_all:
+            # An optional last segment may be absent along with the slash before it.
+            if out and out[-1].endswith("/"):
+                out[-1] = out[-1][:-1]
+                group = f"(?:/{group})?"
+            else:
+                group += "?"
+        out.append(group)
+        pos = match.end()
+    out.append(re.escape(template[pos:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def route_prefix(host_json: Path) -> str:
+    config = json.loads(host_json.read_text())
+    return config.get("extensions", {}).get("http", {}).get("routePrefix", "api").strip("/")
+
+
+def http_functions(app: Any) -> list[HttpFunction]:
+    found = []
+    for function in app.get_functions():
+        trigger = function.get_bindings()[0].get_dict_repr()
+        if trigger.get("type") != "httpTrigger":
+            continue
+        template = (trigger.get("route") or function.get_function_name()).strip("/")
+        methods = frozenset(str(getattr(m, "value", m)).upper() for m in trigger.get("methods") or []) or frozenset(
+            {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+        )
+        literal = sum(1 for seg in template.split("/") if "{" not in seg)
+        found.append(HttpFunction(function.get_function_name(), template, compile_template(template), methods,
+                                  trigger["name"], function.get_user_function(), literal))
+    # Literal segments win over parameters, as in ASP.NET routing.
+    return sorted(found, key=lambda f: (-f.literal_segments, f.template.count("{")))
+
+
+class FunctionRouter:
+    def __init__(self, app: Any, prefix: str):
+        self.prefix = prefix
+        self.functions = http_functions(app)
+
+    def match(self, path: str, method: str) -> tuple[HttpFunction | None, dict[str, str], set[str]]:
+        """The function for this path and method, its route values, and the methods the path allows."""
+        relative = path.lstrip("/")
+        if self.prefix:
+            if relative != self.prefix and not relative.startswith(self.prefix + "/"):
+                return None, {}, set()
+            relative = relative[len(self.prefix):].lstrip("/")
+        allowed: set[str] = set()
+        for function in self.functions:
+            found = function.pattern.match(relative)
+            if found is None:
+                continue
+            allowed |= function.methods
+            if method in function.methods:
+                return function, {k: v for k, v in found.groupdict().items() if v is not None}, allowed
+        return None, {}, allowed
+
+    async def __call__(self, request: Request, extra_headers: dict[str, str] | None = None) -> Response:
+        function, route_params, allowed = self.match(request.url.path, request.method)
+        if function is None:
+            if allowed:
+                return _problem(405, "This path does not take that method.", {"Allow": ", ".join(sorted(allowed))})
+            return _problem(404, "No function serves this path.")
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > MAX_REQUEST_BYTES:
+            return _problem(413, "The request body is too large.")
+        body = await request.body()
+        if len(body) > MAX_REQUEST_BYTES:
+            return _problem(413, "The request body is too large.")
+        headers = {k: v for k, v in request.headers.items()}
+        headers.update(extra_headers or {})
+        http_request = func.HttpRequest(
+            method=request.method, url=str(request.url), headers=headers,
+            params=dict(request.query_params), route_params=route_params, body=body,
+        )
+        call = function.handler
+        if inspect.iscoroutinefunction(call):
+            result = await call(**{function.binding: http_request})
+        else:
+            result = await run_in_threadpool(call, **{function.binding: http_request})
+        return to_response(result)
+
+
+def to_response(result: Any) -> Response:
+    if result is None:
+        return Response(status_code=204)
+    if isinstance(result, str):
+        return Response(result, media_type="text/plain")
+    content_type = result.mimetype or "text/plain"
+    if result.charset and content_type.startswith(("text/", "application/")):
+        content_type = f"{content_type}; charset={result.charset}"
+    headers = {k: v for k, v in result.headers.items() if k.lower() not in ("content-type", "content-length")}
+    return Response(result.get_body(), status_code=result.status_code, headers=headers, media_type=content_type)
+
+
+def _problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    payload = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail, "errors": []}
+    return Response(json.dumps(payload), status_code=status, media_type="application/problem+json", headers=headers)

@@ -1,0 +1,71 @@
+"""The root of every error Atiende raises on purpose, and the common kinds of it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid input, located by a JSON pointer into the body, or by a query parameter or header."""
+
+    detail: str
+    pointer: str | None = None
+    parameter: str | None = None
+    header: str | None = None
+
+
+@dataclass
+class AtiendeError(Exception):
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class InvalidInput(AtiendeError):
+    """The request is well formed but a value breaks a rule (unknown category, missing close notes)."""
+
+
+class NotFound(AtiendeError):
+    pass
+
+
+class TransitionNotAllowed(AtiendeError):
+    """The ticket's state machine forbids the move, or the ticket is final."""
+
+
+class Conflict(AtiendeError):
+    """The request clashes with what is stored (a name taken, an idempotency key reused differently)."""
+
+
+class StaleVersion(AtiendeError):
+    """The client's If-Match names an older version than the stored one."""
+
+
+class PreconditionRequired(AtiendeError):
+    pass
+
+
+class NotAuthenticated(AtiendeError):
+    pass
+
+
+class Forbidden(AtiendeError):
+    pass
+
+
+class PayloadTooLarge(AtiendeError):
+    pass
+
+
+class MalformedRequest(AtiendeError):
+    """The request cannot be read at all: broken JSON, a header in the wrong form."""
+
+
+class UnsupportedMediaType(AtiendeError):
+    pass
+
+
+class DependencyUnavailable(AtiendeError):
+    """A service behind Atiende (PostgreSQL, Redis, ...) could not be reached."""

@@ -1,0 +1,277 @@
+"""The shapes the API accepts and returns; their JSON Schemas feed the OpenAPI document."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.tickets import Channel, CloseCode, OnHoldReason
+
+
+def _printable(value: str) -> str:
+    # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage.
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_printable), AfterValidator(_not_blank)]
+ShortDescription = Annotated[str, StringConstraints(min_length=1, max_length=160), AfterValidator(_printable), AfterValidator(_not_blank)]
+LongText = Annotated[str, StringConstraints(max_length=32_000), AfterValidator(_printable)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=32_000), AfterValidator(_printable), AfterValidator(_not_blank)]
+Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable), AfterValidator(_not_blank)]
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Phone = Annotated[str, StringConstraints(min_length=3, max_length=32), AfterValidator(_printable)]
+Level = Annotated[int, Field(ge=1, le=3, description="1 high, 2 medium, 3 low")]
+TicketNumber = Annotated[str, StringConstraints(pattern=r"^INC[0-9]{7}$")]
+StateName = Literal["new", "in_progress", "on_hold", "resolved", "closed", "canceled"]
+Language = Literal["es", "en"]
+Scope = Literal["tickets:read", "tickets:write"]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class CallerIn(Input):
+    name: Person | None = None
+    phone: Phone | None = Field(default=None, description="Any format libphonenumber reads; stored as E.164")
+    email: Email | None = None
+    language: Language | None = None
+
+
+class TicketCreate(Input):
+    short_description: ShortDescription
+    description: LongText = ""
+    caller: CallerIn | None = None
+    category: Name | None = None
+    subcategory: Name | None = None
+    impact: Level = 3
+    urgency: Level = 3
+    assignment_group: Name | None = None
+    assigned_to: Person | None = None
+    channel: Channel | None = Field(default=None, description="Defaults to web for agents and api for API keys")
+    parent: TicketNumber | None = None
+
+
+class TicketPatch(Input):
+    """Only the fields sent change; null clears a field that may be empty."""
+
+    short_description: ShortDescription = None  # type: ignore[assignment]
+    description: LongText = None  # type: ignore[assignment]
+    category: Name | None = None
+    subcategory: Name | None = None
+    impact: Level = None  # type: ignore[assignment]
+    urgency: Level = None  # type: ignore[assignment]
+    assignment_group: Name | None = None
+    assigned_to: Person | None = None
+    parent: TicketNumber | None = None
+    state: StateName = None  # type: ignore[assignment]
+    on_hold_reason: OnHoldReason = None  # type: ignore[assignment]
+    close_code: CloseCode = None  # type: ignore[assignment]
+    close_notes: Body = None  # type: ignore[assignment]
+
+
+class CallerOut(BaseModel):
+    id: int
+    name: str | None
+    phone: str | None
+    email: str | None
+    language: str
+
+
+class SlaClockOut(BaseModel):
+    target_minutes: int
+    stage: Literal["in_progress", "paused", "completed", "canceled"]
+    elapsed_seconds: float
+    elapsed_percentage: float
+    breach_at: datetime
+    breached: bool
+
+
+class SlaOut(BaseModel):
+    response: SlaClockOut
+    resolution: SlaClockOut
+
+
+class TicketOut(BaseModel):
+    number: str
+    state: StateName
+    on_hold_reason: OnHoldReason | None
+    impact: int
+    urgency: int
+    priority: int = Field(description="From impact x urgency: 1 critical, 2 high, 3 moderate, 4 low, 5 planning")
+    short_description: str
+    description: str
+    caller: CallerOut | None
+    category: str | None
+    subcategory: str | None
+    channel: Channel
+    assignment_group: str | None
+    assigned_to: str | None
+    parent: str | None
+    close_code: CloseCode | None
+    close_notes: str | None
+    version: int
+    opened_at: datetime
+    opened_by: str
+    updated_at: datetime | None
+    updated_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    closed_at: datetime | None
+    closed_by: str | None
+    sla: SlaOut
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+SortKey = Literal[
+    "number", "opened_at", "updated_at", "priority", "state", "impact", "urgency",
+    "short_description", "category", "assignment_group", "assigned_to", "caller",
+]
+
+
+class TicketQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    view: Literal["mine", "unassigned", "open", "resolved", "all"] = "all"
+    state: StateName | None = None
+    priority: Annotated[int, Field(ge=1, le=5)] | None = None
+    assignment_group: Name | None = None
+    assigned_to: Person | None = None
+    caller_phone: Phone | None = None
+    category: Name | None = None
+    q: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)] | None = None
+    sort: Annotated[str, StringConstraints(pattern=r"^-?[a-z_]+$", max_length=40)] = "-number"
+    cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class CommentIn(Input):
+    body: Body
+    visibility: Literal["public", "internal"] = "public"
+    from_caller: bool = Field(default=False, description="The caller wrote it (by phone, SMS or e-mail bridge)")
+
+
+class ActivityOut(BaseModel):
+    id: int
+    kind: Literal["comment", "work_note", "audit"]
+    created_at: datetime
+    actor: str
+    body: str | None = None
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+class ActivityPage(BaseModel):
+    items: list[ActivityOut]
+
+
+class GroupIn(Input):
+    name: Name
+
+
+class GroupOut(BaseModel):
+    id: int
+    name: str
+
+
+class CategoryIn(Input):
+    name: Name
+    subcategories: Annotated[list[Name], Field(max_length=100)] = []
+
+
+class CategoryOut(BaseModel):
+    id: int
+    name: str
+    subcategories: list[str]
+
+
+class SlaTargetIn(Input):
+    response_minutes: Annotated[int, Field(ge=1, le=525_600)]
+    resolution_minutes: Annotated[int, Field(ge=1, le=525_600)]
+
+
+class SlaTargetOut(BaseModel):
+    priority: int
+    response_minutes: int
+    resolution_minutes: int
+
+
+class ApiKeyIn(Input):
+    name: Name
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=10)]
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret; shown once, only its hash is kept")
+
+
+
+class GroupList(BaseModel):
+    items: list[GroupOut]
+
+
+class CategoryList(BaseModel):
+    items: list[CategoryOut]
+
+
+class SlaTargetList(BaseModel):
+    items: list[SlaTargetOut]
+
+
+class ContactList(BaseModel):
+    items: list[CallerOut]
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+
+
+class HealthCheck(BaseModel):
+    status: Literal["ok", "unavailable"]
+    detail: str
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    checks: dict[str, HealthCheck]
+
+
+class FieldProblem(BaseModel):
+    detail: str
+    pointer: str | None = None
+    parameter: str | None = None
+    header: str | None = None
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] = []

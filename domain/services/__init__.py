@@ -1,0 +1,1 @@
+"""Use cases: each takes plain values and ends with the unit of work it runs in."""

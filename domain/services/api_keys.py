@@ -1,0 +1,30 @@
+"""API keys: admins create them (the secret is shown once), list and revoke them."""
+from __future__ import annotations
+
+from domain.auth import Principal, new_api_key
+from domain.errors import NotFound
+from domain.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
+from domain.store.uow import UnitOfWork
+
+
+def create_api_key(data: ApiKeyIn, who: Principal, uow: UnitOfWork) -> ApiKeyCreated:
+    key, prefix, key_hash = new_api_key()
+    with uow:
+        row = uow.api_keys.add(data.name.strip(), prefix, key_hash, sorted(set(data.scopes)), who.name)
+        uow.commit()
+    return ApiKeyCreated(**row, key=key)
+
+
+def list_api_keys(uow: UnitOfWork) -> list[ApiKeyOut]:
+    with uow:
+        return [ApiKeyOut(**row) for row in uow.api_keys.all()]
+
+
+def revoke_api_key(key_id: int, who: Principal, uow: UnitOfWork) -> ApiKeyOut:
+    """Revoke a key; revoking a revoked key changes nothing and answers the same."""
+    with uow:
+        row = uow.api_keys.revoke(key_id, who.name)
+        if row is None:
+            raise NotFound(f"There is no API key {key_id}.")
+        uow.commit()
+    return ApiKeyOut(**row)

@@ -1,0 +1,229 @@
+"""Ticket use cases: create, read, update, list, comment, and close what stayed resolved."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.auth import Principal
+from domain.contacts import Contact, to_e164
+from domain.errors import FieldError, InvalidInput, NotFound, StaleVersion
+from domain.schemas import (
+    ActivityOut, CallerOut, CommentIn, SlaClockOut, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
+    TicketQuery,
+)
+from domain.services.idempotency import run_once
+from domain.settings import Settings
+from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
+from domain.store.tickets import OPEN_STATES, SORT_COLUMNS, TicketFilter
+from domain.store.uow import UnitOfWork
+from domain.tickets import Channel, State, Ticket, format_number
+
+SYSTEM_ACTOR = "system"
+
+
+def create_ticket(
+    data: TicketCreate, who: Principal, idempotency_key: str | None, now: datetime,
+    settings: Settings, uow: UnitOfWork,
+) -> tuple[int, dict[str, Any], bool]:
+    """Create a ticket (201), or replay the answer to an earlier request with the same Idempotency-Key."""
+
+    def create() -> tuple[int, dict[str, Any]]:
+        _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
+        caller = _caller(data, settings, uow)
+        channel = data.channel or (Channel.API if who.kind == "api_key" else Channel.WEB)
+        ticket = Ticket(
+            number=format_number(uow.tickets.next_number()),
+            short_description=data.short_description, description=data.description,
+            opened_at=now, opened_by=who.name, channel=channel, impact=data.impact, urgency=data.urgency,
+            caller_id=caller.id if caller else None, caller=caller, category=data.category,
+            subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
+            parent=data.parent,
+        )
+        uow.tickets.add(ticket)
+        for name in ("state", "priority", "short_description", "category", "subcategory",
+                     "assignment_group", "assigned_to", "parent"):
+            value = getattr(ticket, name)
+            if value is not None:
+                uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=name, new=value)
+        return 201, _out(ticket, uow, now).model_dump(mode="json")
+
+    with uow:
+        status, body, replayed = run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
+        uow.commit()
+    return status, body, replayed
+
+
+def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
+    with uow:
+        return _out(_existing(uow, number), uow, now)
+
+
+def update_ticket(
+    number: str, patch: TicketPatch, if_match: int, who: Principal, now: datetime, uow: UnitOfWork
+) -> TicketOut:
+    """Apply a partial update if `if_match` is the stored version; StaleVersion otherwise. Audits each change."""
+    with uow:
+        ticket = _existing(uow, number, for_update=True)
+        if ticket.version != if_match:
+            raise StaleVersion(f"Ticket {number} is at version {ticket.version}, not {if_match}.")
+        values = patch.model_dump(exclude_unset=True)
+        if "state" in values:
+            values["state"] = State.from_api(values["state"])
+        changes = ticket.update(values, who.name, now)
+        if changes:
+            _check_references(
+                uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
+                own_number=ticket.number,
+            )
+            uow.tickets.save(ticket)
+            for change in changes:
+                uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=change.field,
+                                         old=change.old, new=change.new)
+            uow.commit()
+        return _out(ticket, uow, now)
+
+
+def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:
+    """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
+    if comment.from_caller and comment.visibility != "public":
+        raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
+    with uow:
+        ticket = _existing(uow, number, for_update=True)
+        ticket.refuse_if_final()
+        before = len(ticket.changes)
+        if comment.from_caller:
+            ticket.hear_from_caller(who.name, now)
+        elif comment.visibility == "public":
+            ticket.note_response(now)
+        ticket.updated_at, ticket.updated_by = now, who.name
+        uow.tickets.save(ticket)
+        for change in ticket.changes[before:]:
+            uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=change.field,
+                                     old=change.old, new=change.new)
+        kind = "comment" if comment.visibility == "public" else "work_note"
+        uow.tickets.add_activity(ticket.id, kind, who.name, now, body=comment.body)
+        row = uow.tickets.activity(ticket.id)[-1]
+        uow.commit()
+    return ActivityOut(**row)
+
+
+def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
+    with uow:
+        ticket = _existing(uow, number)
+        return [ActivityOut(**row) for row in uow.tickets.activity(ticket.id)]
+
+
+def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings, uow: UnitOfWork) -> TicketPage:
+    key = query.sort.lstrip("-")
+    if key not in SORT_COLUMNS:
+        raise InvalidInput(
+            f"Tickets cannot be sorted by {key!r}.",
+            [FieldError(f"one of {', '.join(sorted(SORT_COLUMNS))}, optionally with a leading -", parameter="sort")],
+        )
+    view_states = {
+        "mine": OPEN_STATES, "unassigned": OPEN_STATES, "open": OPEN_STATES, "resolved": (State.RESOLVED,),
+    }.get(query.view, tuple(State))
+    states = tuple(s for s in view_states if query.state is None or s == State.from_api(query.state))
+    where = TicketFilter(
+        states=states,
+        priority=query.priority,
+        assignment_group=query.assignment_group,
+        assigned_to=who.name if query.view == "mine" else query.assigned_to,
+        unassigned=query.view == "unassigned",
+        caller_phone=to_e164(query.caller_phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="caller_phone")
+        if query.caller_phone else None,
+        category=query.category,
+        text=query.q,
+    )
+    with uow:
+        if not states:
+            return TicketPage(items=[], next_cursor=None)
+        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit)
+        targets = uow.reference.sla_targets()
+        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor)
+
+
+def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:
+    """Close tickets resolved more than AUTO_CLOSE_DAYS ago; returns the numbers closed."""
+    cutoff = now - timedelta(days=settings.AUTO_CLOSE_DAYS)
+    closed: list[str] = []
+    with uow:
+        for number in uow.tickets.resolved_before(cutoff):
+            ticket = uow.tickets.get(number, for_update=True)
+            if ticket is None or not ticket.close_if_resolved_before(cutoff, SYSTEM_ACTOR, now):
+                continue
+            uow.tickets.save(ticket)
+            uow.tickets.add_activity(ticket.id, "audit", SYSTEM_ACTOR, now, field="state",
+                                     old=State.RESOLVED, new=State.CLOSED)
+            closed.append(number)
+        uow.commit()
+    return closed
+
+
+def _existing(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+    ticket = uow.tickets.get(number.upper(), for_update=for_update)
+    if ticket is None:
+        raise NotFound(f"There is no ticket {number}.")
+    return ticket
+
+
+def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Contact | None:
+    if data.caller is None:
+        return None
+    caller = data.caller
+    phone = to_e164(caller.phone, settings.DEFAULT_PHONE_REGION) if caller.phone else None
+    if phone is None and caller.name is None and caller.email is None:
+        raise InvalidInput("A caller needs a name, a phone or an e-mail.", [FieldError("empty caller", "/caller")])
+    return uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email, language=caller.language))
+
+
+def _check_references(
+    uow: UnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
+    own_number: str | None = None,
+) -> None:
+    errors: list[FieldError] = []
+    subcategories = uow.reference.subcategories_of(category) if category is not None else None
+    if category is not None and subcategories is None:
+        errors.append(FieldError(f"no category named {category!r}", "/category"))
+    if subcategory is not None:
+        if category is None:
+            errors.append(FieldError("needs a category", "/subcategory"))
+        elif subcategories is not None and subcategory not in subcategories:
+            errors.append(FieldError(f"not a subcategory of {category!r}", "/subcategory"))
+    if group is not None and not uow.reference.group_exists(group):
+        errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group"))
+    if parent is not None:
+        if not uow.tickets.exists(parent):
+            errors.append(FieldError(f"no ticket {parent}", "/parent"))
+        elif own_number is not None and own_number in uow.tickets.parent_chain(parent):
+            errors.append(FieldError("would make a loop of parents", "/parent"))
+    if errors:
+        raise InvalidInput("Some fields name things that do not exist.", errors)
+
+
+def _out(ticket: Ticket, uow: UnitOfWork, now: datetime, targets: dict[int, SlaTarget] | None = None) -> TicketOut:
+    targets = targets if targets is not None else uow.reference.sla_targets()
+    target = targets.get(ticket.priority) or SlaTarget(ticket.priority, *DEFAULT_TARGETS[ticket.priority])
+    response, resolution = measure(ticket, target, now)
+    caller = ticket.caller
+    return TicketOut(
+        number=ticket.number, state=ticket.state.api_name, on_hold_reason=ticket.on_hold_reason,
+        impact=ticket.impact, urgency=ticket.urgency, priority=ticket.priority,
+        short_description=ticket.short_description, description=ticket.description,
+        caller=CallerOut(id=caller.id, name=caller.name, phone=caller.phone, email=caller.email,
+                         language=caller.language or "es") if caller and caller.id is not None else None,
+        category=ticket.category, subcategory=ticket.subcategory, channel=ticket.channel,
+        assignment_group=ticket.assignment_group, assigned_to=ticket.assigned_to, parent=ticket.parent,
+        close_code=ticket.close_code, close_notes=ticket.close_notes, version=ticket.version,
+        opened_at=ticket.opened_at, opened_by=ticket.opened_by, updated_at=ticket.updated_at,
+        updated_by=ticket.updated_by, resolved_at=ticket.resolved_at, resolved_by=ticket.resolved_by,
+        closed_at=ticket.closed_at, closed_by=ticket.closed_by,
+        sla=SlaOut(response=_clock_out(response), resolution=_clock_out(resolution)),
+    )
+
+
+def _clock_out(clock: Any) -> SlaClockOut:
+    return SlaClockOut(
+        target_minutes=clock.target_minutes, stage=clock.stage, elapsed_seconds=clock.elapsed_seconds,
+        elapsed_percentage=clock.elapsed_percentage, breach_at=clock.breach_at, breached=clock.breached,
+    )

@@ -1,0 +1,1 @@
+"""PostgreSQL: the pool, the unit of work, the repositories and the migrations."""

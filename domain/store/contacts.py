@@ -1,0 +1,54 @@
+"""Contacts (callers), keyed by E.164 phone number when they have one."""
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.rows import dict_row
+
+from domain.contacts import Contact
+
+_COLUMNS = "id, name, phone, email, language"
+
+
+class ContactStore:
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def find_or_add(self, contact: Contact) -> Contact:
+        """The contact with this phone, created once; a known contact keeps its details and gains missing ones."""
+        cur = self.conn.cursor(row_factory=dict_row)
+        if contact.phone is None:
+            row = cur.execute(
+                f"INSERT INTO contacts (name, email, language) VALUES (%s, %s, %s) RETURNING {_COLUMNS}",
+                (contact.name, contact.email, contact.language or "es"),
+            ).fetchone()
+        else:
+            row = cur.execute(
+                f"""
+                INSERT INTO contacts (name, phone, email, language) VALUES (%s, %s, %s, %s)
+                ON CONFLICT (phone) DO UPDATE SET
+                    name = coalesce(contacts.name, EXCLUDED.name),
+                    email = coalesce(contacts.email, EXCLUDED.email)
+                RETURNING {_COLUMNS}
+                """,
+                (contact.name, contact.phone, contact.email, contact.language or "es"),
+            ).fetchone()
+        return Contact(**row)
+
+    def get(self, contact_id: int) -> Contact | None:
+        row = self.conn.cursor(row_factory=dict_row).execute(
+            f"SELECT {_COLUMNS} FROM contacts WHERE id = %s", (contact_id,)
+        ).fetchone()
+        return Contact(**row) if row else None
+
+    def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
+        rows = self.conn.cursor(row_factory=dict_row).execute(
+            f"""
+            SELECT {_COLUMNS} FROM contacts
+            WHERE (%(phone)s::text IS NULL OR phone = %(phone)s)
+              AND (%(email)s::text IS NULL OR lower(email) = lower(%(email)s))
+            ORDER BY id LIMIT %(limit)s
+            """,
+            {"phone": phone, "email": email, "limit": limit},
+        ).fetchall()
+        return [Contact(**row) for row in rows]

@@ -1,0 +1,284 @@
+"""Tickets and their activity in PostgreSQL; reference names are resolved to ids here."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from domain.contacts import Contact
+from domain.errors import FieldError, InvalidInput, StaleVersion
+from domain.tickets import Channel, CloseCode, OnHoldReason, State, Ticket
+
+_SELECT = """
+SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_description, t.description,
+       t.caller_id, c.name AS caller_name, c.phone AS caller_phone, c.email AS caller_email,
+       c.language AS caller_language, cat.name AS category, t.subcategory, t.channel,
+       g.name AS assignment_group, t.assigned_to, p.number AS parent, t.close_code, t.close_notes, t.version,
+       t.opened_at, t.opened_by, t.updated_at, t.updated_by, t.resolved_at, t.resolved_by, t.closed_at,
+       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds
+FROM tickets t
+LEFT JOIN contacts c ON c.id = t.caller_id
+LEFT JOIN categories cat ON cat.id = t.category_id
+LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id
+LEFT JOIN tickets p ON p.id = t.parent_id
+"""
+
+_STORED_FIELDS = """
+    state = %(state)s, on_hold_reason = %(on_hold_reason)s, impact = %(impact)s, urgency = %(urgency)s,
+    priority = %(priority)s, short_description = %(short_description)s, description = %(description)s,
+    caller_id = %(caller_id)s,
+    category_id = (SELECT id FROM categories WHERE name = %(category)s), subcategory = %(subcategory)s,
+    assignment_group_id = (SELECT id FROM assignment_groups WHERE name = %(assignment_group)s),
+    assigned_to = %(assigned_to)s, parent_id = (SELECT id FROM tickets WHERE number = %(parent)s),
+    close_code = %(close_code)s, close_notes = %(close_notes)s,
+    updated_at = %(updated_at)s, updated_by = %(updated_by)s, resolved_at = %(resolved_at)s,
+    resolved_by = %(resolved_by)s, closed_at = %(closed_at)s, closed_by = %(closed_by)s,
+    responded_at = %(responded_at)s, paused_since = %(paused_since)s, paused_seconds = %(paused_seconds)s
+"""
+
+# What each sortable column sorts by; nullable ones are folded so that keyset paging stays total.
+SORT_COLUMNS: dict[str, sql.Composable] = {
+    "number": sql.SQL("t.id"),
+    "opened_at": sql.SQL("t.opened_at"),
+    "updated_at": sql.SQL("coalesce(t.updated_at, t.opened_at)"),
+    "priority": sql.SQL("t.priority"),
+    "state": sql.SQL("t.state"),
+    "impact": sql.SQL("t.impact"),
+    "urgency": sql.SQL("t.urgency"),
+    "short_description": sql.SQL("lower(t.short_description)"),
+    "category": sql.SQL("coalesce(cat.name, '')"),
+    "assignment_group": sql.SQL("coalesce(g.name, '')"),
+    "assigned_to": sql.SQL("coalesce(t.assigned_to, '')"),
+    "caller": sql.SQL("coalesce(c.name, '')"),
+}
+_TIME_SORTS = {"opened_at", "updated_at"}
+_INT_SORTS = {"number", "priority", "state", "impact", "urgency"}
+OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.ON_HOLD)
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    states: tuple[State, ...] = ()
+    priority: int | None = None
+    assignment_group: str | None = None
+    assigned_to: str | None = None
+    unassigned: bool = False
+    caller_phone: str | None = None
+    category: str | None = None
+    text: str | None = None
+
+
+def audit_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, State):
+        return value.api_name
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _ticket(row: dict[str, Any]) -> Ticket:
+    caller = None
+    if row["caller_id"] is not None:
+        caller = Contact(
+            id=row["caller_id"], name=row["caller_name"], phone=row["caller_phone"],
+            email=row["caller_email"], language=row["caller_language"],
+        )
+    values = {k: v for k, v in row.items() if not k.startswith("caller_")}
+    values["state"] = State(row["state"])
+    values["channel"] = Channel(row["channel"])
+    values["on_hold_reason"] = OnHoldReason(row["on_hold_reason"]) if row["on_hold_reason"] else None
+    values["close_code"] = CloseCode(row["close_code"]) if row["close_code"] else None
+    return Ticket(**values, caller_id=row["caller_id"], caller=caller)
+
+
+def _params(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number, "state": int(ticket.state), "on_hold_reason": audit_text(ticket.on_hold_reason),
+        "impact": ticket.impact, "urgency": ticket.urgency, "priority": ticket.priority,
+        "short_description": ticket.short_description, "description": ticket.description,
+        "caller_id": ticket.caller_id, "category": ticket.category, "subcategory": ticket.subcategory,
+        "channel": ticket.channel.value, "assignment_group": ticket.assignment_group,
+        "assigned_to": ticket.assigned_to, "parent": ticket.parent, "close_code": audit_text(ticket.close_code),
+        "close_notes": ticket.close_notes, "opened_at": ticket.opened_at, "opened_by": ticket.opened_by,
+        "updated_at": ticket.updated_at, "updated_by": ticket.updated_by, "resolved_at": ticket.resolved_at,
+        "resolved_by": ticket.resolved_by, "closed_at": ticket.closed_at, "closed_by": ticket.closed_by,
+        "responded_at": ticket.responded_at, "paused_since": ticket.paused_since,
+        "paused_seconds": ticket.paused_seconds, "version": ticket.version, "id": ticket.id,
+    }
+
+
+class TicketStore:
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def next_number(self) -> int:
+        return self.conn.execute("SELECT nextval('ticket_number_seq')").fetchone()[0]
+
+    def add(self, ticket: Ticket) -> Ticket:
+        ticket.id = self.conn.execute(
+            """
+            INSERT INTO tickets (number, channel, opened_at, opened_by, state, impact, urgency, priority,
+                                 short_description)
+            VALUES (%(number)s, %(channel)s, %(opened_at)s, %(opened_by)s, %(state)s, %(impact)s, %(urgency)s,
+                    %(priority)s, %(short_description)s)
+            RETURNING id
+            """,
+            _params(ticket),
+        ).fetchone()[0]
+        self.conn.execute(f"UPDATE tickets SET {_STORED_FIELDS} WHERE id = %(id)s", _params(ticket))
+        return ticket
+
+    def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
+        query = _SELECT + " WHERE t.number = %s" + (" FOR UPDATE OF t" if for_update else "")
+        row = self.conn.cursor(row_factory=dict_row).execute(query, (number,)).fetchone()
+        return _ticket(row) if row else None
+
+    def exists(self, number: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM tickets WHERE number = %s", (number,)).fetchone() is not None
+
+    def parent_chain(self, number: str, limit: int = 100) -> list[str]:
+        """`number` and its parents, nearest first."""
+        rows = self.conn.execute(
+            """
+            WITH RECURSIVE chain(id, number, parent_id, depth) AS (
+                SELECT id, number, parent_id, 1 FROM tickets WHERE number = %s
+                UNION ALL
+                SELECT t.id, t.number, t.parent_id, chain.depth + 1
+                FROM tickets t JOIN chain ON t.id = chain.parent_id WHERE chain.depth < %s
+            )
+            SELECT number FROM chain ORDER BY depth
+            """,
+            (number, limit),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def save(self, ticket: Ticket) -> None:
+        """Write the ticket and bump its version; StaleVersion if someone else saved it first."""
+        row = self.conn.execute(
+            f"UPDATE tickets SET {_STORED_FIELDS}, version = version + 1"
+            " WHERE id = %(id)s AND version = %(version)s RETURNING version",
+            _params(ticket),
+        ).fetchone()
+        if row is None:
+            raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
+        ticket.version = row[0]
+
+    def add_activity(
+        self, ticket_id: int, kind: str, actor: str, at: datetime, *,
+        body: str | None = None, field: str | None = None, old: Any = None, new: Any = None,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO ticket_activity (ticket_id, kind, actor, body, field, old_value, new_value, created_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (ticket_id, kind, actor, body, field, audit_text(old), audit_text(new), at),
+        )
+
+    def activity(self, ticket_id: int) -> list[dict[str, Any]]:
+        return self.conn.cursor(row_factory=dict_row).execute(
+            "SELECT id, kind, actor, body, field, old_value, new_value, created_at"
+            " FROM ticket_activity WHERE ticket_id = %s ORDER BY id",
+            (ticket_id,),
+        ).fetchall()
+
+    def resolved_before(self, cutoff: datetime, limit: int = 500) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT number FROM tickets WHERE state = 6 AND resolved_at <= %s ORDER BY resolved_at LIMIT %s",
+            (cutoff, limit),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int) -> tuple[list[Ticket], str | None]:
+        """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`."""
+        descending = sort.startswith("-")
+        key = sort.lstrip("-")
+        order_expr = SORT_COLUMNS[key]
+        clauses, params = self._conditions(where)
+        if cursor:
+            value, last_id = _read_cursor(cursor, sort)
+            op = sql.SQL("<") if descending else sql.SQL(">")
+            clauses.append(sql.SQL("({}, t.id) {} (%s, %s)").format(order_expr, op))
+            params += [value, last_id]
+        direction = sql.SQL("DESC" if descending else "ASC")
+        query = sql.SQL(_SELECT.replace("FROM tickets t", ", {expr} AS sort_value FROM tickets t")).format(
+            expr=order_expr
+        )
+        if clauses:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+        query += sql.SQL(" ORDER BY {expr} {dir}, t.id {dir} LIMIT %s").format(expr=order_expr, dir=direction)
+        params.append(limit + 1)
+        rows = self.conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            next_cursor = _write_cursor(sort, last["sort_value"], last["id"])
+        for row in rows:
+            row.pop("sort_value")
+        return [_ticket(row) for row in rows], next_cursor
+
+    @staticmethod
+    def _conditions(where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
+        clauses: list[sql.Composable] = []
+        params: list[Any] = []
+
+        def add(text: str, *values: Any) -> None:
+            clauses.append(sql.SQL(text))
+            params.extend(values)
+
+        if where.states:
+            add("t.state = ANY(%s)", [int(s) for s in where.states])
+        if where.priority is not None:
+            add("t.priority = %s", where.priority)
+        if where.assignment_group is not None:
+            add("g.name = %s", where.assignment_group)
+        if where.assigned_to is not None:
+            add("t.assigned_to = %s", where.assigned_to)
+        if where.unassigned:
+            add("t.assigned_to IS NULL")
+        if where.caller_phone is not None:
+            add("c.phone = %s", where.caller_phone)
+        if where.category is not None:
+            add("cat.name = %s", where.category)
+        if where.text is not None:
+            add(
+                "(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
+                " OR t.number = upper(%s))",
+                where.text, where.text, where.text.strip(),
+            )
+        return clauses, params
+
+
+def _write_cursor(sort: str, value: Any, last_id: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([sort, value, last_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    bad = InvalidInput("The cursor is not one this list gave out.", [FieldError("invalid cursor", parameter="cursor")])
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, value, last_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as err:
+        raise bad from err
+    key = sort.lstrip("-")
+    if cursor_sort != sort or type(last_id) is not int:
+        raise bad
+    if key in _TIME_SORTS:
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError) as err:
+            raise bad from err
+    elif type(value) is not (int if key in _INT_SORTS else str):
+        raise bad
+    return value, last_id

@@ -1,0 +1,55 @@
+"""The unit of work: one connection, one transaction, committed only when asked."""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from domain.errors import DependencyUnavailable
+from domain.store.api_keys import ApiKeyStore
+from domain.store.contacts import ContactStore
+from domain.store.idempotency import IdempotencyStore
+from domain.store.reference import ReferenceStore
+from domain.store.tickets import TicketStore
+
+
+class UnitOfWork:
+    tickets: TicketStore
+    contacts: ContactStore
+    reference: ReferenceStore
+    api_keys: ApiKeyStore
+    idempotency: IdempotencyStore
+
+    def __init__(self, pool: ConnectionPool):
+        self._pool = pool
+        self._lease: AbstractContextManager[psycopg.Connection[Any]] | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self._lease = self._pool.connection()
+        try:
+            self.conn = self._lease.__enter__()
+        except (PoolTimeout, psycopg.OperationalError) as err:
+            raise DependencyUnavailable("The database is not reachable right now.") from err
+        self.tickets = TicketStore(self.conn)
+        self.contacts = ContactStore(self.conn)
+        self.reference = ReferenceStore(self.conn)
+        self.api_keys = ApiKeyStore(self.conn)
+        self.idempotency = IdempotencyStore(self.conn)
+        return self
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        # Roll back whatever was not committed, so only an explicit commit() persists.
+        assert self._lease is not None
+        try:
+            if not self.conn.closed:
+                self.conn.rollback()
+        finally:
+            self._lease.__exit__(*exc_info)
+            self._lease = None
+        if isinstance(exc_info[1], psycopg.OperationalError):
+            raise DependencyUnavailable("The database is not reachable right now.") from exc_info[1]

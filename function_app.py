@@ -1,0 +1,11 @@
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints import api_keys, health, reference, tickets
+
+# Every route authenticates itself (Static Web Apps principal or API key), so no function keys.
+app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+app.register_functions(tickets.bp)
+app.register_functions(reference.bp)
+app.register_functions(api_keys.bp)
+app.register_functions(health.bp)

@@ -1,0 +1,81 @@
+/** Spanish and English strings for the agent app, and the helpers that apply them. */
+
+const STRINGS = {
+  en: {
+    'view.mine': 'Assigned to me', 'view.unassigned': 'Unassigned', 'view.open': 'Open', 'view.resolved': 'Resolved', 'view.all': 'All',
+    'action.new': 'New', 'action.filter': 'Filter', 'action.save': 'Save', 'action.back': 'Back to list', 'action.post': 'Post', 'action.create': 'Create',
+    'nav.api': 'API', 'nav.logout': 'Sign out',
+    'filter.search': 'Search tickets', 'filter.anyState': 'Any state', 'filter.anyPriority': 'Any priority', 'filter.anyGroup': 'Any group',
+    'field.number': 'Number', 'field.opened_at': 'Opened', 'field.short_description': 'Short description', 'field.caller': 'Caller',
+    'field.caller_phone': 'Caller phone', 'field.priority': 'Priority', 'field.state': 'State', 'field.category': 'Category',
+    'field.subcategory': 'Subcategory', 'field.channel': 'Channel', 'field.assignment_group': 'Assignment group',
+    'field.assigned_to': 'Assigned to', 'field.updated_at': 'Updated', 'field.on_hold_reason': 'On hold reason',
+    'field.impact': 'Impact', 'field.urgency': 'Urgency', 'field.parent': 'Parent', 'field.description': 'Description',
+    'field.close_code': 'Resolution code', 'field.close_notes': 'Resolution notes',
+    'list.empty': 'No tickets match.', 'list.first': 'First page', 'list.next': 'Next page',
+    'form.new': 'New ticket', 'form.saved': 'Saved.', 'form.stale': 'Someone else changed this ticket; it has been reloaded. Make your change again.',
+    'sla.name': 'SLA', 'sla.stage': 'Stage', 'sla.elapsed': 'Elapsed', 'sla.breach_at': 'Breach time', 'sla.response': 'Response', 'sla.resolution': 'Resolution',
+    'sla.in_progress': 'In progress', 'sla.paused': 'Paused', 'sla.completed': 'Completed', 'sla.canceled': 'Canceled', 'sla.breached': 'breached',
+    'activity.title': 'Activity', 'activity.comment': 'Additional comment (caller sees it)', 'activity.work_note': 'Work note (internal)',
+    'kind.comment': 'commented', 'kind.work_note': 'added a work note', 'kind.audit': 'changed',
+    'state.new': 'New', 'state.in_progress': 'In Progress', 'state.on_hold': 'On Hold', 'state.resolved': 'Resolved', 'state.closed': 'Closed', 'state.canceled': 'Canceled',
+    'priority.1': '1 - Critical', 'priority.2': '2 - High', 'priority.3': '3 - Moderate', 'priority.4': '4 - Low', 'priority.5': '5 - Planning',
+    'level.1': '1 - High', 'level.2': '2 - Medium', 'level.3': '3 - Low',
+    'channel.phone': 'Phone', 'channel.web': 'Web', 'channel.email': 'Email', 'channel.api': 'API',
+    'hold.awaiting_caller': 'Awaiting caller', 'hold.awaiting_change': 'Awaiting change', 'hold.awaiting_problem': 'Awaiting problem', 'hold.awaiting_vendor': 'Awaiting vendor',
+    'close.solved_permanently': 'Solved (permanently)', 'close.solved_workaround': 'Solved (work around)', 'close.solved_remotely': 'Solved remotely',
+    'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
+  },
+  es: {
+    'view.mine': 'Asignados a mí', 'view.unassigned': 'Sin asignar', 'view.open': 'Abiertos', 'view.resolved': 'Resueltos', 'view.all': 'Todos',
+    'action.new': 'Nuevo', 'action.filter': 'Filtrar', 'action.save': 'Guardar', 'action.back': 'Volver a la lista', 'action.post': 'Publicar', 'action.create': 'Crear',
+    'nav.api': 'API', 'nav.logout': 'Cerrar sesión',
+    'filter.search': 'Buscar tickets', 'filter.anyState': 'Cualquier estado', 'filter.anyPriority': 'Cualquier prioridad', 'filter.anyGroup': 'Cualquier grupo',
+    'field.number': 'Número', 'field.opened_at': 'Abierto', 'field.short_description': 'Descripción breve', 'field.caller': 'Solicitante',
+    'field.caller_phone': 'Teléfono del solicitante', 'field.priority': 'Prioridad', 'field.state': 'Estado', 'field.category': 'Categoría',
+    'field.subcategory': 'Subcategoría', 'field.channel': 'Canal', 'field.assignment_group': 'Grupo de asignación',
+    'field.assigned_to': 'Asignado a', 'field.updated_at': 'Actualizado', 'field.on_hold_reason': 'Motivo de espera',
+    'field.impact': 'Impacto', 'field.urgency': 'Urgencia', 'field.parent': 'Ticket padre', 'field.description': 'Descripción',
+    'field.close_code': 'Código de resolución', 'field.close_notes': 'Notas de resolución',
+    'list.empty': 'Ningún ticket coincide.', 'list.first': 'Primera página', 'list.next': 'Página siguiente',
+    'form.new': 'Nuevo ticket', 'form.saved': 'Guardado.', 'form.stale': 'Otra persona cambió este ticket; se ha recargado. Vuelve a hacer tu cambio.',
+    'sla.name': 'SLA', 'sla.stage': 'Etapa', 'sla.elapsed': 'Transcurrido', 'sla.breach_at': 'Vencimiento', 'sla.response': 'Respuesta', 'sla.resolution': 'Resolución',
+    'sla.in_progress': 'En curso', 'sla.paused': 'En pausa', 'sla.completed': 'Completado', 'sla.canceled': 'Cancelado', 'sla.breached': 'incumplido',
+    'activity.title': 'Actividad', 'activity.comment': 'Comentario adicional (lo ve el solicitante)', 'activity.work_note': 'Nota de trabajo (interna)',
+    'kind.comment': 'comentó', 'kind.work_note': 'añadió una nota de trabajo', 'kind.audit': 'cambió',
+    'state.new': 'Nuevo', 'state.in_progress': 'En curso', 'state.on_hold': 'En espera', 'state.resolved': 'Resuelto', 'state.closed': 'Cerrado', 'state.canceled': 'Cancelado',
+    'priority.1': '1 - Crítica', 'priority.2': '2 - Alta', 'priority.3': '3 - Moderada', 'priority.4': '4 - Baja', 'priority.5': '5 - Planificación',
+    'level.1': '1 - Alta', 'level.2': '2 - Media', 'level.3': '3 - Baja',
+    'channel.phone': 'Teléfono', 'channel.web': 'Web', 'channel.email': 'Correo', 'channel.api': 'API',
+    'hold.awaiting_caller': 'Esperando al solicitante', 'hold.awaiting_change': 'Esperando un cambio', 'hold.awaiting_problem': 'Esperando un problema', 'hold.awaiting_vendor': 'Esperando al proveedor',
+    'close.solved_permanently': 'Resuelto (permanente)', 'close.solved_workaround': 'Resuelto (solución temporal)', 'close.solved_remotely': 'Resuelto en remoto',
+    'close.not_solved_not_reproducible': 'No resuelto (no reproducible)', 'close.not_solved_too_costly': 'No resuelto (demasiado costoso)', 'close.resolved_by_caller': 'Resuelto por el solicitante',
+  },
+};
+
+let language = localStorage.getItem('atiende.language') || (navigator.language.startsWith('es') ? 'es' : 'en');
+
+/** @returns {string} the current language code, "es" or "en" */
+export function currentLanguage() { return language; }
+
+/** Switch language and remember it. */
+export function setLanguage(code) {
+  language = code in STRINGS ? code : 'en';
+  localStorage.setItem('atiende.language', language);
+  document.documentElement.lang = language;
+}
+
+/** The text for a key in the current language (the key itself when none). */
+export function t(key) { return STRINGS[language][key] ?? STRINGS.en[key] ?? key; }
+
+/** Fill every `data-i18n` element's text and every `data-i18n-placeholder` below root. */
+export function translate(root) {
+  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder)); });
+}
+
+/** A date and time in the agent's language and time zone. */
+export function formatTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(language === 'es' ? 'es-ES' : 'en-US', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}

@@ -1,0 +1,37 @@
+/** Wires the agent app together: language, user, and a hash router between list and form. */
+import { me } from './api.js';
+import { showError } from './dom.js';
+import { currentLanguage, setLanguage, translate } from './i18n.js';
+import { renderForm, report } from './views/form.js';
+import { renderList } from './views/list.js';
+
+const main = document.getElementById('main');
+
+async function route() {
+  showError('');
+  const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
+  try {
+    const match = path.match(/^\/tickets\/(INC[0-9]{7})$/);
+    if (match) await renderForm(main, match[1], (hash) => { location.hash = hash; });
+    else if (path === '/new') await renderForm(main, null, (hash) => { location.hash = hash; });
+    else await renderList(main, params, (next) => { location.hash = `#/tickets?${next}`; });
+  } catch (err) {
+    report(err);
+  }
+}
+
+async function start() {
+  const language = document.getElementById('language');
+  setLanguage(currentLanguage());
+  language.value = currentLanguage();
+  language.addEventListener('change', () => { setLanguage(language.value); translate(document.body); route(); });
+  translate(document.body);
+  const user = await me();
+  document.getElementById('user').textContent = user ? user.userDetails : '';
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+start();

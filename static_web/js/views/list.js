@@ -1,0 +1,76 @@
+/** The incident list: a view, filters, sortable columns and keyset pages. */
+import { api } from '../api.js';
+import { clone, delegate, fillOptions, text } from '../dom.js';
+import { formatTime, t, translate } from '../i18n.js';
+
+const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
+
+/**
+ * Render the list for the query in the URL hash, and keep it in step with the filters.
+ * @param {HTMLElement} root
+ * @param {URLSearchParams} params view, filters, sort and cursor
+ * @param {(params: URLSearchParams) => void} navigate
+ */
+export async function renderList(root, params, navigate) {
+  const section = clone('list-template');
+  translate(section);
+  const form = section.querySelector('#filters');
+  fillOptions(form.elements.state, STATES.map((s) => [s, t(`state.${s}`)]), 1);
+  fillOptions(form.elements.priority, [1, 2, 3, 4, 5].map((p) => [String(p), t(`priority.${p}`)]), 1);
+  const groups = (await api.groups()).data.items;
+  fillOptions(form.elements.assignment_group, groups.map((g) => [g.name, g.name]), 1);
+  for (const name of ['q', 'state', 'priority', 'assignment_group']) form.elements[name].value = params.get(name) || '';
+
+  const sort = params.get('sort') || '-number';
+  const sorted = section.querySelector(`th[data-sort="${sort.replace('-', '')}"]`);
+  if (sorted) sorted.classList.add(sort.startsWith('-') ? 'desc' : 'asc');
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams({ view: params.get('view') || 'all', sort });
+    for (const name of ['q', 'state', 'priority', 'assignment_group']) {
+      const value = form.elements[name].value.trim();
+      if (value) next.set(name, value);
+    }
+    navigate(next);
+  });
+  delegate(section, 'click', 'th[data-sort]', (event, th) => {
+    const next = new URLSearchParams(params);
+    next.delete('cursor');
+    next.set('sort', sort === th.dataset.sort ? `-${th.dataset.sort}` : th.dataset.sort);
+    navigate(next);
+  });
+
+  const query = new URLSearchParams(params);
+  query.set('limit', '25');
+  const page = (await api.listTickets(query)).data;
+  const body = section.querySelector('tbody');
+  for (const ticket of page.items) body.append(row(ticket));
+  section.querySelector('.empty').hidden = page.items.length > 0;
+  const next = section.querySelector('.next');
+  next.hidden = !page.next_cursor;
+  next.addEventListener('click', () => { const p = new URLSearchParams(params); p.set('cursor', page.next_cursor); navigate(p); });
+  const first = section.querySelector('.first');
+  first.hidden = !params.get('cursor');
+  first.addEventListener('click', () => { const p = new URLSearchParams(params); p.delete('cursor'); navigate(p); });
+  root.replaceChildren(section);
+}
+
+function row(ticket) {
+  const tr = clone('row-template');
+  const link = tr.querySelector('.number');
+  link.textContent = ticket.number;
+  link.setAttribute('href', `#/tickets/${ticket.number}`);
+  text(tr, '.opened_at', formatTime(ticket.opened_at));
+  text(tr, '.short_description', ticket.short_description);
+  text(tr, '.caller', ticket.caller?.name || ticket.caller?.phone || '');
+  text(tr, '.priority', t(`priority.${ticket.priority}`));
+  tr.querySelector('.priority').dataset.priority = String(ticket.priority);
+  text(tr, '.state', t(`state.${ticket.state}`));
+  text(tr, '.category', ticket.category);
+  text(tr, '.assignment_group', ticket.assignment_group);
+  text(tr, '.assigned_to', ticket.assigned_to);
+  text(tr, '.updated_at', formatTime(ticket.updated_at || ticket.opened_at));
+  if (ticket.sla.resolution.breached) tr.classList.add('breached');
+  return tr;
+}

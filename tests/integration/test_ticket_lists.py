@@ -1,0 +1,80 @@
+"""Listing: views, filters, sort on every column, keyset pages and full-text search in Spanish and English."""
+import pytest
+
+from tests.random_refs import random_name
+
+
+def test_full_text_finds_spanish_and_english_stems(agent):
+    tag = random_name("zq").replace("-", "")
+    es = agent.post("/api/tickets", json={"short_description": f"{tag} las impresoras no imprimen"}).json()
+    en = agent.post("/api/tickets", json={"short_description": f"{tag} printers are jamming"}).json()
+    found_es = agent.get("/api/tickets", params={"q": f"{tag} impresora"}).json()["items"]
+    assert [t["number"] for t in found_es] == [es["number"]]
+    found_en = agent.get("/api/tickets", params={"q": f"{tag} printer jammed"}).json()["items"]
+    assert [t["number"] for t in found_en] == [en["number"]]
+    by_number = agent.get("/api/tickets", params={"q": es["number"].lower()}).json()["items"]
+    assert [t["number"] for t in by_number] == [es["number"]]
+
+
+def test_search_text_is_data_not_syntax(agent):
+    for q in ["' OR 1=1 --", "a & | ! ( :*", "<script>alert(1)</script>", "\"unbalanced", "!!!"]:
+        response = agent.get("/api/tickets", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+
+
+def test_pages_walk_every_ticket_once_in_order(agent, reference_data):
+    group = reference_data["other_group"]
+    made = [agent.post("/api/tickets", json={"short_description": f"page {i}", "assignment_group": group,
+                                             "impact": 1 + i % 3}).json()["number"] for i in range(7)]
+    for sort in ("number", "-number", "priority", "-priority", "opened_at", "-updated_at", "short_description",
+                 "-assigned_to", "state", "caller", "category", "-impact", "urgency", "assignment_group"):
+        seen, cursor = [], None
+        while True:
+            params = {"assignment_group": group, "limit": 3, "sort": sort, **({"cursor": cursor} if cursor else {})}
+            page = agent.get("/api/tickets", params=params).json()
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        numbers = [t["number"] for t in seen]
+        assert sorted(numbers) == sorted(set(numbers)) and set(made) <= set(numbers), sort
+        if sort in ("number", "-number"):
+            assert numbers == sorted(numbers, reverse=sort.startswith("-"))
+        if sort.lstrip("-") == "priority":
+            priorities = [t["priority"] for t in seen]
+            assert priorities == sorted(priorities, reverse=sort.startswith("-"))
+
+
+def test_views_split_tickets_by_owner_and_state(client_for):
+    me = random_name("owner")
+    mine_client = client_for("agent", user=me)
+    mine = mine_client.post("/api/tickets", json={"short_description": "mine", "assigned_to": me}).json()
+    unassigned = mine_client.post("/api/tickets", json={"short_description": "nobody's"}).json()
+
+    def numbers(view, **params):
+        return {t["number"] for t in mine_client.get("/api/tickets", params={"view": view, "limit": 100, **params}).json()["items"]}
+
+    assert numbers("mine") == {mine["number"]}
+    assert unassigned["number"] in numbers("unassigned", sort="-number")
+    assert mine["number"] not in numbers("unassigned", sort="-number")
+    assert {mine["number"], unassigned["number"]} <= numbers("open", sort="-number")
+    assert mine["number"] not in numbers("resolved")
+
+
+@pytest.mark.parametrize("params", [
+    {"sort": "password"}, {"sort": "number; DROP TABLE tickets"}, {"limit": "0"}, {"limit": "1000"},
+    {"limit": "ten"}, {"state": "open"}, {"priority": "9"}, {"view": "everything"}, {"cursor": "garbage"},
+    {"cursor": "W10"}, {"unknown": "1"}, {"caller_phone": "not a phone"},
+])
+def test_bad_list_parameters_are_422_naming_the_parameter(agent, params):
+    response = agent.get("/api/tickets", params=params)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["errors"] and all("parameter" in e for e in problem["errors"])
+
+
+def test_a_cursor_from_another_sort_is_refused(agent):
+    for _ in range(3):
+        agent.post("/api/tickets", json={"short_description": "cursor"})
+    cursor = agent.get("/api/tickets", params={"limit": 1, "sort": "number"}).json()["next_cursor"]
+    assert agent.get("/api/tickets", params={"limit": 1, "sort": "priority", "cursor": cursor}).status_code == 422

@@ -4,32 +4,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.tickets import Channel, CloseCode, OnHoldReason
 
 
-def _printable(value: str) -> str:
-    # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage.
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value
+# PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage; patterns
+# rather than validators, so that the OpenAPI document tells integrators the same rule.
+_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+_PRINTABLE_NOT_BLANK = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
+def _text(min_length: int, max_length: int, blank: bool = False) -> object:
+    return StringConstraints(
+        min_length=min_length, max_length=max_length, pattern=_PRINTABLE if blank else _PRINTABLE_NOT_BLANK
+    )
 
 
-Text = Annotated[str, AfterValidator(_printable)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_printable), AfterValidator(_not_blank)]
-ShortDescription = Annotated[str, StringConstraints(min_length=1, max_length=160), AfterValidator(_printable), AfterValidator(_not_blank)]
-LongText = Annotated[str, StringConstraints(max_length=32_000), AfterValidator(_printable)]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=32_000), AfterValidator(_printable), AfterValidator(_not_blank)]
-Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable), AfterValidator(_not_blank)]
+Name = Annotated[str, _text(1, 100)]
+ShortDescription = Annotated[str, _text(1, 160)]
+LongText = Annotated[str, _text(0, 32_000, blank=True)]
+Body = Annotated[str, _text(1, 32_000)]
+Person = Annotated[str, _text(1, 200)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[str, StringConstraints(min_length=3, max_length=32), AfterValidator(_printable)]
+Phone = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[0-9+() .\-]+$")]
+SearchText = Annotated[str, _text(1, 200)]
 Level = Annotated[int, Field(ge=1, le=3, description="1 high, 2 medium, 3 low")]
 TicketNumber = Annotated[str, StringConstraints(pattern=r"^INC[0-9]{7}$")]
 StateName = Literal["new", "in_progress", "on_hold", "resolved", "closed", "canceled"]
@@ -62,8 +61,16 @@ class TicketCreate(Input):
     parent: TicketNumber | None = None
 
 
+def _no_defaults(schema: dict) -> None:
+    # A patch has no defaults: a field left out stays as it is.
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
 class TicketPatch(Input):
     """Only the fields sent change; null clears a field that may be empty."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_no_defaults)
 
     short_description: ShortDescription = None  # type: ignore[assignment]
     description: LongText = None  # type: ignore[assignment]
@@ -153,7 +160,7 @@ class TicketQuery(BaseModel):
     assigned_to: Person | None = None
     caller_phone: Phone | None = None
     category: Name | None = None
-    q: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_printable)] | None = None
+    q: SearchText | None = None
     sort: Annotated[str, StringConstraints(pattern=r"^-?[a-z_]+$", max_length=40)] = "-number"
     cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25

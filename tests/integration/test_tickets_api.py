@@ -28,7 +28,8 @@ def test_creating_a_ticket_returns_it_numbered_new_with_priority_and_sla(agent, 
     assert (ticket["state"], ticket["priority"], ticket["version"], ticket["channel"]) == ("new", 2, 1, "web")
     assert ticket["opened_by"] == "agent@example.com"
     assert ticket["sla"]["response"]["stage"] == "in_progress"
-    assert ticket["sla"]["resolution"]["target_minutes"] == 480
+    targets = {t["priority"]: t for t in agent.get("/api/sla-targets").json()["items"]}
+    assert ticket["sla"]["resolution"]["target_minutes"] == targets[2]["resolution_minutes"]
     assert response.headers["etag"] == '"1"'
     assert response.headers["location"] == f"/api/tickets/{ticket['number']}"
     read = agent.get(f"/api/tickets/{ticket['number']}").json()

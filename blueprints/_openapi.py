@@ -22,7 +22,6 @@ class Operation:
     responses: dict[int, type[BaseModel] | None]
     request: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
-    query_params: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     description: str = ""
     errors: tuple[int, ...] = field(default=())
@@ -57,7 +56,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("put", "/sla-targets/{priority}", "setSlaTarget", "Set the SLA targets of a priority", "reference",
               "reference:write", {200: s.SlaTargetOut}, request=s.SlaTargetIn, errors=(400, 404, 415, 422)),
     Operation("get", "/contacts", "findContacts", "Find contacts by phone or e-mail", "reference",
-              "reference:read", {200: s.ContactList}, query_params=("phone", "email"), errors=(422,)),
+              "reference:read", {200: s.ContactList}, query=s.ContactQuery, errors=(422,)),
     Operation("post", "/api-keys", "createApiKey", "Create an API key (the secret is shown once)", "api keys",
               "api_keys:manage", {201: s.ApiKeyCreated}, request=s.ApiKeyIn, errors=(400, 415, 422)),
     Operation("get", "/api-keys", "listApiKeys", "List API keys", "api keys", "api_keys:manage",
@@ -79,10 +78,6 @@ _HEADERS: dict[str, dict[str, Any]] = {
                         "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
     "If-Match": {"description": "The ETag of the version being edited, such as \"3\"", "required": True,
                  "schema": {"type": "string"}},
-}
-_QUERY_PARAMS: dict[str, dict[str, Any]] = {
-    "phone": {"type": "string", "maxLength": 32},
-    "email": {"type": "string", "maxLength": 254},
 }
 
 
@@ -112,13 +107,16 @@ def document(server_url: str) -> dict[str, Any]:
                            "Errors are RFC 9457 problem documents with a field path for each invalid field.",
         },
         "servers": [{"url": server_url.rstrip("/") + "/api"}],
-        "security": [{"apiKey": []}, {"staticWebApps": []}],
+        "security": [{"apiKey": []}, {"bearerKey": []}, {"staticWebApps": []}],
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
             "securitySchemes": {
-                "apiKey": {"type": "http", "scheme": "bearer",
-                           "description": "An API key from an admin: `Authorization: Bearer atk_...`"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key",
+                           "description": "An API key from an admin (`atk_...`); works through the Static Web App"},
+                "bearerKey": {"type": "http", "scheme": "bearer",
+                              "description": "The same key as `Authorization: Bearer atk_...`, for calls straight "
+                                             "to the Function App (Static Web Apps replaces this header)"},
                 "staticWebApps": {"type": "apiKey", "in": "header", "name": "x-ms-client-principal",
                                   "description": "Set by Azure Static Web Apps for signed-in agents and admins"},
             },
@@ -140,7 +138,6 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         for name, prop in schema["properties"].items():
             prop = {k: v for k, v in prop.items() if k != "title"}
             params.append({"name": name, "in": "query", "required": False, "schema": prop})
-    params += [{"name": name, "in": "query", "required": False, "schema": _QUERY_PARAMS[name]} for name in op.query_params]
     params += [{"name": name, "in": "header", "required": False, **_HEADERS[name]} for name in op.headers]
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():

@@ -4,10 +4,10 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, json_response
+from blueprints._http import body, endpoint, json_response, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import CategoryIn, CategoryList, ContactList, GroupIn, GroupList, SlaTargetIn, SlaTargetList
+from domain.schemas import CategoryIn, CategoryList, ContactList, ContactQuery, GroupIn, GroupList, SlaTargetIn, SlaTargetList
 from domain.services import reference
 
 bp = df.Blueprint()
@@ -53,7 +53,6 @@ def set_sla_target(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 @bp.route(route="contacts", methods=["GET"])
 @endpoint("reference:read")
 def find_contacts(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    found = reference.find_contacts(
-        req.params.get("phone"), req.params.get("email"), bootstrap.settings(), bootstrap.uow()
-    )
+    wanted = query(req, ContactQuery)
+    found = reference.find_contacts(wanted.phone, wanted.email, bootstrap.settings(), bootstrap.uow())
     return json_response(200, ContactList(items=found))

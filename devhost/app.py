@@ -6,12 +6,10 @@ import contextlib
 import importlib
 import logging
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from devhost.functions import FunctionRouter, route_prefix
 from devhost.swa import StaticWebApp
@@ -21,21 +19,41 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
-def create_app(run_timer_functions: bool = True) -> Starlette:
+class DevHost:
+    """Every HTTP request goes to the Static Web App layer, whatever its path: no router of ours sits in
+    front, because Starlette's path patterns do not match every path the Functions host would accept
+    (a percent-encoded newline, for one)."""
+
+    def __init__(self, function_app: Any, run_timer_functions: bool):
+        self.function_app = function_app
+        router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"))
+        self.site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra))
+        self.run_timer_functions = run_timer_functions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            response = await self.site(Request(scope, receive))
+            await response(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        timers: asyncio.Task[None] | None = None
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if self.run_timer_functions:
+                    timers = asyncio.create_task(run_timers(self.function_app))
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if timers is not None:
+                    timers.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await timers
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(run_timer_functions: bool = True) -> DevHost:
     # Imported here, as the Python worker does, after the environment is settled.
-    function_app = importlib.import_module("function_app").app
-    router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"))
-    site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra))
-
-    async def handle(request: Request) -> Response:
-        return await site(request)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_timers(function_app)) if run_timer_functions else None
-        yield
-        if task is not None:
-            task.cancel()
-
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", handle, methods=methods)], lifespan=lifespan)
+    return DevHost(importlib.import_module("function_app").app, run_timer_functions)

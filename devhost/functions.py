@@ -50,7 +50,7 @@ def compile_template(template: str) -> re.Pattern[str]:
         out.append(group)
         pos = match.end()
     out.append(re.escape(template[pos:]))
-    return re.compile("^" + "".join(out) + "$")
+    return re.compile("".join(out), re.DOTALL)
 
 
 def route_prefix(host_json: Path) -> str:
@@ -58,9 +58,19 @@ def route_prefix(host_json: Path) -> str:
     return config.get("extensions", {}).get("http", {}).get("routePrefix", "api").strip("/")
 
 
+_indexed: dict[int, list[Any]] = {}
+
+
+def indexed_functions(app: Any) -> list[Any]:
+    """The app's functions, indexed once: the SDK's get_functions() refuses a second call on the same app."""
+    if id(app) not in _indexed:
+        _indexed[id(app)] = app.get_functions()
+    return _indexed[id(app)]
+
+
 def http_functions(app: Any) -> list[HttpFunction]:
     found = []
-    for function in app.get_functions():
+    for function in indexed_functions(app):
         trigger = function.get_bindings()[0].get_dict_repr()
         if trigger.get("type") != "httpTrigger":
             continue
@@ -89,7 +99,7 @@ class FunctionRouter:
             relative = relative[len(self.prefix):].lstrip("/")
         allowed: set[str] = set()
         for function in self.functions:
-            found = function.pattern.match(relative)
+            found = function.pattern.fullmatch(relative)
             if found is None:
                 continue
             allowed |= function.methods

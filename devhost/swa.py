@@ -13,6 +13,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import secrets
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -87,6 +88,7 @@ class StaticWebApp:
         self.fallback = config.get("navigationFallback")
         self.overrides = config.get("responseOverrides", {})
         self.global_headers = config.get("globalHeaders", {})
+        self.platform_token = secrets.token_urlsafe(24)
 
     async def __call__(self, request: Request) -> Response:
         response = await self._dispatch(request)
@@ -109,9 +111,13 @@ class StaticWebApp:
             if rule.status_code and not rule.rewrite:
                 return self._override(rule.status_code, request)
         if path == "/api" or path.startswith("/api/"):
-            extra = {PRINCIPAL_HEADER: request.cookies[COOKIE]} if principal else {}
-            scope_headers = [(k, v) for k, v in request.scope["headers"] if k.decode().lower() != PRINCIPAL_HEADER]
-            request.scope["headers"] = scope_headers
+            # As the real service does: the browser's principal header is dropped, and Authorization is
+            # replaced by the platform's own token (https://github.com/Azure/static-web-apps/issues/34).
+            extra = {"authorization": f"Bearer {self.platform_token}"}
+            if principal:
+                extra[PRINCIPAL_HEADER] = request.cookies[COOKIE]
+            dropped = {PRINCIPAL_HEADER, "authorization"}
+            request.scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k.decode().lower() not in dropped]
             return await self.api(Request(request.scope, request.receive), extra)
         target = rule.rewrite if rule and rule.rewrite else path
         response = self._file(target)

@@ -166,6 +166,13 @@ class TicketQuery(BaseModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 25
 
 
+class ContactQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Phone | None = None
+    email: Email | None = None
+
+
 class CommentIn(Input):
     body: Body
     visibility: Literal["public", "internal"] = "public"

@@ -116,7 +116,7 @@ def client_for(devhost: str) -> Iterator[Callable[..., httpx.Client]]:
 
     def make(*roles: str, user: str | None = None, key: str | None = None) -> httpx.Client:
         cookies = {"StaticWebAppsAuthCookie": principal_cookie(user or random_name("user"), list(roles))} if roles or user else {}
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        headers = {"X-Api-Key": key} if key else {}
         client = httpx.Client(base_url=devhost, cookies=cookies, headers=headers, timeout=30)
         made.append(client)
         return client

@@ -1,24 +1,39 @@
-"""Authenticate a request from its principal header or its API key."""
+"""Authenticate a request from its API key or its Static Web Apps principal."""
 from __future__ import annotations
 
-from domain.auth import Principal, hash_key, principal_for_key, principal_from_swa_header
+from domain.auth import KEY_PREFIX, Principal, hash_key, principal_for_key, principal_from_swa_header
 from domain.errors import NotAuthenticated
 from domain.store.uow import UnitOfWork
 
 
-def authenticate(client_principal: str | None, authorization: str | None, uow: UnitOfWork) -> Principal:
-    """The caller, from `Authorization: Bearer <key>` or the Static Web Apps principal; NotAuthenticated if neither."""
-    if authorization:
+def authenticate(
+    client_principal: str | None, authorization: str | None, api_key: str | None, uow: UnitOfWork
+) -> Principal:
+    """The caller, from `X-Api-Key`, an `Authorization: Bearer atk_...` key, or the Static Web Apps principal.
+
+    Static Web Apps replaces the Authorization header with its own token when it proxies to a linked
+    backend (https://github.com/Azure/static-web-apps/issues/34), so keys travel in X-Api-Key; a bearer
+    token that is not one of our keys is the platform's, and says nothing about the caller.
+    """
+    key = api_key
+    if key is None and authorization:
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise NotAuthenticated("Send an API key as `Authorization: Bearer <key>`.")
-        with uow:
-            row = uow.api_keys.active_by_hash(hash_key(token.strip()))
-            if row is None:
-                raise NotAuthenticated("That API key is unknown or revoked.")
-            uow.api_keys.touch(row["id"])
-            uow.commit()
-        return principal_for_key(row["name"], row["scopes"])
+        if scheme.lower() == "bearer" and token.strip().startswith(KEY_PREFIX):
+            key = token
+    if key is not None:
+        return _key_holder(key.strip(), uow)
     if client_principal:
         return principal_from_swa_header(client_principal)
-    raise NotAuthenticated("Sign in, or send an API key as `Authorization: Bearer <key>`.")
+    raise NotAuthenticated("Sign in, or send an API key in the X-Api-Key header.")
+
+
+def _key_holder(key: str, uow: UnitOfWork) -> Principal:
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        raise NotAuthenticated("That API key is unknown or revoked.")
+    with uow:
+        row = uow.api_keys.active_by_hash(hash_key(key))
+        if row is None:
+            raise NotAuthenticated("That API key is unknown or revoked.")
+        uow.api_keys.touch(row["id"])
+        uow.commit()
+    return principal_for_key(row["name"], row["scopes"])

@@ -6,17 +6,21 @@ import { renderForm, report } from './views/form.js';
 import { renderList } from './views/list.js';
 
 const main = document.getElementById('main');
+let latest = 0;
 
 async function route() {
+  // Views render asynchronously: only the newest navigation may put its page on screen.
+  const token = ++latest;
+  const mount = (node) => { if (token === latest) main.replaceChildren(node); };
   showError('');
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
   try {
     const match = path.match(/^\/tickets\/(INC[0-9]{7})$/);
-    if (match) await renderForm(main, match[1], (hash) => { location.hash = hash; });
-    else if (path === '/new') await renderForm(main, null, (hash) => { location.hash = hash; });
-    else await renderList(main, params, (next) => { location.hash = `#/tickets?${next}`; });
+    if (match) await renderForm(mount, match[1], (hash) => { location.hash = hash; });
+    else if (path === '/new') await renderForm(mount, null, (hash) => { location.hash = hash; });
+    else await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
   } catch (err) {
     report(err);
   }

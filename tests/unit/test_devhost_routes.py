@@ -17,8 +17,10 @@ from devhost.functions import compile_template
         ("items/{id?}", "items", {"id": None}),
         ("items/{id?}", "items/7", {"id": "7"}),
         ("openapi.json", "openapiXjson", None),
+        ("tickets/{number}", "tickets/\nINC1", {"number": "\nINC1"}),
+        ("tickets/{number}", "tickets/INC1\n", {"number": "INC1\n"}),
     ],
 )
 def test_route_templates_match_as_the_functions_host_does(template, path, expected):
-    found = compile_template(template).match(path)
+    found = compile_template(template).fullmatch(path)
     assert (found.groupdict() if found else None) == expected

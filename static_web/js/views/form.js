@@ -16,11 +16,11 @@ const CLOSE = ['solved_permanently', 'solved_workaround', 'solved_remotely', 'no
 const EDITABLE = ['short_description', 'description', 'category', 'subcategory', 'impact', 'urgency', 'assignment_group', 'assigned_to', 'parent', 'state', 'on_hold_reason', 'close_code', 'close_notes'];
 
 /**
- * @param {HTMLElement} root
+ * @param {(node: HTMLElement) => void} mount puts the page on screen unless a newer navigation won
  * @param {string|null} number the ticket to open, or null for a new one
  * @param {(hash: string) => void} go
  */
-export async function renderForm(root, number, go) {
+export async function renderForm(mount, number, go) {
   const section = clone('form-template');
   translate(section);
   const form = /** @type {HTMLFormElement} */ (section.querySelector('#ticket-form'));
@@ -97,7 +97,7 @@ export async function renderForm(root, number, go) {
       } else report(err);
     }
   });
-  root.replaceChildren(section);
+  mount(section);
 }
 
 function fill(section, form, ticket, showSubcategories) {

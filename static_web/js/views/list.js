@@ -7,11 +7,11 @@ const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled
 
 /**
  * Render the list for the query in the URL hash, and keep it in step with the filters.
- * @param {HTMLElement} root
+ * @param {(node: HTMLElement) => void} mount puts the page on screen unless a newer navigation won
  * @param {URLSearchParams} params view, filters, sort and cursor
  * @param {(params: URLSearchParams) => void} navigate
  */
-export async function renderList(root, params, navigate) {
+export async function renderList(mount, params, navigate) {
   const section = clone('list-template');
   translate(section);
   const form = section.querySelector('#filters');
@@ -53,7 +53,7 @@ export async function renderList(root, params, navigate) {
   const first = section.querySelector('.first');
   first.hidden = !params.get('cursor');
   first.addEventListener('click', () => { const p = new URLSearchParams(params); p.delete('cursor'); navigate(p); });
-  root.replaceChildren(section);
+  mount(section);
 }
 
 function row(ticket) {

@@ -15,3 +15,32 @@ def test_ncrontab_reads_seconds_first():
     start = datetime(2026, 1, 1, 10, 7, 30, tzinfo=UTC)
     following = croniter("0 */15 * * * *", start, second_at_beginning=True).get_next(datetime)
     assert following == datetime(2026, 1, 1, 10, 15, 0, tzinfo=UTC)
+
+
+def test_timer_functions_fire_on_schedule_and_survive_a_failure():
+    import asyncio
+
+    import azure.durable_functions as df
+    import azure.functions as func
+
+    from devhost.timers import run_timers
+
+    fired: list[bool] = []
+    app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+    @app.timer_trigger(schedule="* * * * * *", arg_name="timer")
+    def every_second(timer: func.TimerRequest) -> None:
+        fired.append(timer.past_due)
+        if len(fired) == 1:
+            raise RuntimeError("the first run fails; the next must still fire")
+
+    async def run_briefly() -> None:
+        task = asyncio.create_task(run_timers(app))
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if len(fired) >= 2:
+                break
+        task.cancel()
+
+    asyncio.run(run_briefly())
+    assert fired[:2] == [False, False]

@@ -1,7 +1,7 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints import api_keys, health, reference, tickets
+from blueprints import api_keys, health, reference, roles, tickets
 
 # Every route authenticates itself (Static Web Apps principal or API key), so no function keys.
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -9,3 +9,4 @@ app.register_functions(tickets.bp)
 app.register_functions(reference.bp)
 app.register_functions(api_keys.bp)
 app.register_functions(health.bp)
+app.register_functions(roles.bp)

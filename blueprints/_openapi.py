@@ -66,6 +66,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/health", "getHealth", "Each dependency and its state", "operations", None,
               {200: s.HealthOut, 503: s.HealthOut}),
     Operation("get", "/openapi.json", "getOpenApi", "This document", "operations", None, {200: None}),
+    Operation("post", "/roles", "assignRoles", "Static Web Apps' rolesSource: app roles from Entra ID claims",
+              "operations", None, {200: s.RolesOut}, request=s.RolesRequest, errors=(400, 415, 422)),
 )
 
 _PATH_PARAMS: dict[str, dict[str, Any]] = {

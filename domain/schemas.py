@@ -276,6 +276,26 @@ class HealthOut(BaseModel):
     checks: dict[str, HealthCheck]
 
 
+class Claim(BaseModel):
+    typ: Annotated[str, StringConstraints(max_length=500)]
+    val: Annotated[str, StringConstraints(max_length=4000)]
+
+
+class RolesRequest(BaseModel):
+    """What Static Web Apps posts to its `rolesSource` function when a user signs in."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    identityProvider: Annotated[str, StringConstraints(max_length=100)] = ""
+    userId: Annotated[str, StringConstraints(max_length=500)] = ""
+    userDetails: Annotated[str, StringConstraints(max_length=500)] = ""
+    claims: Annotated[list[Claim], Field(max_length=500)] = []
+
+
+class RolesOut(BaseModel):
+    roles: list[str]
+
+
 class FieldProblem(BaseModel):
     detail: str
     pointer: str | None = None

@@ -141,3 +141,10 @@ def test_a_forged_principal_header_is_dropped_by_the_static_web_app(anonymous):
 def test_health_needs_no_credentials(anonymous):
     response = anonymous.get("/api/health")
     assert response.status_code == 200 and response.json()["checks"]["postgresql"]["status"] == "ok"
+
+
+def test_the_roles_source_maps_entra_app_roles(anonymous):
+    claims = [{"typ": "roles", "val": "agent"}, {"typ": "roles", "val": "owner"}, {"typ": "name", "val": "admin"}]
+    response = anonymous.post("/api/roles", json={"identityProvider": "aad", "userId": "1",
+                                                  "userDetails": "ana@example.com", "claims": claims})
+    assert response.status_code == 200 and response.json() == {"roles": ["agent"]}

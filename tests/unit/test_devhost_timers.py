@@ -1,3 +1,4 @@
+import threading
 from datetime import UTC, datetime
 
 from croniter import croniter
@@ -42,5 +43,8 @@ def test_timer_functions_fire_on_schedule_and_survive_a_failure():
                 break
         task.cancel()
 
-    asyncio.run(run_briefly())
+    # A thread of its own: another test's Playwright session may own this thread's event loop.
+    runner = threading.Thread(target=asyncio.run, args=(run_briefly(),))
+    runner.start()
+    runner.join(timeout=10)
     assert fired[:2] == [False, False]

@@ -1,0 +1,192 @@
+// Atiende on Azure: one resource group with everything the app needs. Deployed by `azd up` or
+// `az deployment sub create`; infra/terraform describes the same resources with the same names.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(20)
+@description('Names the environment; every resource name starts from it.')
+param environmentName string
+
+@description('Region for every resource except the Static Web App and Azure OpenAI.')
+param location string
+
+@description('Static Web Apps runs in a few regions only.')
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+param staticWebAppLocation string = 'westeurope'
+
+@description('Region for Azure OpenAI: pick one that offers the three model deployments.')
+param openAiLocation string = location
+
+param postgresAdminLogin string = 'atiende'
+
+@secure()
+@minLength(16)
+param postgresAdminPassword string
+
+@description('Client id of the Entra ID app registration that signs agents in (it defines the agent and admin app roles).')
+param aadClientId string
+
+@secure()
+param aadClientSecret string
+
+@secure()
+@description('Twilio auth token, kept in Key Vault for the voice webhooks.')
+param twilioAuthToken string = ''
+
+@secure()
+@description('ElevenLabs API key, kept in Key Vault for spoken prompts.')
+param elevenLabsApiKey string = ''
+
+@description('Region for phone numbers written without a country code.')
+param defaultPhoneRegion string = 'US'
+
+@minValue(1)
+@maxValue(365)
+param autoCloseDays int = 7
+
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName, application: 'atiende' }
+var names = {
+  resourceGroup: 'rg-${environmentName}'
+  logAnalytics: 'log-${environmentName}-${token}'
+  appInsights: 'appi-${environmentName}-${token}'
+  storage: take('st${replace(environmentName, '-', '')}${token}', 24)
+  keyVault: take('kv-${environmentName}-${token}', 24)
+  postgres: 'psql-${environmentName}-${token}'
+  redis: 'redis-${environmentName}-${token}'
+  openAi: 'oai-${environmentName}-${token}'
+  plan: 'plan-${environmentName}-${token}'
+  functionApp: 'func-${environmentName}-${token}'
+  staticWebApp: 'stapp-${environmentName}-${token}'
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  scope: rg
+  name: 'monitoring'
+  params: { location: location, tags: tags, logAnalyticsName: names.logAnalytics, appInsightsName: names.appInsights }
+}
+
+module storage 'app/storage.bicep' = {
+  scope: rg
+  name: 'storage'
+  params: { location: location, tags: tags, name: names.storage, logAnalyticsId: monitoring.outputs.logAnalyticsId }
+}
+
+module postgres 'app/postgres.bicep' = {
+  scope: rg
+  name: 'postgres'
+  params: {
+    location: location
+    tags: tags
+    name: names.postgres
+    adminLogin: postgresAdminLogin
+    adminPassword: postgresAdminPassword
+  }
+}
+
+var requiredSecrets = {
+  'database-url': 'postgresql://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:5432/${postgres.outputs.databaseName}?sslmode=require'
+  'postgres-admin-password': postgresAdminPassword
+}
+// Vendor secrets are stored once they are given; an empty one is left out rather than stored blank.
+var twilioSecret = empty(twilioAuthToken) ? {} : { 'twilio-auth-token': twilioAuthToken }
+var elevenLabsSecret = empty(elevenLabsApiKey) ? {} : { 'elevenlabs-api-key': elevenLabsApiKey }
+
+module keyVault 'app/keyvault.bicep' = {
+  scope: rg
+  name: 'keyvault'
+  params: {
+    location: location
+    tags: tags
+    name: names.keyVault
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    secrets: union(requiredSecrets, twilioSecret, elevenLabsSecret)
+  }
+}
+
+module redis 'app/redis.bicep' = {
+  scope: rg
+  name: 'redis'
+  params: { location: location, tags: tags, name: names.redis }
+}
+
+module openAi 'app/openai.bicep' = {
+  scope: rg
+  name: 'openai'
+  params: { location: openAiLocation, tags: tags, name: names.openAi }
+}
+
+module web 'app/web.bicep' = {
+  scope: rg
+  name: 'web'
+  params: {
+    location: staticWebAppLocation
+    tags: union(tags, { 'azd-service-name': 'web' })
+    name: names.staticWebApp
+    aadClientId: aadClientId
+    aadClientSecret: aadClientSecret
+  }
+}
+
+// Every setting the code reads (domain/settings.py), and nothing else; tests/infra checks the three lists agree.
+var codeSettings = {
+  DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/database-url/)'
+  DATABASE_POOL_MAX_SIZE: '5'
+  PUBLIC_BASE_URL: 'https://${web.outputs.defaultHostname}'
+  DEFAULT_PHONE_REGION: defaultPhoneRegion
+  AUTO_CLOSE_DAYS: string(autoCloseDays)
+  MAX_BODY_BYTES: '1048576'
+  SEED_DEMO_DATA: 'false'
+  DURABLE_TASK_HUB: 'atiende'
+}
+
+module api 'app/api.bicep' = {
+  scope: rg
+  name: 'api'
+  params: {
+    location: location
+    tags: union(tags, { 'azd-service-name': 'api' })
+    planName: names.plan
+    name: names.functionApp
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    codeSettings: codeSettings
+  }
+}
+
+module backend 'app/backend.bicep' = {
+  scope: rg
+  name: 'backend'
+  params: { staticWebAppName: web.outputs.name, functionAppId: api.outputs.id, location: location }
+}
+
+module rbac 'app/rbac.bicep' = {
+  scope: rg
+  name: 'rbac'
+  params: {
+    principalId: api.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    openAiName: openAi.outputs.name
+    redisName: redis.outputs.name
+  }
+}
+
+output resourceGroupName string = rg.name
+output functionAppName string = api.outputs.name
+output functionAppHostname string = api.outputs.defaultHostname
+output staticWebAppName string = web.outputs.name
+output publicBaseUrl string = 'https://${web.outputs.defaultHostname}'
+output keyVaultName string = keyVault.outputs.name
+output storageAccountName string = storage.outputs.name
+output postgresHost string = postgres.outputs.host
+output redisHost string = redis.outputs.host
+output openAiEndpoint string = openAi.outputs.endpoint

@@ -1,0 +1,47 @@
+# Atiende on Azure: one resource group with everything the app needs; infra/bicep describes the same
+# resources with the same names.
+
+data "azurerm_client_config" "current" {}
+
+resource "random_string" "token" {
+  length  = 13
+  upper   = false
+  special = false
+}
+
+locals {
+  token = random_string.token.result
+  tags  = { "azd-env-name" = var.environment_name, application = "atiende" }
+  names = {
+    resource_group  = "rg-${var.environment_name}"
+    log_analytics   = "log-${var.environment_name}-${local.token}"
+    app_insights    = "appi-${var.environment_name}-${local.token}"
+    storage         = substr("st${replace(var.environment_name, "-", "")}${local.token}", 0, 24)
+    key_vault       = substr("kv-${var.environment_name}-${local.token}", 0, 24)
+    postgres        = "psql-${var.environment_name}-${local.token}"
+    redis           = "redis-${var.environment_name}-${local.token}"
+    open_ai         = "oai-${var.environment_name}-${local.token}"
+    plan            = "plan-${var.environment_name}-${local.token}"
+    function_app    = "func-${var.environment_name}-${local.token}"
+    static_web_app  = "stapp-${var.environment_name}-${local.token}"
+  }
+  open_ai_location = var.open_ai_location == "" ? var.location : var.open_ai_location
+
+  # Every setting the code reads (domain/settings.py), and nothing else; tests/infra checks the three lists agree.
+  code_settings = {
+    DATABASE_URL           = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/database-url/)"
+    DATABASE_POOL_MAX_SIZE = "5"
+    PUBLIC_BASE_URL        = "https://${azurerm_static_web_app.main.default_host_name}"
+    DEFAULT_PHONE_REGION   = var.default_phone_region
+    AUTO_CLOSE_DAYS        = tostring(var.auto_close_days)
+    MAX_BODY_BYTES         = "1048576"
+    SEED_DEMO_DATA         = "false"
+    DURABLE_TASK_HUB       = "atiende"
+  }
+}
+
+resource "azurerm_resource_group" "main" {
+  name     = local.names.resource_group
+  location = var.location
+  tags     = local.tags
+}

@@ -52,10 +52,7 @@ def get_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 def update_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     expected = if_match(req)
     patch = body(req, TicketPatch)
-    number = req.route_params["number"]
-    if expected is None:
-        expected = tickets.get_ticket(number, now(), bootstrap.uow()).version
-    ticket = tickets.update_ticket(number, patch, expected, who, now(), bootstrap.uow())
+    ticket = tickets.update_ticket(req.route_params["number"], patch, expected, who, now(), bootstrap.uow())
     return json_response(200, ticket, _etag(ticket.version))
 
 

@@ -1,17 +1,17 @@
 """What each dependency is doing right now, for `GET /api/health`."""
 from __future__ import annotations
 
+from typing import Callable
+
 from domain.schemas import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 
-def check_health(uow: UnitOfWork) -> HealthOut:
+def check_health(make_uow: Callable[[], UnitOfWork]) -> HealthOut:
     checks: dict[str, HealthCheck] = {}
     try:
-        with uow:
-            version = uow.conn.execute(
-                "SELECT max(version) FROM schema_migrations"
-            ).fetchone()[0]
+        with make_uow() as uow:
+            version = uow.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
             server = uow.conn.info.server_version
         checks["postgresql"] = HealthCheck(
             status="ok", detail=f"PostgreSQL {server // 10000}.{server % 10000}, schema {version}"

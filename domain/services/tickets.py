@@ -59,12 +59,13 @@ def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
 
 
 def update_ticket(
-    number: str, patch: TicketPatch, if_match: int, who: Principal, now: datetime, uow: UnitOfWork
+    number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: UnitOfWork
 ) -> TicketOut:
-    """Apply a partial update if `if_match` is the stored version; StaleVersion otherwise. Audits each change."""
+    """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
+    otherwise. Audits each change."""
     with uow:
         ticket = _existing(uow, number, for_update=True)
-        if ticket.version != if_match:
+        if if_match is not None and ticket.version != if_match:
             raise StaleVersion(f"Ticket {number} is at version {ticket.version}, not {if_match}.")
         values = patch.model_dump(exclude_unset=True)
         if "state" in values:

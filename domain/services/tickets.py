@@ -19,6 +19,9 @@ from domain.store.uow import UnitOfWork
 from domain.tickets import Channel, State, Ticket, format_number
 
 SYSTEM_ACTOR = "system"
+# What a new ticket's first audit rows record, when set.
+CREATION_AUDIT = ("state", "priority", "short_description", "category", "subcategory", "assignment_group",
+                  "assigned_to", "parent")
 
 
 def create_ticket(
@@ -40,11 +43,8 @@ def create_ticket(
             parent=data.parent,
         )
         uow.tickets.add(ticket)
-        for name in ("state", "priority", "short_description", "category", "subcategory",
-                     "assignment_group", "assigned_to", "parent"):
-            value = getattr(ticket, name)
-            if value is not None:
-                uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=name, new=value)
+        initial = [(name, None, getattr(ticket, name)) for name in CREATION_AUDIT if getattr(ticket, name) is not None]
+        uow.tickets.add_audit(ticket.id, who.name, now, initial)
         return 201, _out(ticket, uow, now).model_dump(mode="json")
 
     with uow:
@@ -77,9 +77,7 @@ def update_ticket(
                 own_number=ticket.number,
             )
             uow.tickets.save(ticket)
-            for change in changes:
-                uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=change.field,
-                                         old=change.old, new=change.new)
+            uow.tickets.add_audit(ticket.id, who.name, now, [(c.field, c.old, c.new) for c in changes])
             uow.commit()
         return _out(ticket, uow, now)
 
@@ -98,12 +96,9 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
         uow.tickets.save(ticket)
-        for change in ticket.changes[before:]:
-            uow.tickets.add_activity(ticket.id, "audit", who.name, now, field=change.field,
-                                     old=change.old, new=change.new)
+        uow.tickets.add_audit(ticket.id, who.name, now, [(c.field, c.old, c.new) for c in ticket.changes[before:]])
         kind = "comment" if comment.visibility == "public" else "work_note"
-        uow.tickets.add_activity(ticket.id, kind, who.name, now, body=comment.body)
-        row = uow.tickets.activity(ticket.id)[-1]
+        row = uow.tickets.add_note(ticket.id, kind, who.name, now, comment.body)
         uow.commit()
     return ActivityOut(**row)
 
@@ -154,8 +149,7 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
             if ticket is None or not ticket.close_if_resolved_before(cutoff, SYSTEM_ACTOR, now):
                 continue
             uow.tickets.save(ticket)
-            uow.tickets.add_activity(ticket.id, "audit", SYSTEM_ACTOR, now, field="state",
-                                     old=State.RESOLVED, new=State.CLOSED)
+            uow.tickets.add_audit(ticket.id, SYSTEM_ACTOR, now, [("state", State.RESOLVED, State.CLOSED)])
             closed.append(number)
         uow.commit()
     return closed

@@ -30,18 +30,27 @@ LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id
 LEFT JOIN tickets p ON p.id = t.parent_id
 """
 
-_STORED_FIELDS = """
-    state = %(state)s, on_hold_reason = %(on_hold_reason)s, impact = %(impact)s, urgency = %(urgency)s,
-    priority = %(priority)s, short_description = %(short_description)s, description = %(description)s,
-    caller_id = %(caller_id)s,
-    category_id = (SELECT id FROM categories WHERE name = %(category)s), subcategory = %(subcategory)s,
-    assignment_group_id = (SELECT id FROM assignment_groups WHERE name = %(assignment_group)s),
-    assigned_to = %(assigned_to)s, parent_id = (SELECT id FROM tickets WHERE number = %(parent)s),
-    close_code = %(close_code)s, close_notes = %(close_notes)s,
-    updated_at = %(updated_at)s, updated_by = %(updated_by)s, resolved_at = %(resolved_at)s,
-    resolved_by = %(resolved_by)s, closed_at = %(closed_at)s, closed_by = %(closed_by)s,
-    responded_at = %(responded_at)s, paused_since = %(paused_since)s, paused_seconds = %(paused_seconds)s
-"""
+# Every stored column and the expression that writes it; names of reference data become their ids here.
+_WRITTEN: tuple[tuple[str, str], ...] = (
+    ("state", "%(state)s"), ("on_hold_reason", "%(on_hold_reason)s"), ("impact", "%(impact)s"),
+    ("urgency", "%(urgency)s"), ("priority", "%(priority)s"), ("short_description", "%(short_description)s"),
+    ("description", "%(description)s"), ("caller_id", "%(caller_id)s"),
+    ("category_id", "(SELECT id FROM categories WHERE name = %(category)s)"), ("subcategory", "%(subcategory)s"),
+    ("assignment_group_id", "(SELECT id FROM assignment_groups WHERE name = %(assignment_group)s)"),
+    ("assigned_to", "%(assigned_to)s"), ("parent_id", "(SELECT id FROM tickets WHERE number = %(parent)s)"),
+    ("close_code", "%(close_code)s"), ("close_notes", "%(close_notes)s"), ("updated_at", "%(updated_at)s"),
+    ("updated_by", "%(updated_by)s"), ("resolved_at", "%(resolved_at)s"), ("resolved_by", "%(resolved_by)s"),
+    ("closed_at", "%(closed_at)s"), ("closed_by", "%(closed_by)s"), ("responded_at", "%(responded_at)s"),
+    ("paused_since", "%(paused_since)s"), ("paused_seconds", "%(paused_seconds)s"),
+)
+_CREATED = (("number", "%(number)s"), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
+            ("opened_by", "%(opened_by)s"))
+_INSERT = "INSERT INTO tickets ({}) VALUES ({}) RETURNING id".format(
+    ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN)
+)
+_UPDATE = "UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s RETURNING version".format(
+    ", ".join(f"{c} = {e}" for c, e in _WRITTEN)
+)
 
 # What each sortable column sorts by; nullable ones are folded so that keyset paging stays total.
 SORT_COLUMNS: dict[str, sql.Composable] = {
@@ -124,17 +133,7 @@ class TicketStore:
         return self.conn.execute("SELECT nextval('ticket_number_seq')").fetchone()[0]
 
     def add(self, ticket: Ticket) -> Ticket:
-        ticket.id = self.conn.execute(
-            """
-            INSERT INTO tickets (number, channel, opened_at, opened_by, state, impact, urgency, priority,
-                                 short_description)
-            VALUES (%(number)s, %(channel)s, %(opened_at)s, %(opened_by)s, %(state)s, %(impact)s, %(urgency)s,
-                    %(priority)s, %(short_description)s)
-            RETURNING id
-            """,
-            _params(ticket),
-        ).fetchone()[0]
-        self.conn.execute(f"UPDATE tickets SET {_STORED_FIELDS} WHERE id = %(id)s", _params(ticket))
+        ticket.id = self.conn.execute(_INSERT, _params(ticket)).fetchone()[0]
         return ticket
 
     def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
@@ -163,23 +162,27 @@ class TicketStore:
 
     def save(self, ticket: Ticket) -> None:
         """Write the ticket and bump its version; StaleVersion if someone else saved it first."""
-        row = self.conn.execute(
-            f"UPDATE tickets SET {_STORED_FIELDS}, version = version + 1"
-            " WHERE id = %(id)s AND version = %(version)s RETURNING version",
-            _params(ticket),
-        ).fetchone()
+        row = self.conn.execute(_UPDATE, _params(ticket)).fetchone()
         if row is None:
             raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
 
-    def add_activity(
-        self, ticket_id: int, kind: str, actor: str, at: datetime, *,
-        body: str | None = None, field: str | None = None, old: Any = None, new: Any = None,
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO ticket_activity (ticket_id, kind, actor, body, field, old_value, new_value, created_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (ticket_id, kind, actor, body, field, audit_text(old), audit_text(new), at),
+    def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
+        """A comment or a work note; returns it as stored."""
+        return self.conn.cursor(row_factory=dict_row).execute(
+            "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at) VALUES (%s, %s, %s, %s, %s)"
+            " RETURNING id, kind, actor, body, field, old_value, new_value, created_at",
+            (ticket_id, kind, actor, body, at),
+        ).fetchone()
+
+    def add_audit(self, ticket_id: int, actor: str, at: datetime, changes: list[tuple[str, Any, Any]]) -> None:
+        """One audit row per (field, old, new), sent in one batch."""
+        if not changes:
+            return
+        self.conn.cursor().executemany(
+            "INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, created_at)"
+            " VALUES (%s, 'audit', %s, %s, %s, %s, %s)",
+            [(ticket_id, actor, field, audit_text(old), audit_text(new), at) for field, old, new in changes],
         )
 
     def activity(self, ticket_id: int) -> list[dict[str, Any]]:

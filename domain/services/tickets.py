@@ -1,6 +1,7 @@
 """Ticket use cases: create, read, update, list, comment, and close what stayed resolved."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from domain.store.uow import UnitOfWork
 from domain.tickets import Channel, State, Ticket, format_number
 
 SYSTEM_ACTOR = "system"
+TICKET_NUMBER = re.compile(r"INC[0-9]{7}")
 # What a new ticket's first audit rows record, when set.
 CREATION_AUDIT = ("state", "priority", "short_description", "category", "subcategory", "assignment_group",
                   "assigned_to", "parent")
@@ -156,7 +158,7 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
 
 
 def _existing(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
-    ticket = uow.tickets.get(number.upper(), for_update=for_update)
+    ticket = uow.tickets.get(number.upper(), for_update=for_update) if TICKET_NUMBER.fullmatch(number.upper()) else None
     if ticket is None:
         raise NotFound(f"There is no ticket {number}.")
     return ticket

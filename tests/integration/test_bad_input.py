@@ -125,6 +125,17 @@ def test_impossible_phone_numbers_are_422_at_the_phone(agent, db, phone):
     assert snapshot(db) == before
 
 
+@pytest.mark.parametrize("query", ["phone=abc", "foo=1", "", "email=not-an-email", "phone=%00"])
+def test_bad_contact_lookups_are_422(admin, query):
+    problem = assert_problem(admin.get(f"/api/contacts?{query}"), 422)
+    assert all("parameter" in e for e in problem["errors"])
+
+
+@pytest.mark.parametrize("key_id", ["99999999999999999999999999", "-1", "0"])
+def test_revoking_a_key_that_does_not_exist_is_404(admin, key_id):
+    assert_problem(admin.delete(f"/api/api-keys/{key_id}"), 404)
+
+
 def test_a_bad_if_match_is_400(admin, number):
     response = admin.patch(f"/api/tickets/{number}", json={"description": "x"}, headers={"If-Match": "yesterday"})
     assert_problem(response, 400)

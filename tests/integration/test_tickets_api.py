@@ -36,6 +36,11 @@ def test_creating_a_ticket_returns_it_numbered_new_with_priority_and_sla(agent, 
     assert {k: v for k, v in read.items() if k != "sla"} == {k: v for k, v in ticket.items() if k != "sla"}
 
 
+def test_ticket_numbers_are_read_in_any_case(agent):
+    ticket = create(agent)
+    assert agent.get(f"/api/tickets/{ticket['number'].lower()}").json()["number"] == ticket["number"]
+
+
 def test_defaults_are_low_impact_and_urgency(agent):
     ticket = create(agent)
     assert (ticket["impact"], ticket["urgency"], ticket["priority"]) == (3, 3, 5)
@@ -160,7 +165,8 @@ def test_unknown_references_are_422_with_every_field(agent, reference_data):
 
 
 def test_unknown_ticket_numbers_are_404(agent):
-    for path in ("/api/tickets/INC9999998", "/api/tickets/INC9999998/activity"):
+    for path in ("/api/tickets/INC9999998", "/api/tickets/INC9999998/activity", "/api/tickets/%00",
+                 "/api/tickets/" + "A" * 5000, "/api/tickets/INC0010001%27%20OR%201=1", "/api/tickets/%F0%9F%9A%91"):
         response = agent.get(path)
         assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
     assert patch(agent, "INC9999998", {"description": "x"}, 1).status_code == 404

@@ -157,7 +157,7 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         "responses": responses,
     }
     if op.description or op.permission:
-        needs = f"Needs `{op.permission}`." if op.permission else "No authentication."
+        needs = f"Needs the {op.permission} permission." if op.permission else "No authentication."
         operation["description"] = f"{op.description} {needs}".strip()
     if op.permission is None:
         operation["security"] = []

@@ -53,8 +53,10 @@ def admin_session():
     session.close()
 
 
+# Derandomized so that a run is reproducible: CI checks the same cases for the same code. To explore
+# further, run this test with a higher max_examples and derandomize off.
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_behaves_as_documented_under_fuzzing(case, admin_session, devhost):
     if case.operation.method.upper() == "PATCH":
         case.headers = {**(case.headers or {}), "If-Match": "*"}

@@ -43,35 +43,17 @@ resource "azurerm_storage_container" "deployment" {
   container_access_type = "private"
 }
 
-# Who read, wrote or deleted a recording, kept in Log Analytics.
-resource "azurerm_monitor_diagnostic_setting" "blob_audit" {
+# Who read, wrote or deleted a recording (blobs) or a durable work item (queues), kept in Log Analytics.
+resource "azurerm_monitor_diagnostic_setting" "storage_audit" {
+  for_each                   = toset(["blobServices", "queueServices"])
   name                       = "audit"
-  target_resource_id         = "${azurerm_storage_account.main.id}/blobServices/default"
+  target_resource_id         = "${azurerm_storage_account.main.id}/${each.key}/default"
   log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id
 
-  enabled_log {
-    category = "StorageRead"
-  }
-  enabled_log {
-    category = "StorageWrite"
-  }
-  enabled_log {
-    category = "StorageDelete"
-  }
-}
-
-resource "azurerm_monitor_diagnostic_setting" "queue_audit" {
-  name                       = "audit"
-  target_resource_id         = "${azurerm_storage_account.main.id}/queueServices/default"
-  log_analytics_workspace_id = azurerm_log_analytics_workspace.main.id
-
-  enabled_log {
-    category = "StorageRead"
-  }
-  enabled_log {
-    category = "StorageWrite"
-  }
-  enabled_log {
-    category = "StorageDelete"
+  dynamic "enabled_log" {
+    for_each = ["StorageRead", "StorageWrite", "StorageDelete"]
+    content {
+      category = enabled_log.value
+    }
   }
 }

@@ -91,3 +91,25 @@ def test_the_api_docs_page_lists_every_operation(page: Page, anonymous):
     page.goto("/docs/")
     expect(page.locator("section.op")).to_have_count(operations)
     expect(page.locator("#createTicket .path")).to_have_text("/tickets")
+
+
+def test_columns_sort_and_pages_follow_the_cursor(page: Page, admin):
+    group = random_name("Sorting")
+    assert admin.post("/api/groups", json={"name": group}).status_code == 201
+    for impact in (3, 1, 2) * 9:
+        admin.post("/api/tickets", json={"short_description": f"sortable {impact}", "impact": impact,
+                                         "urgency": 1, "assignment_group": group})
+    sign_in(page, "e2e-sorter@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets?view=all&assignment_group={group}")
+    expect(page.locator("tbody tr")).to_have_count(25)
+    page.click("th[data-sort=priority]")
+    expect(page).to_have_url(re.compile(r"sort=priority"))
+    expect(page.locator("th[data-sort=priority]")).to_have_class(re.compile("asc"))
+    priorities = page.locator("tbody td.priority").all_inner_texts()
+    assert priorities == sorted(priorities)
+    page.click("text=Next page")
+    expect(page).to_have_url(re.compile(r"cursor="))
+    expect(page.locator("tbody tr")).to_have_count(2)
+    page.click("text=First page")
+    expect(page.locator("tbody tr")).to_have_count(25)

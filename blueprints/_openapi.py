@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from domain import schemas as s
+from domain.tickets import NUMBER_PATTERN
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 _PATH_PARAMS: dict[str, dict[str, Any]] = {
-    "number": {"type": "string", "pattern": "^INC[0-9]{7}$", "examples": ["INC0010001"]},
+    "number": {"type": "string", "pattern": f"^{NUMBER_PATTERN}$", "examples": ["INC0010001"]},
     "priority": {"type": "integer", "minimum": 1, "maximum": 5},
     "id": {"type": "integer", "minimum": 1},
 }

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from domain.tickets import Channel, CloseCode, OnHoldReason
+from domain.tickets import NUMBER_PATTERN, Channel, CloseCode, OnHoldReason
 
 
 # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage; patterns
@@ -30,7 +30,7 @@ Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\
 Phone = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[0-9+() .\-]+$")]
 SearchText = Annotated[str, _text(1, 200)]
 Level = Annotated[int, Field(ge=1, le=3, description="1 high, 2 medium, 3 low")]
-TicketNumber = Annotated[str, StringConstraints(pattern=r"^INC[0-9]{7}$")]
+TicketNumber = Annotated[str, StringConstraints(pattern=f"^{NUMBER_PATTERN}$")]
 StateName = Literal["new", "in_progress", "on_hold", "resolved", "closed", "canceled"]
 Language = Literal["es", "en"]
 Scope = Literal["tickets:read", "tickets:write"]

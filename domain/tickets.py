@@ -75,6 +75,10 @@ def priority_for(impact: int, urgency: int) -> int:
     return PRIORITY_MATRIX[(impact, urgency)]
 
 
+# INC and seven digits; the API's schemas, its OpenAPI document and its look-ups all read this one pattern.
+NUMBER_PATTERN = r"INC[0-9]{7}"
+
+
 def format_number(sequence_value: int) -> str:
     return f"INC{sequence_value:07d}"
 

@@ -17,10 +17,9 @@ from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
 from domain.store.tickets import OPEN_STATES, SORT_COLUMNS, TicketFilter
 from domain.store.uow import UnitOfWork
-from domain.tickets import Channel, State, Ticket, format_number
+from domain.tickets import NUMBER_PATTERN, Channel, State, Ticket, format_number
 
 SYSTEM_ACTOR = "system"
-TICKET_NUMBER = re.compile(r"INC[0-9]{7}")
 # What a new ticket's first audit rows record, when set.
 CREATION_AUDIT = ("state", "priority", "short_description", "category", "subcategory", "assignment_group",
                   "assigned_to", "parent")
@@ -158,7 +157,8 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
 
 
 def _existing(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
-    ticket = uow.tickets.get(number.upper(), for_update=for_update) if TICKET_NUMBER.fullmatch(number.upper()) else None
+    wanted = number.upper()
+    ticket = uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
     if ticket is None:
         raise NotFound(f"There is no ticket {number}.")
     return ticket

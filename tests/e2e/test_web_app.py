@@ -102,6 +102,8 @@ def test_columns_sort_and_pages_follow_the_cursor(page: Page, admin):
     sign_in(page, "e2e-sorter@example.com")
     page.select_option("#language", "en")
     page.goto(f"/#/tickets?view=all&assignment_group={group}")
+    # The unfiltered list from signing in also shows 25 rows; wait for the filtered one before clicking.
+    expect(page.locator("select[name=assignment_group]")).to_have_value(group)
     expect(page.locator("tbody tr")).to_have_count(25)
     page.click("th[data-sort=priority]")
     expect(page).to_have_url(re.compile(r"sort=priority"))

@@ -36,6 +36,7 @@ ALLOWED_MOVES: dict[State, frozenset[State]] = {
     State.CANCELED: frozenset(),
 }
 FINAL_STATES = frozenset({State.CLOSED, State.CANCELED})
+OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.ON_HOLD)
 # The resolution clock does not run while the ticket waits on someone else or sits resolved.
 PAUSED_STATES = frozenset({State.ON_HOLD, State.RESOLVED})
 

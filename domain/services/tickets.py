@@ -15,9 +15,9 @@ from domain.schemas import (
 from domain.services.idempotency import run_once
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
-from domain.store.tickets import OPEN_STATES, SORT_COLUMNS, TicketFilter
+from domain.store.tickets import SORT_COLUMNS, TicketFilter
 from domain.store.uow import UnitOfWork
-from domain.tickets import NUMBER_PATTERN, Channel, State, Ticket, format_number
+from domain.tickets import NUMBER_PATTERN, OPEN_STATES, Channel, FieldChange, State, Ticket, format_number
 
 SYSTEM_ACTOR = "system"
 # What a new ticket's first audit rows record, when set.
@@ -44,7 +44,8 @@ def create_ticket(
             parent=data.parent,
         )
         uow.tickets.add(ticket)
-        initial = [(name, None, getattr(ticket, name)) for name in CREATION_AUDIT if getattr(ticket, name) is not None]
+        initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
+                   if getattr(ticket, name) is not None]
         uow.tickets.add_audit(ticket.id, who.name, now, initial)
         return 201, _out(ticket, uow, now).model_dump(mode="json")
 
@@ -78,7 +79,7 @@ def update_ticket(
                 own_number=ticket.number,
             )
             uow.tickets.save(ticket)
-            uow.tickets.add_audit(ticket.id, who.name, now, [(c.field, c.old, c.new) for c in changes])
+            uow.tickets.add_audit(ticket.id, who.name, now, changes)
             uow.commit()
         return _out(ticket, uow, now)
 
@@ -97,7 +98,7 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
         uow.tickets.save(ticket)
-        uow.tickets.add_audit(ticket.id, who.name, now, [(c.field, c.old, c.new) for c in ticket.changes[before:]])
+        uow.tickets.add_audit(ticket.id, who.name, now, ticket.changes[before:])
         kind = "comment" if comment.visibility == "public" else "work_note"
         row = uow.tickets.add_note(ticket.id, kind, who.name, now, comment.body)
         uow.commit()
@@ -150,7 +151,7 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
             if ticket is None or not ticket.close_if_resolved_before(cutoff, SYSTEM_ACTOR, now):
                 continue
             uow.tickets.save(ticket)
-            uow.tickets.add_audit(ticket.id, SYSTEM_ACTOR, now, [("state", State.RESOLVED, State.CLOSED)])
+            uow.tickets.add_audit(ticket.id, SYSTEM_ACTOR, now, ticket.changes)
             closed.append(number)
         uow.commit()
     return closed
@@ -190,9 +191,10 @@ def _check_references(
     if group is not None and not uow.reference.group_exists(group):
         errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group"))
     if parent is not None:
-        if not uow.tickets.exists(parent):
+        chain = uow.tickets.parent_chain(parent)
+        if not chain:
             errors.append(FieldError(f"no ticket {parent}", "/parent"))
-        elif own_number is not None and own_number in uow.tickets.parent_chain(parent):
+        elif own_number is not None and own_number in chain:
             errors.append(FieldError("would make a loop of parents", "/parent"))
     if errors:
         raise InvalidInput("Some fields name things that do not exist.", errors)

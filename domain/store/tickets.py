@@ -14,7 +14,7 @@ from psycopg.rows import dict_row
 
 from domain.contacts import Contact
 from domain.errors import FieldError, InvalidInput, StaleVersion
-from domain.tickets import Channel, CloseCode, OnHoldReason, State, Ticket
+from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket
 
 _SELECT = """
 SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_description, t.description,
@@ -69,7 +69,6 @@ SORT_COLUMNS: dict[str, sql.Composable] = {
 }
 _TIME_SORTS = {"opened_at", "updated_at"}
 _INT_SORTS = {"number", "priority", "state", "impact", "urgency"}
-OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.ON_HOLD)
 
 
 @dataclass(frozen=True)
@@ -141,11 +140,8 @@ class TicketStore:
         row = self.conn.cursor(row_factory=dict_row).execute(query, (number,)).fetchone()
         return _ticket(row) if row else None
 
-    def exists(self, number: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM tickets WHERE number = %s", (number,)).fetchone() is not None
-
     def parent_chain(self, number: str, limit: int = 100) -> list[str]:
-        """`number` and its parents, nearest first."""
+        """`number` and its parents, nearest first; empty when there is no ticket `number`."""
         rows = self.conn.execute(
             """
             WITH RECURSIVE chain(id, number, parent_id, depth) AS (
@@ -175,14 +171,14 @@ class TicketStore:
             (ticket_id, kind, actor, body, at),
         ).fetchone()
 
-    def add_audit(self, ticket_id: int, actor: str, at: datetime, changes: list[tuple[str, Any, Any]]) -> None:
-        """One audit row per (field, old, new), sent in one batch."""
+    def add_audit(self, ticket_id: int, actor: str, at: datetime, changes: list[FieldChange]) -> None:
+        """One audit row per change, sent in one batch."""
         if not changes:
             return
         self.conn.cursor().executemany(
             "INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, created_at)"
             " VALUES (%s, 'audit', %s, %s, %s, %s, %s)",
-            [(ticket_id, actor, field, audit_text(old), audit_text(new), at) for field, old, new in changes],
+            [(ticket_id, actor, c.field, audit_text(c.old), audit_text(c.new), at) for c in changes],
         )
 
     def activity(self, ticket_id: int) -> list[dict[str, Any]]:

@@ -69,7 +69,4 @@ def find_contacts(phone: str | None, email: str | None, settings: Settings, uow:
         )
     e164 = to_e164(phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="phone") if phone else None
     with uow:
-        return [
-            CallerOut(id=c.id, name=c.name, phone=c.phone, email=c.email, language=c.language or "es")
-            for c in uow.contacts.find(phone=e164, email=email)
-        ]
+        return [CallerOut.model_validate(c, from_attributes=True) for c in uow.contacts.find(phone=e164, email=email)]

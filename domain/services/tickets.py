@@ -9,7 +9,7 @@ from domain.auth import Principal
 from domain.contacts import Contact, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, StaleVersion
 from domain.schemas import (
-    ActivityOut, CallerOut, CommentIn, SlaClockOut, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
+    ActivityOut, CallerOut, CommentIn, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
     TicketQuery,
 )
 from domain.services.idempotency import run_once
@@ -133,9 +133,9 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
         category=query.category,
         text=query.q,
     )
+    if not states:
+        return TicketPage(items=[], next_cursor=None)
     with uow:
-        if not states:
-            return TicketPage(items=[], next_cursor=None)
         tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit)
         targets = uow.reference.sla_targets()
         return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor)
@@ -209,20 +209,12 @@ def _out(ticket: Ticket, uow: UnitOfWork, now: datetime, targets: dict[int, SlaT
         number=ticket.number, state=ticket.state.api_name, on_hold_reason=ticket.on_hold_reason,
         impact=ticket.impact, urgency=ticket.urgency, priority=ticket.priority,
         short_description=ticket.short_description, description=ticket.description,
-        caller=CallerOut(id=caller.id, name=caller.name, phone=caller.phone, email=caller.email,
-                         language=caller.language or "es") if caller and caller.id is not None else None,
+        caller=CallerOut.model_validate(caller, from_attributes=True) if caller and caller.id is not None else None,
         category=ticket.category, subcategory=ticket.subcategory, channel=ticket.channel,
         assignment_group=ticket.assignment_group, assigned_to=ticket.assigned_to, parent=ticket.parent,
         close_code=ticket.close_code, close_notes=ticket.close_notes, version=ticket.version,
         opened_at=ticket.opened_at, opened_by=ticket.opened_by, updated_at=ticket.updated_at,
         updated_by=ticket.updated_by, resolved_at=ticket.resolved_at, resolved_by=ticket.resolved_by,
         closed_at=ticket.closed_at, closed_by=ticket.closed_by,
-        sla=SlaOut(response=_clock_out(response), resolution=_clock_out(resolution)),
-    )
-
-
-def _clock_out(clock: Any) -> SlaClockOut:
-    return SlaClockOut(
-        target_minutes=clock.target_minutes, stage=clock.stage, elapsed_seconds=clock.elapsed_seconds,
-        elapsed_percentage=clock.elapsed_percentage, breach_at=clock.breach_at, breached=clock.breached,
+        sla=SlaOut.model_validate({"response": response, "resolution": resolution}, from_attributes=True),
     )

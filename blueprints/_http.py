@@ -37,6 +37,7 @@ STATUS_FOR: dict[type[AtiendeError], int] = {
     PreconditionRequired: 428,
     DependencyUnavailable: 503,
 }
+ANONYMOUS = Principal("anonymous", "anonymous", frozenset())
 _NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -50,10 +51,13 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
     def decorate(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
         def door(req: func.HttpRequest) -> func.HttpResponse:
             try:
-                if len(req.get_body() or b"") > bootstrap.settings().MAX_BODY_BYTES:
-                    raise PayloadTooLarge(f"A request body may hold at most {bootstrap.settings().MAX_BODY_BYTES} bytes.")
-                who = _caller(req) if permission is not None else Principal("anonymous", "anonymous", frozenset())
-                if permission is not None:
+                limit = bootstrap.settings().MAX_BODY_BYTES
+                if len(req.get_body() or b"") > limit:
+                    raise PayloadTooLarge(f"A request body may hold at most {limit} bytes.")
+                if permission is None:
+                    who = ANONYMOUS
+                else:
+                    who = _caller(req)
                     who.require(permission)
                 return handler(req, who)
             except ValidationError as err:

@@ -1,4 +1,5 @@
 /** Small DOM helpers: templates, options and text, never innerHTML with data. */
+import { ApiError } from './api.js';
 
 /** A deep copy of a <template>'s first element. */
 export function clone(id) {
@@ -30,4 +31,12 @@ export function delegate(root, type, selector, handler) {
     const match = event.target.closest(selector);
     if (match && root.contains(match)) handler(event, match);
   });
+}
+
+/** Show an error in the alert line: a problem document's detail and each invalid field, or the message. */
+export function report(err) {
+  if (err instanceof ApiError && err.problem) {
+    const fields = (err.problem.errors || []).map((e) => `${(e.pointer || e.parameter || e.header || '').replace(/^\//, '')}: ${e.detail}`);
+    showError([err.problem.detail, ...fields].join(' · '));
+  } else showError(String(err.message || err));
 }

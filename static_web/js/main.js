@@ -1,8 +1,8 @@
 /** Wires the agent app together: language, user, and a hash router between list and form. */
 import { me } from './api.js';
-import { showError } from './dom.js';
+import { report, showError } from './dom.js';
 import { currentLanguage, setLanguage, translate } from './i18n.js';
-import { renderForm, report } from './views/form.js';
+import { renderForm } from './views/form.js';
 import { renderList } from './views/list.js';
 
 const main = document.getElementById('main');

@@ -1,6 +1,6 @@
 /** The incident form: create a ticket, or read and work one with its SLA and activity. */
 import { api, ApiError } from '../api.js';
-import { clone, fillOptions, showError, text } from '../dom.js';
+import { clone, fillOptions, report, showError, text } from '../dom.js';
 import { formatTime, t, translate } from '../i18n.js';
 
 const MOVES = {
@@ -186,12 +186,3 @@ function diff(form, ticket) {
   }
   return changes;
 }
-
-function report(err) {
-  if (err instanceof ApiError && err.problem) {
-    const fields = (err.problem.errors || []).map((e) => `${(e.pointer || e.parameter || e.header || '').replace(/^\//, '')}: ${e.detail}`);
-    showError([err.problem.detail, ...fields].join(' · '));
-  } else showError(String(err.message || err));
-}
-
-export { report };

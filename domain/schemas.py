@@ -26,7 +26,7 @@ ShortDescription = Annotated[str, _text(1, 160)]
 LongText = Annotated[str, _text(0, 32_000, blank=True)]
 Body = Annotated[str, _text(1, 32_000)]
 Person = Annotated[str, _text(1, 200)]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")]
 Phone = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[0-9+() .\-]+$")]
 SearchText = Annotated[str, _text(1, 200)]
 Level = Annotated[int, Field(ge=1, le=3, description="1 high, 2 medium, 3 low")]
@@ -309,3 +309,56 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[FieldProblem] = []
+
+
+class TwilioForm(BaseModel):
+    """The form fields Atiende reads from Twilio's voice webhooks; Twilio sends many more, which are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    CallSid: Annotated[str, StringConstraints(pattern=r"^CA[0-9a-f]{32}$")]
+    From: Annotated[str, StringConstraints(max_length=64, pattern=_PRINTABLE)] = ""
+    To: Annotated[str, StringConstraints(max_length=64, pattern=_PRINTABLE)] = ""
+    CallStatus: Annotated[str, StringConstraints(max_length=20, pattern=r"^[a-z\-]*$")] = ""
+    CallDuration: Annotated[int, Field(ge=0, le=86_400)] | None = None
+    Digits: Annotated[str, StringConstraints(max_length=20, pattern=r"^[0-9*#]*$")] | None = None
+    SpeechResult: Annotated[str, StringConstraints(max_length=4000, pattern=_PRINTABLE)] | None = None
+    Confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+    RecordingSid: Annotated[str, StringConstraints(pattern=r"^RE[0-9a-f]{32}$")] | None = None
+    RecordingUrl: Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://[^\s]+$")] | None = None
+    RecordingStatus: Annotated[str, StringConstraints(max_length=20, pattern=r"^[a-z\-]*$")] | None = None
+    RecordingDuration: Annotated[int, Field(ge=0, le=86_400)] | None = None
+
+
+class CallOut(BaseModel):
+    sid: str
+    from_phone: str
+    caller: CallerOut | None
+    locale: str
+    status: str
+    intent: Literal["report", "status"] | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration_seconds: int | None
+    speech: dict | None = Field(description="Twilio's live transcript: text and confidence")
+    transcript: dict | None = Field(description="The recording's transcript: text, provider and confidence")
+    recording_url: str | None = Field(description="Where to listen to the recording: this API, signed in")
+    recording_seconds: int | None
+    pipeline: dict = Field(description="The call_to_ticket pipeline: status, step and why it needs review")
+    ticket: str | None
+    joined_existing: bool
+    sms: dict | None
+
+
+class CallPage(BaseModel):
+    items: list[CallOut]
+    next_cursor: str | None
+
+
+class CallQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket: TicketNumber | None = None
+    needs_review: Literal["true", "false"] | None = None
+    cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 25

@@ -1,7 +1,7 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints import api_keys, health, reference, roles, tickets
+from blueprints import api_keys, calls, health, pipeline, reference, roles, tickets, voice
 
 # Every route authenticates itself (Static Web Apps principal or API key), so no function keys.
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -10,3 +10,6 @@ app.register_functions(reference.bp)
 app.register_functions(api_keys.bp)
 app.register_functions(health.bp)
 app.register_functions(roles.bp)
+app.register_functions(voice.bp)
+app.register_functions(pipeline.bp)
+app.register_functions(calls.bp)

@@ -26,6 +26,8 @@ class Operation:
     headers: tuple[str, ...] = ()
     description: str = ""
     errors: tuple[int, ...] = field(default=())
+    # Twilio's webhooks: a signed form in, TwiML (or nothing) out.
+    twilio: bool = False
 
 
 _TICKET = "/tickets/{number}"
@@ -67,6 +69,26 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/health", "getHealth", "Each dependency and its state", "operations", None,
               {200: s.HealthOut, 503: s.HealthOut}),
     Operation("get", "/openapi.json", "getOpenApi", "This document", "operations", None, {200: None}),
+    Operation("get", "/calls", "listCalls", "Phone calls, newest first", "calls", "tickets:read",
+              {200: s.CallPage}, query=s.CallQuery, errors=(404, 422)),
+    Operation("get", "/calls/{sid}", "getCall", "A call: caller, transcripts, recording link, pipeline, ticket",
+              "calls", "tickets:read", {200: s.CallOut}, errors=(404,),
+              description="Its recording_url is a link straight to Blob Storage that works for 15 minutes."),
+    Operation("get", "/calls/{sid}/recording", "getCallRecording", "The call's recording (WAV)", "calls",
+              "tickets:read", {200: None}, errors=(404, 503)),
+    *(Operation("post", f"/voice/{hook}", f"voice{hook.title().replace('-', '')}", summary, "voice (Twilio webhooks)",
+                None, {200: None} if twiml else {204: None}, request=s.TwilioForm, errors=(400, 403, 422, 503),
+                twilio=True, description="Twilio calls this; the X-Twilio-Signature header must sign the "
+                                         "public URL and the form, or the answer is 403 and nothing is written.")
+      for hook, summary, twiml in (
+          ("incoming", "A call comes in: greet the caller and offer the menu", True),
+          ("menu", "The caller chose from the menu", True),
+          ("problem", "The caller described the problem (Twilio's speech result)", True),
+          ("wait", "The caller waits for the ticket number", True),
+          ("status", "The caller asked for a ticket's status", True),
+          ("recording", "Twilio's recording status callback", False),
+          ("call-status", "Twilio's call status callback", False),
+      )),
     Operation("post", "/roles", "assignRoles", "Static Web Apps' rolesSource: app roles from Entra ID claims",
               "operations", None, {200: s.RolesOut}, request=s.RolesRequest, errors=(400, 415, 422)),
 )
@@ -75,6 +97,7 @@ _PATH_PARAMS: dict[str, dict[str, Any]] = {
     "number": {"type": "string", "pattern": f"^{NUMBER_PATTERN}$", "examples": ["INC0010001"]},
     "priority": {"type": "integer", "minimum": 1, "maximum": 5},
     "id": {"type": "integer", "minimum": 1},
+    "sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$", "examples": ["CA" + "0" * 32]},
 }
 _HEADERS: dict[str, dict[str, Any]] = {
     "Idempotency-Key": {"description": "Retries with the same key and body get the first answer again",
@@ -122,6 +145,9 @@ def document(server_url: str) -> dict[str, Any]:
                                              "to the Function App (Static Web Apps replaces this header)"},
                 "staticWebApps": {"type": "apiKey", "in": "header", "name": "x-ms-client-principal",
                                   "description": "Set by Azure Static Web Apps for signed-in agents and admins"},
+                "twilioSignature": {"type": "apiKey", "in": "header", "name": "X-Twilio-Signature",
+                                    "description": "Twilio's HMAC of the public URL and the form, keyed with the "
+                                                   "account's auth token"},
             },
         },
     }
@@ -144,6 +170,12 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
     params += [{"name": name, "in": "header", "required": False, **_HEADERS[name]} for name in op.headers]
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():
+        if op.twilio or op.operation_id == "getCallRecording":
+            media = "application/xml" if op.twilio else "audio/wav"
+            responses[str(status)] = ({"description": "No content"} if status == 204 else
+                                      {"description": "TwiML" if op.twilio else "The recording",
+                                       "content": {media: {"schema": {"type": "string"}}}})
+            continue
         content = {"application/json": {"schema": _ref(keys, model, "serialization") if model else {"type": "object"}}}
         responses[str(status)] = {"description": "OK" if status < 300 else "See the body", "content": content}
     problem = {"application/problem+json": {"schema": _ref(keys, s.Problem, "serialization")}}
@@ -161,11 +193,12 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         needs = f"Needs the {op.permission} permission." if op.permission else "No authentication."
         operation["description"] = f"{op.description} {needs}".strip()
     if op.permission is None:
-        operation["security"] = []
+        operation["security"] = [{"twilioSignature": []}] if op.twilio else []
     if op.request is not None:
+        media = "application/x-www-form-urlencoded" if op.twilio else "application/json"
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(keys, op.request, "validation")}},
+            "content": {media: {"schema": _ref(keys, op.request, "validation")}},
         }
     return operation
 

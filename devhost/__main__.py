@@ -8,6 +8,8 @@ import sys
 
 import uvicorn
 
+from devhost.call import LOCAL_TWILIO_AUTH_TOKEN, add_call_arguments
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devhost", description=__doc__)
@@ -18,15 +20,27 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-timers", action="store_true", help="do not run timer-triggered functions")
     commands.add_parser("migrate", help="apply database migrations and exit")
     commands.add_parser("seed", help="load demo data into an empty database and exit")
+    call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
+    add_call_arguments(call)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The Azure SDK logs every request and response at INFO, and httpx every request.
+    for chatty in ("azure", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
-    from devhost.services import ensure_postgres
+    if args.command == "call":
+        from devhost.call import simulate
+
+        return simulate(args)
+    from devhost.services import ensure_azurite, ensure_postgres
     from domain import bootstrap
     from domain.settings import get_settings
 
     if args.command == "serve":
         os.environ.setdefault("PUBLIC_BASE_URL", f"http://localhost:{args.port}")
+        # Webhooks are signed with this token; the call simulator signs with the same one. Outside devhost an
+        # unset token refuses every webhook.
+        os.environ.setdefault("TWILIO_AUTH_TOKEN", LOCAL_TWILIO_AUTH_TOKEN)
     settings = get_settings()
     url = ensure_postgres(settings.DATABASE_URL)
     if url != settings.DATABASE_URL:
@@ -40,9 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         seed_if_empty(settings, bootstrap.uow)
     if args.command == "seed":
         return 0
+    ensure_azurite(settings.AzureWebJobsStorage)
     from devhost.app import create_app
 
-    uvicorn.run(create_app(run_timer_functions=not args.no_timers), host=args.host, port=args.port, log_level="info")
+    app = create_app(run_timer_functions=not args.no_timers, durable_base_url=f"http://127.0.0.1:{args.port}")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The devhost ASGI app: Static Web Apps in front, the function app behind `/api`, timers alongside."""
+"""The devhost ASGI app: Static Web Apps in front, the function app behind `/api`, durable functions and timers
+alongside."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from devhost.durable import WEBHOOK_PREFIX, DurableEngine
 from devhost.functions import FunctionRouter, route_prefix
 from devhost.swa import StaticWebApp
 from devhost.timers import run_timers
@@ -22,11 +24,14 @@ log = logging.getLogger(__name__)
 class DevHost:
     """Every HTTP request goes to the Static Web App layer, whatever its path: no router of ours sits in
     front, because Starlette's path patterns do not match every path the Functions host would accept
-    (a percent-encoded newline, for one)."""
+    (a percent-encoded newline, for one). The one exception is the durable HTTP API, which the Functions host
+    serves itself, beside the app, to the durable client."""
 
-    def __init__(self, function_app: Any, run_timer_functions: bool):
+    def __init__(self, function_app: Any, run_timer_functions: bool, durable: DurableEngine | None = None):
         self.function_app = function_app
-        router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"))
+        self.durable = durable
+        values = {"durableClient": durable.client_binding} if durable else {}
+        router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"), values)
         self.site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra))
         self.run_timer_functions = run_timer_functions
 
@@ -34,26 +39,47 @@ class DevHost:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
-            response = await self.site(Request(scope, receive))
+            request = Request(scope, receive)
+            if self.durable is not None and request.url.path.startswith(WEBHOOK_PREFIX) and _is_local(scope):
+                response = await self.durable.handle_api(request)
+            else:
+                response = await self.site(request)
             await response(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        timers: asyncio.Task[None] | None = None
+        background: list[asyncio.Task[None]] = []
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 if self.run_timer_functions:
-                    timers = asyncio.create_task(run_timers(self.function_app))
+                    background.append(asyncio.create_task(run_timers(self.function_app)))
+                if self.durable is not None:
+                    background.append(asyncio.create_task(self.durable.run()))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if timers is not None:
-                    timers.cancel()
+                for task in background:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await timers
+                        await task
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-def create_app(run_timer_functions: bool = True) -> DevHost:
+def _is_local(scope: Scope) -> bool:
+    # The host's durable API is for the app itself, never for the outside world.
+    client = scope.get("client") or ("", 0)
+    return client[0] in ("127.0.0.1", "::1", "localhost")
+
+
+def create_app(run_timer_functions: bool = True, durable_base_url: str | None = None) -> DevHost:
+    """The app; with `durable_base_url` (where this devhost listens) it also runs durable functions."""
     # Imported here, as the Python worker does, after the environment is settled.
-    return DevHost(importlib.import_module("function_app").app, run_timer_functions)
+    function_app = importlib.import_module("function_app").app
+    durable = None
+    if durable_base_url:
+        from domain.settings import get_settings
+
+        settings = get_settings()
+        durable = DurableEngine(function_app, settings.DATABASE_URL, settings.DURABLE_TASK_HUB)
+        durable.base_url = durable_base_url.rstrip("/")
+    return DevHost(function_app, run_timer_functions, durable)

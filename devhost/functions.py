@@ -30,6 +30,7 @@ class HttpFunction:
     binding: str
     handler: Callable[..., Any]
     literal_segments: int
+    inputs: dict[str, str]
 
 
 def compile_template(template: str) -> re.Pattern[str]:
@@ -68,10 +69,24 @@ def indexed_functions(app: Any) -> list[Any]:
     return _indexed[id(app)]
 
 
+def trigger_of(function: Any) -> dict[str, Any]:
+    """The function's trigger binding: not always the first, a durable client input may come before it."""
+    bindings = [b.get_dict_repr() for b in function.get_bindings()]
+    return next((b for b in bindings if str(b.get("type", "")).endswith("Trigger")), bindings[0])
+
+
+def input_bindings(function: Any) -> dict[str, str]:
+    """The function's other input bindings: parameter name -> binding type."""
+    bindings = [b.get_dict_repr() for b in function.get_bindings()]
+    return {b["name"]: b["type"] for b in bindings
+            if not str(b.get("type", "")).endswith("Trigger")
+            and str(getattr(b.get("direction"), "name", b.get("direction"))).upper() == "IN"}
+
+
 def http_functions(app: Any) -> list[HttpFunction]:
     found = []
     for function in indexed_functions(app):
-        trigger = function.get_bindings()[0].get_dict_repr()
+        trigger = trigger_of(function)
         if trigger.get("type") != "httpTrigger":
             continue
         template = (trigger.get("route") or function.get_function_name()).strip("/")
@@ -80,15 +95,17 @@ def http_functions(app: Any) -> list[HttpFunction]:
         )
         literal = sum(1 for seg in template.split("/") if "{" not in seg)
         found.append(HttpFunction(function.get_function_name(), template, compile_template(template), methods,
-                                  trigger["name"], function.get_user_function(), literal))
+                                  trigger["name"], function.get_user_function(), literal, input_bindings(function)))
     # Literal segments win over parameters, as in ASP.NET routing.
     return sorted(found, key=lambda f: (-f.literal_segments, f.template.count("{")))
 
 
 class FunctionRouter:
-    def __init__(self, app: Any, prefix: str):
+    def __init__(self, app: Any, prefix: str, binding_values: dict[str, Callable[[], Any]] | None = None):
         self.prefix = prefix
         self.functions = http_functions(app)
+        # What to pass for each kind of input binding (a durable client's JSON, say), as the host does.
+        self.binding_values = binding_values or {}
 
     def match(self, path: str, method: str) -> tuple[HttpFunction | None, dict[str, str], set[str]]:
         """The function for this path and method, its route values, and the methods the path allows."""
@@ -126,10 +143,12 @@ class FunctionRouter:
             params=dict(request.query_params), route_params=route_params, body=body,
         )
         call = function.handler
+        arguments = {function.binding: http_request}
+        arguments.update({name: self.binding_values[kind]() for name, kind in function.inputs.items()})
         if inspect.iscoroutinefunction(call):
-            result = await call(**{function.binding: http_request})
+            result = await call(**arguments)
         else:
-            result = await run_in_threadpool(call, **{function.binding: http_request})
+            result = await run_in_threadpool(call, **arguments)
         return to_response(result)
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import psycopg
@@ -42,3 +45,37 @@ def _embedded_url(data_dir: Path) -> str:
 
     server = get_server(data_dir / "postgres", cleanup_mode="stop")
     return server.get_uri("atiende")
+
+
+AZURITE = Path(__file__).resolve().parent.parent / ".tools" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
+DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
+AZURITE_BLOB_PORT = 10000
+
+
+def ensure_azurite(storage: str, data_dir: Path = DATA_DIR) -> subprocess.Popen | None:
+    """Start Azurite's blob service when the app is set to use development storage and none answers; returns
+    the process this call started (None when one was already there or storage is a real account)."""
+    if storage.strip().rstrip(";") != DEVELOPMENT_STORAGE or _listening(AZURITE_BLOB_PORT):
+        return None
+    if not AZURITE.exists():
+        raise RuntimeError("Azurite is not installed; run scripts/setup")
+    location = data_dir / "azurite"
+    location.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(AZURITE_BLOB_PORT), "--location", str(location),
+         "--skipApiVersionCheck", "--silent", "--loose"],
+        stdout=subprocess.DEVNULL, stderr=(location / "azurite.log").open("ab"), start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while not _listening(AZURITE_BLOB_PORT):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"Azurite did not start; see {location / 'azurite.log'}")
+        time.sleep(0.1)
+    log.info("started Azurite (blob service on 127.0.0.1:%s)", AZURITE_BLOB_PORT)
+    return process
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -10,7 +10,7 @@ import azure.functions as func
 from croniter import croniter
 from starlette.concurrency import run_in_threadpool
 
-from devhost.functions import indexed_functions
+from devhost.functions import indexed_functions, trigger_of
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class _Timer(func.TimerRequest):
 def timer_functions(app: Any) -> list[tuple[str, str, str, Any]]:
     found = []
     for function in indexed_functions(app):
-        trigger = function.get_bindings()[0].get_dict_repr()
+        trigger = trigger_of(function)
         if trigger.get("type") == "timerTrigger":
             found.append((function.get_function_name(), trigger["schedule"], trigger["name"], function.get_user_function()))
     return found

@@ -1,15 +1,20 @@
-"""The composition root: settings, the database pool and a unit of work, built once per worker."""
+"""The composition root: settings, the database pool, a unit of work and the outside services, built once
+per worker."""
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import psycopg
 
+from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
 from domain.errors import DependencyUnavailable
+from domain.ports import Blobs, Telephony, Transcriber
 from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
 from domain.store.pool import get_pool
 from domain.store.uow import UnitOfWork
+from domain.voice_script import Speaker
 
 _migrated: set[str] = set()
 _lock = threading.Lock()
@@ -37,3 +42,63 @@ def _migrate_once(database_url: str) -> None:
             except psycopg.OperationalError as err:
                 raise DependencyUnavailable("The database is not reachable right now.") from err
             _migrated.add(database_url)
+
+
+# The outside services, built once per worker: each SDK client keeps its own connection pool.
+
+@lru_cache(maxsize=1)
+def telephony() -> Telephony:
+    from domain.adapters.telephony import TwilioTelephony
+
+    return TwilioTelephony(get_settings())
+
+
+@lru_cache(maxsize=1)
+def blobs() -> Blobs:
+    from domain.adapters.blobs import AzureBlobs
+
+    return AzureBlobs(get_settings())
+
+
+@lru_cache(maxsize=1)
+def transcriber() -> Transcriber | None:
+    """The configured transcription provider; None when there is none (see TRANSCRIPTION_PROVIDER)."""
+    from domain.adapters.speech import AzureOpenAITranscriber, ElevenLabsTranscriber
+
+    config = get_settings()
+    choice = config.TRANSCRIPTION_PROVIDER
+    if choice == "auto":
+        choice = ("azure_openai" if config.AZURE_OPENAI_ENDPOINT
+                  else "elevenlabs" if config.ELEVENLABS_API_KEY.get_secret_value() else "none")
+    if choice == "azure_openai":
+        return AzureOpenAITranscriber(config)
+    if choice == "elevenlabs":
+        return ElevenLabsTranscriber(config)
+    return None
+
+
+@lru_cache(maxsize=1)
+def offline_transcriber() -> Transcriber:
+    from domain.adapters.speech import PocketSphinxTranscriber
+
+    return PocketSphinxTranscriber()
+
+
+@lru_cache(maxsize=1)
+def speaker() -> Speaker:
+    config = get_settings()
+    synthesizer = None
+    if config.ELEVENLABS_API_KEY.get_secret_value():
+        from domain.adapters.speech import ElevenLabsSpeech
+
+        synthesizer = ElevenLabsSpeech(config)
+    return Speaker(synthesizer, blobs() if synthesizer else None, config.PROMPTS_CONTAINER)
+
+
+def analyzer() -> Analyzer:
+    return RuleAnalyzer()
+
+
+def duplicate_finder() -> DuplicateFinder:
+    config = get_settings()
+    return FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP)

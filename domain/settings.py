@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,46 @@ class Settings(BaseSettings):
     SEED_DEMO_DATA: bool = True
     # Read by host.json, not by Python; declared so that every setting lives in one place.
     DURABLE_TASK_HUB: str = "atiende"
+
+    # Blob Storage: a connection string (Azurite locally), or in Azure the account's blob endpoint reached
+    # with the app's managed identity (AzureWebJobsStorage__blobServiceUri).
+    AzureWebJobsStorage: str = "UseDevelopmentStorage=true"
+    AzureWebJobsStorage__blobServiceUri: str = ""
+    RECORDINGS_CONTAINER: str = "recordings"
+    PROMPTS_CONTAINER: str = "prompts"
+
+    # Twilio: the auth token signs every webhook; without it every webhook is refused. The account SID
+    # and token also authenticate the Messages API and recording downloads.
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: SecretStr = SecretStr("")
+    TWILIO_PHONE_NUMBER: str = ""
+    # Where the REST API lives; only a test points it elsewhere.
+    TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    DEFAULT_CALL_LOCALE: str = Field(default="es-MX", pattern=r"^(es|en)-[A-Z]{2}$")
+    # How long a call's pipeline waits for Twilio's recording callback before finishing without it.
+    RECORDING_WAIT_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
+    # An open ticket opened this recently whose words cover this share of the new call's is the same problem.
+    DUPLICATE_WINDOW_HOURS: int = Field(default=48, ge=1, le=24 * 30)
+    DUPLICATE_MIN_OVERLAP: float = Field(default=0.6, gt=0, le=1)
+
+    # Azure OpenAI: transcription (and, later, analysis and embeddings) when an endpoint is set.
+    AZURE_OPENAI_ENDPOINT: str = ""
+    AZURE_OPENAI_API_KEY: SecretStr = SecretStr("")
+    AZURE_OPENAI_API_VERSION: str = "2025-04-01-preview"
+    AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT: str = "gpt-4o-transcribe"
+    # ElevenLabs: prompts spoken with its voices, and Scribe transcription, when a key is set.
+    ELEVENLABS_API_KEY: SecretStr = SecretStr("")
+    ELEVENLABS_BASE_URL: str = "https://api.elevenlabs.io"
+    ELEVENLABS_VOICE_ID: str = "21m00Tcm4TlvDq8ikWAM"
+    ELEVENLABS_TTS_MODEL: str = "eleven_flash_v2_5"
+    ELEVENLABS_STT_MODEL: str = "scribe_v1"
+    # auto: Azure OpenAI when configured, else ElevenLabs Scribe when configured, else none (pocketsphinx
+    # still transcribes a call that has no transcript at all).
+    TRANSCRIPTION_PROVIDER: str = Field(default="auto", pattern=r"^(auto|azure_openai|elevenlabs|none)$")
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN.get_secret_value())
 
 
 @lru_cache(maxsize=1)

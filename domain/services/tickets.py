@@ -35,18 +35,12 @@ def create_ticket(
         _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
         caller = _caller(data, settings, uow)
         channel = data.channel or (Channel.API if who.kind == "api_key" else Channel.WEB)
-        ticket = Ticket(
-            number=format_number(uow.tickets.next_number()),
-            short_description=data.short_description, description=data.description,
-            opened_at=now, opened_by=who.name, channel=channel, impact=data.impact, urgency=data.urgency,
-            caller_id=caller.id if caller else None, caller=caller, category=data.category,
+        ticket = open_ticket(
+            uow, who.name, now, short_description=data.short_description, description=data.description,
+            channel=channel, impact=data.impact, urgency=data.urgency, caller=caller, category=data.category,
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
             parent=data.parent,
         )
-        uow.tickets.add(ticket)
-        initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
-                   if getattr(ticket, name) is not None]
-        uow.tickets.add_audit(ticket.id, who.name, now, initial)
         return 201, _out(ticket, uow, now).model_dump(mode="json")
 
     with uow:
@@ -55,9 +49,20 @@ def create_ticket(
     return status, body, replayed
 
 
+def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, **fields: Any) -> Ticket:
+    """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
+    ticket = Ticket(number=format_number(uow.tickets.next_number()), opened_at=now, opened_by=actor,
+                    caller_id=caller.id if caller else None, caller=caller, **fields)
+    uow.tickets.add(ticket)
+    initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
+               if getattr(ticket, name) is not None]
+    uow.tickets.add_audit(ticket.id, actor, now, initial)
+    return ticket
+
+
 def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
     with uow:
-        return _out(_existing(uow, number), uow, now)
+        return _out(find_ticket(uow, number), uow, now)
 
 
 def update_ticket(
@@ -66,7 +71,7 @@ def update_ticket(
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
     with uow:
-        ticket = _existing(uow, number, for_update=True)
+        ticket = find_ticket(uow, number, for_update=True)
         if if_match is not None and ticket.version != if_match:
             raise StaleVersion(f"Ticket {number} is at version {ticket.version}, not {if_match}.")
         values = patch.model_dump(exclude_unset=True)
@@ -89,7 +94,7 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
     with uow:
-        ticket = _existing(uow, number, for_update=True)
+        ticket = find_ticket(uow, number, for_update=True)
         ticket.refuse_if_final()
         before = len(ticket.changes)
         if comment.from_caller:
@@ -107,7 +112,7 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
 
 def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
     with uow:
-        ticket = _existing(uow, number)
+        ticket = find_ticket(uow, number)
         return [ActivityOut(**row) for row in uow.tickets.activity(ticket.id)]
 
 
@@ -157,7 +162,8 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
     return closed
 
 
-def _existing(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+    """The ticket, read in any case; NotFound for anything that is not one."""
     wanted = number.upper()
     ticket = uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
     if ticket is None:

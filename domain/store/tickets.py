@@ -195,6 +195,46 @@ class TicketStore:
         ).fetchall()
         return [row[0] for row in rows]
 
+    def same_problem_candidates(self, text: str, language: str, since: datetime, limit: int = 20) -> list[tuple[str, float]]:
+        """Open tickets opened since `since` that share words with `text`, each with the share of the words of
+        `text` (stemmed in its language, stop words dropped) that it holds too; best first."""
+        config = "spanish" if language == "es" else "english"
+        rows = self.conn.execute(
+            """
+            WITH words AS (SELECT tsvector_to_array(to_tsvector(%(config)s::regconfig, %(text)s)) AS lexemes),
+            wanted AS (
+                SELECT lexemes, cardinality(lexemes) AS n,
+                       to_tsquery('simple', array_to_string(ARRAY(SELECT quote_literal(l) FROM unnest(lexemes) l), ' | ')) AS q
+                FROM words WHERE cardinality(lexemes) > 0
+            )
+            SELECT t.number,
+                   cardinality(ARRAY(
+                       SELECT unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig,
+                                                                   t.short_description || ' ' || t.description)))
+                       INTERSECT SELECT unnest(w.lexemes)))::float / w.n AS overlap
+            FROM tickets t, wanted w
+            WHERE t.state IN (1, 2, 3) AND t.opened_at >= %(since)s AND t.search @@ w.q
+            ORDER BY overlap DESC, t.id
+            LIMIT %(limit)s
+            """,
+            {"config": config, "text": text, "since": since, "limit": limit},
+        ).fetchall()
+        return [(number, overlap) for number, overlap in rows]
+
+    def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
+        """The caller's tickets that are not yet resolved, newest first."""
+        rows = self.conn.cursor(row_factory=dict_row).execute(
+            _SELECT + " WHERE c.phone = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone, limit)
+        ).fetchall()
+        return [_ticket(row) for row in rows]
+
+    def last_comment(self, ticket_id: int) -> str | None:
+        row = self.conn.execute(
+            "SELECT body FROM ticket_activity WHERE ticket_id = %s AND kind = 'comment' ORDER BY id DESC LIMIT 1",
+            (ticket_id,),
+        ).fetchone()
+        return row[0] if row else None
+
     def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int) -> tuple[list[Ticket], str | None]:
         """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`."""
         descending = sort.startswith("-")

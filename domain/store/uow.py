@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from domain.errors import DependencyUnavailable
 from domain.store.api_keys import ApiKeyStore
+from domain.store.calls import CallStore
 from domain.store.contacts import ContactStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
@@ -21,6 +22,7 @@ class UnitOfWork:
     reference: ReferenceStore
     api_keys: ApiKeyStore
     idempotency: IdempotencyStore
+    calls: CallStore
 
     def __init__(self, pool: ConnectionPool):
         self._pool = pool
@@ -37,6 +39,7 @@ class UnitOfWork:
         self.reference = ReferenceStore(self.conn)
         self.api_keys = ApiKeyStore(self.conn)
         self.idempotency = IdempotencyStore(self.conn)
+        self.calls = CallStore(self.conn)
         return self
 
     def commit(self) -> None:

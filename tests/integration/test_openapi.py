@@ -35,7 +35,9 @@ def test_every_http_function_is_documented_and_nothing_else(document):
 def test_every_operation_documents_its_problems(document):
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            if operation.get("security") != []:
+            if operation.get("security") == [{"twilioSignature": []}]:
+                assert "403" in operation["responses"], (path, method)
+            elif operation.get("security") != []:
                 assert {"401", "403"} <= set(operation["responses"]), (path, method)
             if "requestBody" in operation:
                 assert "422" in operation["responses"], (path, method)

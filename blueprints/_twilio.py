@@ -1,0 +1,103 @@
+"""The door every Twilio webhook shares: the signature check, the form, and errors the caller can hear."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qsl, urlsplit
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import ValidationError
+from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
+
+from blueprints._http import _validation_problem, problem
+from domain import bootstrap
+from domain.calls import POLLY_VOICES
+from domain.errors import AtiendeError
+from domain.schemas import TwilioForm
+from domain.voice_script import text
+
+log = logging.getLogger(__name__)
+Handler = Callable[[func.HttpRequest, TwilioForm, df.DurableOrchestrationClient], Awaitable[func.HttpResponse]]
+
+
+def twilio_webhook(conversation: bool) -> Callable[[Handler], Callable[..., Awaitable[func.HttpResponse]]]:
+    """Run `handler` only for a request Twilio signed (403 otherwise, with nothing written). When the caller is
+    on the line (`conversation`), a failure still answers TwiML they can hear; a callback gets a 503."""
+
+    def decorate(handler: Handler) -> Callable[..., Awaitable[func.HttpResponse]]:
+        async def door(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+            try:
+                form = signed_form(req)
+            except ValidationError as err:
+                return _validation_problem(err)
+            except _BadSignature as err:
+                return problem(403, str(err))
+            try:
+                return await handler(req, form, client)
+            except Exception as err:  # noqa: BLE001 - the caller must hear something, whatever broke
+                if isinstance(err, AtiendeError):
+                    log.warning("voice webhook %s failed: %s", handler.__name__, err)
+                else:
+                    log.exception("voice webhook %s failed", handler.__name__)
+                if not conversation:
+                    return problem(503, "This callback could not be handled now; Twilio may send it again.")
+                return twiml(_apology())
+
+        door.__name__ = handler.__name__
+        door.__qualname__ = handler.__qualname__
+        door.__doc__ = handler.__doc__
+        return door
+
+    return decorate
+
+
+class _BadSignature(Exception):
+    pass
+
+
+def signed_form(req: func.HttpRequest) -> TwilioForm:
+    """The webhook's form, once its X-Twilio-Signature matches the URL Twilio called: PUBLIC_BASE_URL (the
+    Static Web App) with this path and query, not the URL the function app sees."""
+    settings = bootstrap.settings()
+    token = settings.TWILIO_AUTH_TOKEN.get_secret_value()
+    if not token:
+        raise _BadSignature("Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not set.")
+    raw = req.get_body() or b""
+    if len(raw) > settings.MAX_BODY_BYTES:
+        raise _BadSignature("The request is not signed by Twilio.")
+    try:
+        params = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+    except UnicodeDecodeError:
+        params = {}
+    parts = urlsplit(req.url)
+    called = settings.PUBLIC_BASE_URL.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+    signature = req.headers.get("x-twilio-signature") or ""
+    if not signature or not RequestValidator(token).validate(called, params, signature):
+        raise _BadSignature("The request is not signed by Twilio.")
+    return TwilioForm.model_validate(params)
+
+
+def int_param(req: func.HttpRequest, name: str, default: int, highest: int) -> int:
+    raw = req.params.get(name, "")
+    return min(int(raw), highest) if raw.isascii() and raw.isdigit() and len(raw) < 4 else default
+
+
+def twiml(body: str) -> func.HttpResponse:
+    return func.HttpResponse(body, status_code=200, mimetype="application/xml", charset="utf-8",
+                             headers={"Cache-Control": "no-store"})
+
+
+async def off_loop(function: Callable[..., Any], *args: Any) -> Any:
+    """Run blocking domain code (PostgreSQL, SDK calls) off the event loop that serves the async webhooks."""
+    return await asyncio.to_thread(function, *args)
+
+
+def _apology() -> str:
+    locale = bootstrap.settings().DEFAULT_CALL_LOCALE
+    response = VoiceResponse()
+    response.say(text("error", locale[:2]), voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
+    response.hangup()
+    return str(response)

@@ -1,0 +1,88 @@
+"""`/api/voice/*`: Twilio's voice webhooks. Each answers TwiML, checks Twilio's signature first, and is safe to
+receive again: Twilio retries."""
+from __future__ import annotations
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import now
+from blueprints._twilio import int_param, off_loop, twilio_webhook, twiml
+from blueprints.pipeline import RECORDING_EVENT, ensure_pipeline
+from domain import bootstrap
+from domain.schemas import TwilioForm
+from domain.services import voice
+
+bp = df.Blueprint()
+
+
+def _services() -> tuple:
+    return bootstrap.settings(), bootstrap.uow(), bootstrap.speaker()
+
+
+@bp.route(route="voice/incoming", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=True)
+async def voice_incoming(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    return twiml(await off_loop(voice.answer_call, form, now(), *_services()))
+
+
+@bp.route(route="voice/menu", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=True)
+async def voice_menu(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    attempt = int_param(req, "attempt", 1, 3)
+    return twiml(await off_loop(voice.choose, form, attempt, now(), *_services()))
+
+
+@bp.route(route="voice/problem", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=True)
+async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    attempt = int_param(req, "attempt", 1, 3)
+    reply = await off_loop(voice.hear_problem, form, attempt, now(), *_services())
+    if reply.start_pipeline:
+        await ensure_pipeline(client, form.CallSid)
+    return twiml(reply.twiml)
+
+
+@bp.route(route="voice/wait", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=True)
+async def voice_wait(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    status = await client.get_status(form.CallSid)
+    progress = status.custom_status if status and isinstance(status.custom_status, dict) else None
+    round_ = int_param(req, "round", 0, voice.MAX_WAIT_ROUNDS)
+    return twiml(await off_loop(voice.wait_for_ticket, form, round_, progress, now(), *_services()))
+
+
+@bp.route(route="voice/status", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=True)
+async def voice_status(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    return twiml(await off_loop(voice.tell_status, form, now(), *_services()))
+
+
+@bp.route(route="voice/recording", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=False)
+async def voice_recording(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Twilio's recordingStatusCallback: keep where the recording is and wake the call's pipeline."""
+    settings, uow, _ = _services()
+    if await off_loop(voice.recording_arrived, form, now(), settings, uow):
+        await ensure_pipeline(client, form.CallSid)
+        status = await client.get_status(form.CallSid)
+        if status.runtime_status in (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending):
+            await client.raise_event(form.CallSid, RECORDING_EVENT, {"recording_sid": form.RecordingSid})
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="voice/call-status", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+@twilio_webhook(conversation=False)
+async def voice_call_status(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Twilio's statusCallback: every call is kept with its end; a report whose caller hung up before Twilio
+    heard them still goes through the pipeline, from the recording."""
+    settings, uow, _ = _services()
+    if await off_loop(voice.call_status_changed, form, now(), settings, uow):
+        await ensure_pipeline(client, form.CallSid)
+    return func.HttpResponse(status_code=204)

@@ -1,0 +1,63 @@
+"""Twilio's REST API: SMS through the Messages API, and call recordings downloaded with the account's credentials."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import requests
+from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from domain.errors import DependencyUnavailable
+from domain.settings import Settings
+
+_TWILIO_API = "https://api.twilio.com"
+
+
+class _ApiBaseHttpClient(TwilioHttpClient):
+    """Sends the SDK's requests to another base URL: a test's loopback server speaking Twilio's wire format."""
+
+    def __init__(self, base_url: str):
+        super().__init__(timeout=15)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if url.startswith(_TWILIO_API):
+            url = self.base_url + url[len(_TWILIO_API):]
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioTelephony:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._api_host = urlsplit(settings.TWILIO_API_BASE_URL).netloc
+        self._client: Client | None = None
+        if settings.twilio_configured:
+            http = None if settings.TWILIO_API_BASE_URL == _TWILIO_API else _ApiBaseHttpClient(settings.TWILIO_API_BASE_URL)
+            self._client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN.get_secret_value(),
+                                  http_client=http)
+        self._session = requests.Session()
+
+    def send_sms(self, to: str, body: str) -> str | None:
+        if self._client is None:
+            return None
+        try:
+            message = self._client.messages.create(to=to, from_=self.settings.TWILIO_PHONE_NUMBER, body=body)
+        except TwilioException as err:
+            raise DependencyUnavailable("Twilio did not accept the SMS.") from err
+        return message.sid
+
+    def download_recording(self, url: str) -> bytes:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise DependencyUnavailable("The recording URL is not an HTTP URL.")
+        wav_url = url if url.endswith(".wav") else url + ".wav"
+        # The account's credentials go only to Twilio's own API host, never to a host a webhook names.
+        auth = None
+        if self.settings.twilio_configured and urlsplit(url).netloc == self._api_host:
+            auth = (self.settings.TWILIO_ACCOUNT_SID, self.settings.TWILIO_AUTH_TOKEN.get_secret_value())
+        try:
+            response = self._session.get(wav_url, auth=auth, timeout=30)
+            response.raise_for_status()
+        except requests.RequestException as err:
+            raise DependencyUnavailable("The call recording could not be downloaded.") from err
+        return response.content

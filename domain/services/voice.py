@@ -1,0 +1,219 @@
+"""The phone conversation: each Twilio webhook's use case, answered with TwiML.
+
+Every function here is safe to run again for the same CallSid: Twilio retries webhooks, and a retry must
+change nothing more than the first delivery did.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
+from domain.contacts import Contact, to_e164
+from domain.errors import InvalidInput
+from domain.schemas import TwilioForm
+from domain.settings import Settings
+from domain.store.uow import UnitOfWork
+from domain.voice_script import STATE_NAMES, Speaker, say_number, text
+
+ANONYMOUS = "anonymous"
+# The caller waits this many one-second pauses for the ticket number before being promised an SMS.
+MAX_WAIT_ROUNDS = 20
+_FINAL_CALL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    twiml: str
+    start_pipeline: bool = False
+
+
+def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+    """Greet the caller in their language and offer the menu. An unknown number becomes a contact, once."""
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        contact = uow.contacts.get(call.contact_id) if call.contact_id else None
+        uow.commit()
+    name = f", {contact.name.split()[0]}" if contact and contact.name else ""
+    response = VoiceResponse()
+    speaker.say(response, text("welcome", call.language, name=name), call.locale)
+    _menu(response, call, settings, speaker)
+    return str(response)
+
+
+def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+    """Act on the menu choice: record and ask for the problem, or read the caller's tickets."""
+    choice = menu_choice(form.Digits, form.SpeechResult)
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        if choice and call.intent is None:
+            uow.calls.update(call.sid, now, intent=choice)
+            call.intent = choice
+        uow.commit()
+    response = VoiceResponse()
+    if call.intent == "report":
+        # The whole rest of the call is recorded: a caller who hangs up mid-sentence still gets a ticket.
+        start = response.start()
+        start.recording(recording_status_callback=_url(settings, "recording"),
+                        recording_status_callback_event="completed", recording_status_callback_method="POST")
+        _ask_problem(response, call, settings, speaker, "ask_problem", attempt=1)
+    elif call.intent == "status":
+        _read_status(response, call, None, settings, uow, speaker)
+    elif attempt < 2:
+        speaker.say(response, text("not_understood", call.language), call.locale)
+        _menu(response, call, settings, speaker, attempt=attempt + 1)
+    else:
+        speaker.say(response, text("goodbye", call.language), call.locale)
+        response.hangup()
+    return str(response)
+
+
+def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
+                 speaker: Speaker) -> Reply:
+    """Keep what the caller said (the first delivery wins) and start the pipeline; ask once more on silence."""
+    heard = (form.SpeechResult or "").strip()
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        if heard and not call.speech_text:
+            uow.calls.update(call.sid, now, speech_text=heard, speech_confidence=form.Confidence, intent="report")
+        uow.commit()
+    response = VoiceResponse()
+    if heard or call.speech_text:
+        speaker.say(response, text("one_moment", call.language), call.locale)
+        response.redirect(_url(settings, "wait", round=0), method="POST")
+        return Reply(str(response), start_pipeline=True)
+    if attempt < 2:
+        _ask_problem(response, call, settings, speaker, "ask_again", attempt=attempt + 1)
+        return Reply(str(response))
+    speaker.say(response, text("silent", call.language), call.locale)
+    response.hangup()
+    return Reply(str(response), start_pipeline=True)
+
+
+def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | None, now: datetime,
+                    settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+    """While the pipeline runs: a short pause and another look, until the ticket number can be spoken.
+    `progress` is the orchestration's custom status."""
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        uow.commit()
+    response = VoiceResponse()
+    number = (progress or {}).get("ticket")
+    if number:
+        key = "joined" if progress and progress.get("joined") else "created"
+        speaker.say(response, say_number(key, call.language, number), call.locale)
+        response.hangup()
+    elif (progress or {}).get("step") == "review" or round_ >= MAX_WAIT_ROUNDS:
+        speaker.say(response, text("later", call.language), call.locale)
+        response.hangup()
+    else:
+        response.pause(length=1)
+        response.redirect(_url(settings, "wait", round=round_ + 1), method="POST")
+    return str(response)
+
+
+def tell_status(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+    """Read the state of the ticket the caller keyed or said; only a ticket whose caller is this phone."""
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        uow.commit()
+    response = VoiceResponse()
+    _read_status(response, call, heard_ticket_number(form.Digits, form.SpeechResult) or "", settings, uow, speaker)
+    return str(response)
+
+
+def recording_arrived(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
+    """Keep where Twilio holds the recording; True when the call is a report whose pipeline needs it."""
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        if form.RecordingStatus in (None, "completed") and form.RecordingUrl and call.recording_url is None:
+            uow.calls.update(call.sid, now, recording_sid=form.RecordingSid, recording_url=form.RecordingUrl,
+                             recording_seconds=form.RecordingDuration)
+        uow.commit()
+    return call.intent == "report"
+
+
+def call_status_changed(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
+    """Keep the call's final status (abandoned calls too); True when a reported problem still needs its
+    pipeline, as when the caller hung up before Twilio heard them."""
+    with uow:
+        call = _known_call(form, now, settings, uow)
+        if form.CallStatus in _FINAL_CALL_STATUSES and call.ended_at is None:
+            uow.calls.update(call.sid, now, status=form.CallStatus, ended_at=now, duration_seconds=form.CallDuration)
+        uow.commit()
+    return call.intent == "report" and form.CallStatus in _FINAL_CALL_STATUSES
+
+
+def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> Call:
+    """The call, recorded on the first webhook that names it, with its caller as a contact when the number
+    can be read (a withheld number stays anonymous)."""
+    call = uow.calls.get(form.CallSid)
+    if call is not None:
+        return call
+    try:
+        phone = to_e164(form.From, settings.DEFAULT_PHONE_REGION) if form.From else None
+    except InvalidInput:
+        phone = None
+    contact = None
+    if phone:
+        known = uow.contacts.find(phone=phone, limit=1)
+        language = known[0].language if known else call_locale(None, phone, settings.DEFAULT_CALL_LOCALE)[:2]
+        contact = known[0] if known else uow.contacts.find_or_add(Contact(phone=phone, language=language))
+    locale = call_locale(contact.language if contact else None, phone or "", settings.DEFAULT_CALL_LOCALE)
+    return uow.calls.start(Call(sid=form.CallSid, from_phone=phone or ANONYMOUS, to_phone=form.To or None,
+                                contact_id=contact.id if contact else None, locale=locale, started_at=now))
+
+
+def _menu(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, attempt: int = 1) -> None:
+    gather = response.gather(input="dtmf speech", num_digits=1, action=_url(settings, "menu", attempt=attempt),
+                             method="POST", language=call.locale, timeout=5, speech_timeout="auto",
+                             hints="reportar, estado, report, status")
+    speaker.say(gather, text("menu", call.language), call.locale)
+    # Past the gather only when the caller said nothing: offer the menu once more through the same action.
+    response.redirect(_url(settings, "menu", attempt=attempt), method="POST")
+
+
+def _ask_problem(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, prompt: str,
+                 attempt: int) -> None:
+    gather = response.gather(input="speech", action=_url(settings, "problem", attempt=attempt), method="POST",
+                             language=call.locale, speech_timeout="auto", timeout=6, action_on_empty_result=True)
+    speaker.say(gather, text(prompt, call.language), call.locale)
+
+
+def _read_status(response: VoiceResponse, call: Call, number: str | None, settings: Settings, uow: UnitOfWork,
+                 speaker: Speaker) -> None:
+    """None reads the caller's open tickets; a number reads that ticket when it is the caller's."""
+    language = call.language
+    lines: list[str] = []
+    with uow:
+        if call.from_phone == ANONYMOUS:
+            tickets = []
+        elif number is None:
+            tickets = uow.tickets.open_for_caller(call.from_phone, limit=3)
+        else:
+            ticket = uow.tickets.get(number) if number else None
+            tickets = [ticket] if ticket and ticket.caller and ticket.caller.phone == call.from_phone else []
+        comments = {t.id: uow.tickets.last_comment(t.id) for t in tickets}
+    if number is None:
+        lines.append(text("open_count", language, count=len(tickets)) if tickets else text("no_open", language))
+    elif not tickets:
+        lines.append(text("not_found", language))
+    for ticket in tickets:
+        group = ticket.assignment_group or text("unassigned", language)
+        lines.append(say_number("status", language, ticket.number,
+                                state=STATE_NAMES[language][ticket.state.api_name], group=group))
+        if comments[ticket.id]:
+            lines.append(text("last_comment", language, comment=comments[ticket.id][:300]))
+    gather = response.gather(input="dtmf speech", num_digits=7, action=_url(settings, "status"), method="POST",
+                             language=call.locale, timeout=8, speech_timeout="auto", finish_on_key="#")
+    speaker.say(gather, " ".join(lines + [text("ask_number", language)]), call.locale)
+    speaker.say(response, text("goodbye", language), call.locale)
+    response.hangup()
+
+
+def _url(settings: Settings, hook: str, **query: Any) -> str:
+    base = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/api/voice/{hook}"
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")

@@ -1,0 +1,107 @@
+"""Phone calls in PostgreSQL, keyed by Twilio's CallSid, and the callers who joined a ticket."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from domain.calls import Call
+from domain.errors import FieldError, InvalidInput
+
+_COLUMNS = [f.name for f in fields(Call) if f.name != "ticket_number"]
+_SELECT = sql.SQL("SELECT {}, t.number AS ticket_number FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id").format(
+    sql.SQL(", ").join(sql.Identifier("c", name) for name in _COLUMNS)
+)
+# What a webhook or a pipeline step may change; the sid, caller and start time are written once.
+_UPDATABLE = frozenset(_COLUMNS) - {"sid", "from_phone", "started_at"}
+
+
+class CallStore:
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def start(self, call: Call) -> Call:
+        """Record the call once; a repeated webhook for the same CallSid gets the stored call back unchanged."""
+        names = [n for n in _COLUMNS if getattr(call, n) is not None or n == "joined_existing"]
+        self.conn.execute(
+            sql.SQL("INSERT INTO calls ({}) VALUES ({}) ON CONFLICT (sid) DO NOTHING").format(
+                sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(sql.Placeholder(n) for n in names)
+            ),
+            {n: getattr(call, n) for n in names},
+        )
+        stored = self.get(call.sid)
+        assert stored is not None
+        return stored
+
+    def get(self, sid: str, *, for_update: bool = False) -> Call | None:
+        query = _SELECT + sql.SQL(" WHERE c.sid = %s") + sql.SQL(" FOR UPDATE OF c" if for_update else "")
+        row = self.conn.cursor(row_factory=dict_row).execute(query, (sid,)).fetchone()
+        return Call(**row) if row else None
+
+    def update(self, sid: str, at: datetime, **changes: Any) -> None:
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"calls cannot change {sorted(unknown)}")
+        assignments = [sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in changes]
+        assignments.append(sql.SQL("updated_at = %(updated_at)s"))
+        self.conn.execute(
+            sql.SQL("UPDATE calls SET {} WHERE sid = %(sid)s").format(sql.SQL(", ").join(assignments)),
+            {**changes, "sid": sid, "updated_at": at},
+        )
+
+    def find(self, *, ticket_id: int | None, needs_review: bool | None, cursor: str | None,
+             limit: int) -> tuple[list[Call], str | None]:
+        """Newest first, a page at a time."""
+        clauses: list[sql.Composable] = []
+        params: list[Any] = []
+        if ticket_id is not None:
+            clauses.append(sql.SQL("c.ticket_id = %s"))
+            params.append(ticket_id)
+        if needs_review is not None:
+            clauses.append(sql.SQL("c.review_reason IS NOT NULL" if needs_review else "c.review_reason IS NULL"))
+        if cursor:
+            started, sid = _read_cursor(cursor)
+            clauses.append(sql.SQL("(c.started_at, c.sid) < (%s, %s)"))
+            params += [started, sid]
+        query = _SELECT
+        if clauses:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+        query += sql.SQL(" ORDER BY c.started_at DESC, c.sid DESC LIMIT %s")
+        rows = self.conn.cursor(row_factory=dict_row).execute(query, [*params, limit + 1]).fetchall()
+        calls = [Call(**row) for row in rows[:limit]]
+        more = len(rows) > limit
+        return calls, _write_cursor(calls[-1]) if more else None
+
+    def add_affected(self, ticket_id: int, contact_id: int, call_sid: str, at: datetime) -> bool:
+        """Count the caller as affected by the ticket; False when they already were."""
+        row = self.conn.execute(
+            "INSERT INTO ticket_affected_contacts (ticket_id, contact_id, call_sid, added_at)"
+            " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING ticket_id",
+            (ticket_id, contact_id, call_sid, at),
+        ).fetchone()
+        return row is not None
+
+    def serialize_ticket_creation(self) -> None:
+        """Hold, until this transaction ends, the lock that makes one phone ticket at a time: two callers
+        reporting the same outage at once must not both find no ticket and both open one."""
+        self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
+
+
+def _write_cursor(call: Call) -> str:
+    raw = json.dumps([call.started_at.isoformat(), call.sid]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        started, sid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(started), str(sid)
+    except (binascii.Error, ValueError, TypeError) as err:
+        raise InvalidInput("The cursor is not one this list gave out.",
+                           [FieldError("invalid cursor", parameter="cursor")]) from err

@@ -1,0 +1,111 @@
+"""What a caller hears, in Spanish and English, and the TwiML that says it (ElevenLabs audio or Polly's `<Say>`)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from domain.calls import POLLY_VOICES, spoken_number
+from domain.errors import AtiendeError
+from domain.ports import Blobs, SpeechSynthesizer
+
+log = logging.getLogger(__name__)
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "es": {
+        "welcome": "Hola{name}. Gracias por llamar a la mesa de ayuda.",
+        "menu": "Para reportar un problema, pulse 1 o diga reportar. Para consultar una incidencia, pulse 2 o diga estado.",
+        "not_understood": "Perdone, no le he entendido.",
+        "goodbye": "Gracias por llamar. Hasta luego.",
+        "ask_problem": "Cuéntenos con sus palabras qué ocurre. Cuando termine, guarde silencio un momento.",
+        "ask_again": "No le he oído. Por favor, describa el problema.",
+        "one_moment": "Gracias. Un momento, estoy registrando su incidencia.",
+        "created": "Su incidencia es la {number}. Le repito: {number}. También se la enviamos por SMS. Gracias por llamar.",
+        "joined": "Ya conocemos este problema y lo estamos atendiendo en la incidencia {number}. Hemos añadido su "
+                  "llamada. Le repito: {number}. Gracias por llamar.",
+        "later": "Su incidencia se está registrando. Le enviaremos el número por SMS en unos minutos. Gracias por llamar.",
+        "silent": "No hemos oído su descripción. Registraremos la incidencia con la grabación de la llamada y le "
+                  "enviaremos el número por SMS.",
+        "no_open": "No tiene incidencias abiertas.",
+        "open_count": "Tiene {count} incidencias abiertas.",
+        "status": "Incidencia {number}: {state}. Grupo: {group}.",
+        "last_comment": "Último comentario: {comment}.",
+        "ask_number": "Para consultar otra incidencia, marque sus siete dígitos o dígalos. Para terminar, cuelgue.",
+        "not_found": "No encuentro esa incidencia para su número de teléfono.",
+        "unassigned": "sin asignar",
+        "error": "Lo sentimos, ha ocurrido un problema. Le enviaremos su número de incidencia por SMS.",
+        "sms_created": "Atiende: registramos su incidencia {number}: {short}",
+        "sms_joined": "Atiende: ya trabajamos en este problema, incidencia {number}. Hemos añadido su llamada.",
+    },
+    "en": {
+        "welcome": "Hello{name}. Thank you for calling the service desk.",
+        "menu": "To report a problem, press 1 or say report. To check on a ticket, press 2 or say status.",
+        "not_understood": "Sorry, I did not understand.",
+        "goodbye": "Thank you for calling. Goodbye.",
+        "ask_problem": "Please tell us in your own words what is wrong. When you are done, stay silent for a moment.",
+        "ask_again": "I did not hear you. Please describe the problem.",
+        "one_moment": "Thank you. One moment while I log your ticket.",
+        "created": "Your ticket number is {number}. Again: {number}. We are also sending it by text message. "
+                   "Thank you for calling.",
+        "joined": "We already know about this problem and are working on it as ticket {number}. We have added your "
+                  "call to it. Again: {number}. Thank you for calling.",
+        "later": "Your ticket is being logged. We will text you its number in a few minutes. Thank you for calling.",
+        "silent": "We did not hear a description. We will log the ticket from the call recording and text you its number.",
+        "no_open": "You have no open tickets.",
+        "open_count": "You have {count} open tickets.",
+        "status": "Ticket {number}: {state}. Group: {group}.",
+        "last_comment": "Last comment: {comment}.",
+        "ask_number": "To check another ticket, key in its seven digits or say them. To finish, hang up.",
+        "not_found": "I cannot find that ticket for your phone number.",
+        "unassigned": "not assigned",
+        "error": "Sorry, something went wrong. We will text you your ticket number.",
+        "sms_created": "Atiende: we logged your ticket {number}: {short}",
+        "sms_joined": "Atiende: we are already working on this problem as ticket {number}. We added your call to it.",
+    },
+}
+STATE_NAMES = {
+    "es": {"new": "nueva", "in_progress": "en curso", "on_hold": "en espera", "resolved": "resuelta",
+           "closed": "cerrada", "canceled": "cancelada"},
+    "en": {"new": "new", "in_progress": "in progress", "on_hold": "on hold", "resolved": "resolved",
+           "closed": "closed", "canceled": "canceled"},
+}
+
+
+def text(key: str, language: str, **values: Any) -> str:
+    return PROMPTS["es" if language == "es" else "en"][key].format(**values)
+
+
+def say_number(key: str, language: str, number: str, **values: Any) -> str:
+    return text(key, language, number=spoken_number(number, language), **values)
+
+
+class Speaker:
+    """Adds spoken prompts to TwiML: ElevenLabs audio from Blob Storage when configured, `<Say>` otherwise."""
+
+    def __init__(self, synthesizer: SpeechSynthesizer | None, blobs: Blobs | None, container: str):
+        self.synthesizer = synthesizer
+        self.blobs = blobs
+        self.container = container
+
+    def say(self, verb: VoiceResponse | Gather, words: str, locale: str) -> None:
+        url = self._audio_url(words, locale)
+        if url:
+            verb.play(url)
+        else:
+            verb.say(words, voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
+
+    def _audio_url(self, words: str, locale: str) -> str | None:
+        if self.synthesizer is None or self.blobs is None:
+            return None
+        key = hashlib.sha256(f"{self.synthesizer.voice}\n{locale}\n{words}".encode()).hexdigest()
+        name = f"{key}.mp3"
+        try:
+            if not self.blobs.exists(self.container, name):
+                self.blobs.put(self.container, name, self.synthesizer.synthesize(words, locale), "audio/mpeg")
+            return self.blobs.read_url(self.container, name, minutes=15)
+        except AtiendeError as err:
+            # The caller must still hear something: Polly reads the prompt instead.
+            log.warning("speaking with <Say>: %s", err)
+            return None

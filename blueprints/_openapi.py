@@ -73,7 +73,7 @@ OPERATIONS: tuple[Operation, ...] = (
               {200: s.CallPage}, query=s.CallQuery, errors=(404, 422)),
     Operation("get", "/calls/{sid}", "getCall", "A call: caller, transcripts, recording link, pipeline, ticket",
               "calls", "tickets:read", {200: s.CallOut}, errors=(404,),
-              description="Its recording_url is a link straight to Blob Storage that works for 15 minutes."),
+              description="Its recording_link goes straight to Blob Storage and works for 15 minutes."),
     Operation("get", "/calls/{sid}/recording", "getCallRecording", "The call's recording (WAV)", "calls",
               "tickets:read", {200: None}, errors=(404, 503)),
     *(Operation("post", f"/voice/{hook}", f"voice{hook.title().replace('-', '')}", summary, "voice (Twilio webhooks)",

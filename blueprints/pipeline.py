@@ -35,6 +35,19 @@ async def ensure_pipeline(client: df.DurableOrchestrationClient, call_sid: str) 
             raise
 
 
+async def raise_recording_event(client: df.DurableOrchestrationClient, call_sid: str, recording_sid: str | None) -> None:
+    """Tell the call's pipeline its recording is ready. A pipeline that has already finished (a repeated
+    callback, or one that gave up waiting) has no use for it."""
+    running = (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending)
+    if (await client.get_status(call_sid)).runtime_status not in running:
+        return
+    try:
+        await client.raise_event(call_sid, RECORDING_EVENT, {"recording_sid": recording_sid})
+    except Exception:
+        if (await client.get_status(call_sid)).runtime_status in running:
+            raise
+
+
 @bp.orchestration_trigger(context_name="context")
 def call_to_ticket(context: df.DurableOrchestrationContext) -> Generator[Any, Any, dict[str, Any]]:
     job = context.get_input()

@@ -7,7 +7,7 @@ import azure.functions as func
 
 from blueprints._http import now
 from blueprints._twilio import int_param, off_loop, twilio_webhook, twiml
-from blueprints.pipeline import RECORDING_EVENT, ensure_pipeline
+from blueprints.pipeline import ensure_pipeline, raise_recording_event
 from domain import bootstrap
 from domain.schemas import TwilioForm
 from domain.services import voice
@@ -70,9 +70,7 @@ async def voice_recording(req: func.HttpRequest, form: TwilioForm, client: df.Du
     settings, uow, _ = _services()
     if await off_loop(voice.recording_arrived, form, now(), settings, uow):
         await ensure_pipeline(client, form.CallSid)
-        status = await client.get_status(form.CallSid)
-        if status.runtime_status in (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending):
-            await client.raise_event(form.CallSid, RECORDING_EVENT, {"recording_sid": form.RecordingSid})
+        await raise_recording_event(client, form.CallSid, form.RecordingSid)
     return func.HttpResponse(status_code=204)
 
 

@@ -92,6 +92,8 @@ class CallSimulator:
                     "RecordingSid": self.recording_sid, "RecordingUrl": recording_url, "RecordingStatus": "completed",
                     "RecordingDuration": str(duration), "RecordingChannels": "1", "RecordingSource": "StartCallRecording",
                 })
+            if self.recording_callback:
+                server.fetched.wait(timeout=60)  # Twilio keeps recordings; ours lives as long as this call
             if wait and self.status is None:
                 self.result.call = self._wait_for_pipeline()
         self.http.close()
@@ -136,8 +138,9 @@ class CallSimulator:
         if digits == "1":
             return {"Digits": "2" if self.status is not None else "1"}
         if digits == "7":
-            if not self.status:
-                return None
+            if not self.status or getattr(self, "_asked", False):
+                return None  # heard what they called for: hang up
+            self._asked = True
             return {"Digits": self.status.upper().removeprefix("INC")[-7:]}
         if self.hang_up_early:
             time.sleep(1.0)  # part of the sentence reaches the recording before the line goes dead
@@ -189,10 +192,10 @@ class CallSimulator:
     def _wait_for_pipeline(self, timeout: float = 120) -> dict[str, Any] | None:
         principal = {"identityProvider": "aad", "userId": "call-simulator", "userDetails": "call-simulator",
                      "userRoles": ["anonymous", "authenticated", "agent"]}
-        cookie = base64.b64encode(json.dumps(principal).encode()).decode()
+        self.http.cookies.set("StaticWebAppsAuthCookie", base64.b64encode(json.dumps(principal).encode()).decode())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            response = self.http.get(f"{self.url}/api/calls/{self.sid}", cookies={"StaticWebAppsAuthCookie": cookie})
+            response = self.http.get(f"{self.url}/api/calls/{self.sid}")
             if response.status_code == 200 and response.json()["pipeline"]["status"] in ("completed", "failed"):
                 return response.json()
             time.sleep(0.25)
@@ -203,6 +206,8 @@ class _RecordingServer:
     """Serves the recording where Twilio would, at RecordingUrl (with or without `.wav`)."""
 
     def __init__(self, audio: bytes):
+        fetched = self.fetched = threading.Event()
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 self.send_response(200)
@@ -210,6 +215,7 @@ class _RecordingServer:
                 self.send_header("Content-Length", str(len(audio)))
                 self.end_headers()
                 self.wfile.write(audio)
+                fetched.set()
 
             def log_message(self, *args: Any) -> None:
                 pass

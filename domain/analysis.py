@@ -80,7 +80,10 @@ class RuleAnalyzer:
 
 
 class FullTextDuplicates:
-    """Open tickets whose words cover most of the new call's words (both stemmed, stop words dropped)."""
+    """An open ticket that shares most of the words of the shorter of the two texts (both stemmed, stop words
+    dropped), and at least a few of them: on two or three words alone, different problems look alike."""
+
+    MIN_SHARED_WORDS = 3
 
     def __init__(self, window_hours: int, min_overlap: float):
         self.window = timedelta(hours=window_hours)
@@ -89,9 +92,11 @@ class FullTextDuplicates:
     def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
         if not text.strip():
             return None
-        candidates = uow.tickets.same_problem_candidates(text, language, now - self.window, limit=1)
-        if candidates and candidates[0][1] >= self.min_overlap:
-            return candidates[0]
+        for number, shared, overlap in uow.tickets.same_problem_candidates(text, language, now - self.window):
+            if overlap < self.min_overlap:
+                break
+            if shared >= self.MIN_SHARED_WORDS:
+                return number, overlap
         return None
 
 

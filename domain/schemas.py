@@ -343,6 +343,8 @@ class CallOut(BaseModel):
     speech: dict | None = Field(description="Twilio's live transcript: text and confidence")
     transcript: dict | None = Field(description="The recording's transcript: text, provider and confidence")
     recording_url: str | None = Field(description="Where to listen to the recording: this API, signed in")
+    recording_link: str | None = Field(default=None, description="A link straight to Blob Storage that works for "
+                                                                 "15 minutes; only when reading one call")
     recording_seconds: int | None
     pipeline: dict = Field(description="The call_to_ticket pipeline: status, step and why it needs review")
     ticket: str | None

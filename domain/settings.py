@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     AzureWebJobsStorage: str = "UseDevelopmentStorage=true"
     AzureWebJobsStorage__blobServiceUri: str = ""
     RECORDINGS_CONTAINER: str = "recordings"
-    PROMPTS_CONTAINER: str = "prompts"
+    PROMPTS_CONTAINER: str = "prompt-audio"
 
     # Twilio: the auth token signs every webhook; without it every webhook is refused. The account SID
     # and token also authenticate the Messages API and recording downloads.
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     AZURE_OPENAI_ENDPOINT: str = ""
     AZURE_OPENAI_API_KEY: SecretStr = SecretStr("")
     AZURE_OPENAI_API_VERSION: str = "2025-04-01-preview"
-    AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT: str = "gpt-4o-transcribe"
+    AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT: str = "transcription"
     # ElevenLabs: prompts spoken with its voices, and Scribe transcription, when a key is set.
     ELEVENLABS_API_KEY: SecretStr = SecretStr("")
     ELEVENLABS_BASE_URL: str = "https://api.elevenlabs.io"

@@ -81,32 +81,55 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Devhost:
+    """`python -m devhost serve` in a process of its own, as a developer runs it."""
+
+    def __init__(self, database_url: str, log_path: Path, **env: str):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        # Each devhost serves a task hub of its own: one devhost per hub runs orchestrations.
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": self.base,
+                    "DURABLE_TASK_HUB": random_name("hub"), **env}
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Devhost":
+        with self.log_path.open("a") as log:  # the child keeps its own handle on the file
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "devhost", "serve", "--port", str(self.port), "--no-timers"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{self.base}/api/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError(f"devhost did not start; see {self.log_path}")
+            time.sleep(0.2)
+
+    def kill(self) -> None:
+        """Stop it the hard way, as a crash or a pulled plug would."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def devhost(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The whole app served by `python -m devhost serve`, as a developer runs it; yields its base URL."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": base}
-    log = (tmp_path_factory.mktemp("devhost") / "devhost.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devhost", "serve", "--port", str(port), "--no-timers"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"devhost did not start; see {log.name}")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    """The whole app served by devhost with its local defaults (no Twilio account, no AI provider); yields its
+    base URL."""
+    host = Devhost(database_url, tmp_path_factory.mktemp("devhost") / "devhost.log").start()
+    yield host.base
+    host.stop()
 
 
 @pytest.fixture(scope="session")

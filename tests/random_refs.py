@@ -12,3 +12,12 @@ def random_name(prefix: str = "x") -> str:
 
 def random_phone() -> str:
     return f"+1202{uuid.uuid4().int % 10_000_000:07d}"
+
+
+def random_spanish_phone() -> str:
+    return f"+346{uuid.uuid4().int % 100_000_000:08d}"
+
+
+def random_word() -> str:
+    """A made-up word, so that a test's tickets share a word no other test's tickets have."""
+    return "zq" + "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:6])

@@ -21,10 +21,17 @@ class AzureOpenAITranscriber:
         from openai import AzureOpenAI
 
         self.deployment = settings.AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT
+        key = settings.AZURE_OPENAI_API_KEY.get_secret_value()
+        credentials: dict[str, Any] = {"api_key": key}
+        if not key:
+            # In Azure the account takes no keys: the app's managed identity signs in to it.
+            from azure.identity import DefaultAzureCredential, get_bearer_token_provider
+
+            credentials = {"azure_ad_token_provider": get_bearer_token_provider(
+                DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default")}
         # One retry in the SDK; the pipeline's retry policy owns the longer waits.
-        self._client = AzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT,
-                                   api_key=settings.AZURE_OPENAI_API_KEY.get_secret_value(),
-                                   api_version=settings.AZURE_OPENAI_API_VERSION, max_retries=1, timeout=120)
+        self._client = AzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT, api_version=settings.AZURE_OPENAI_API_VERSION,
+                                   max_retries=1, timeout=120, **credentials)
 
     def transcribe(self, audio: bytes, language: str) -> Transcript:
         from openai import OpenAIError

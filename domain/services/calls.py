@@ -31,10 +31,10 @@ def get_call(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> Cal
         out = _out(call, uow)
     if call.recording_blob:
         try:
-            out.recording_url = blobs.read_url(settings.RECORDINGS_CONTAINER, call.recording_blob,
+            out.recording_link = blobs.read_url(settings.RECORDINGS_CONTAINER, call.recording_blob,
                                                RECORDING_LINK_MINUTES)
         except AtiendeError:
-            out.recording_url = None
+            out.recording_link = None
     return out
 
 

@@ -198,7 +198,8 @@ def _read_status(response: VoiceResponse, call: Call, number: str | None, settin
             tickets = [ticket] if ticket and ticket.caller and ticket.caller.phone == call.from_phone else []
         comments = {t.id: uow.tickets.last_comment(t.id) for t in tickets}
     if number is None:
-        lines.append(text("open_count", language, count=len(tickets)) if tickets else text("no_open", language))
+        count = len(tickets)
+        lines.append(text("open_one" if count == 1 else "open_count" if count else "no_open", language, count=count))
     elif not tickets:
         lines.append(text("not_found", language))
     for ticket in tickets:

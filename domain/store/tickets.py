@@ -195,9 +195,9 @@ class TicketStore:
         ).fetchall()
         return [row[0] for row in rows]
 
-    def same_problem_candidates(self, text: str, language: str, since: datetime, limit: int = 20) -> list[tuple[str, float]]:
-        """Open tickets opened since `since` that share words with `text`, each with the share of the words of
-        `text` (stemmed in its language, stop words dropped) that it holds too; best first."""
+    def same_problem_candidates(self, text: str, language: str, since: datetime, limit: int = 20) -> list[tuple[str, int, float]]:
+        """Open tickets opened since `since` that share words with `text` (both stemmed in its language, stop
+        words dropped): each with how many words they share and what share of the shorter text that is; best first."""
         config = "spanish" if language == "es" else "english"
         rows = self.conn.execute(
             """
@@ -206,20 +206,24 @@ class TicketStore:
                 SELECT lexemes, cardinality(lexemes) AS n,
                        to_tsquery('simple', array_to_string(ARRAY(SELECT quote_literal(l) FROM unnest(lexemes) l), ' | ')) AS q
                 FROM words WHERE cardinality(lexemes) > 0
+            ),
+            candidates AS (
+                SELECT t.id, t.number, w.lexemes AS wanted, w.n,
+                       tsvector_to_array(to_tsvector(%(config)s::regconfig, t.short_description || ' ' || t.description)) AS theirs
+                FROM tickets t, wanted w
+                WHERE t.state IN (1, 2, 3) AND t.opened_at >= %(since)s AND t.search @@ w.q
+            ),
+            scored AS (
+                SELECT id, number, cardinality(ARRAY(SELECT unnest(theirs) INTERSECT SELECT unnest(wanted))) AS shared,
+                       least(n, cardinality(theirs)) AS shorter
+                FROM candidates
             )
-            SELECT t.number,
-                   cardinality(ARRAY(
-                       SELECT unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig,
-                                                                   t.short_description || ' ' || t.description)))
-                       INTERSECT SELECT unnest(w.lexemes)))::float / w.n AS overlap
-            FROM tickets t, wanted w
-            WHERE t.state IN (1, 2, 3) AND t.opened_at >= %(since)s AND t.search @@ w.q
-            ORDER BY overlap DESC, t.id
-            LIMIT %(limit)s
+            SELECT number, shared, shared::float / greatest(shorter, 1) AS overlap
+            FROM scored ORDER BY overlap DESC, shared DESC, id LIMIT %(limit)s
             """,
             {"config": config, "text": text, "since": since, "limit": limit},
         ).fetchall()
-        return [(number, overlap) for number, overlap in rows]
+        return [(number, shared, overlap) for number, shared, overlap in rows]
 
     def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
         """The caller's tickets that are not yet resolved, newest first."""

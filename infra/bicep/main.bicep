@@ -37,8 +37,18 @@ param twilioAuthToken string = ''
 @description('ElevenLabs API key, kept in Key Vault for spoken prompts.')
 param elevenLabsApiKey string = ''
 
+@description('Twilio account SID, for SMS and recording downloads; empty leaves SMS off.')
+param twilioAccountSid string = ''
+
+@description('The Twilio phone number callers ring and SMS come from, in E.164.')
+param twilioPhoneNumber string = ''
+
 @description('Region for phone numbers written without a country code.')
 param defaultPhoneRegion string = 'US'
+
+@description('The language and accent to answer a call in when neither the caller nor their number tells.')
+@allowed(['es-MX', 'es-ES', 'es-US', 'en-US', 'en-GB'])
+param defaultCallLocale string = 'es-MX'
 
 @minValue(1)
 @maxValue(365)
@@ -144,6 +154,28 @@ var codeSettings = {
   MAX_BODY_BYTES: '1048576'
   SEED_DEMO_DATA: 'false'
   DURABLE_TASK_HUB: 'atiende'
+  RECORDINGS_CONTAINER: 'recordings'
+  PROMPTS_CONTAINER: 'prompt-audio'
+  TWILIO_ACCOUNT_SID: twilioAccountSid
+  // A reference to a secret that was never stored would reach the app as its literal text: leave it empty.
+  TWILIO_AUTH_TOKEN: empty(twilioAuthToken) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/twilio-auth-token/)'
+  TWILIO_PHONE_NUMBER: twilioPhoneNumber
+  TWILIO_API_BASE_URL: 'https://api.twilio.com'
+  DEFAULT_CALL_LOCALE: defaultCallLocale
+  RECORDING_WAIT_MINUTES: '30'
+  DUPLICATE_WINDOW_HOURS: '48'
+  DUPLICATE_MIN_OVERLAP: '0.6'
+  // Keyless: the app's managed identity holds Cognitive Services OpenAI User on the account.
+  AZURE_OPENAI_ENDPOINT: openAi.outputs.endpoint
+  AZURE_OPENAI_API_KEY: ''
+  AZURE_OPENAI_API_VERSION: '2025-04-01-preview'
+  AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT: 'transcription'
+  ELEVENLABS_API_KEY: empty(elevenLabsApiKey) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/elevenlabs-api-key/)'
+  ELEVENLABS_BASE_URL: 'https://api.elevenlabs.io'
+  ELEVENLABS_VOICE_ID: '21m00Tcm4TlvDq8ikWAM'
+  ELEVENLABS_TTS_MODEL: 'eleven_flash_v2_5'
+  ELEVENLABS_STT_MODEL: 'scribe_v1'
+  TRANSCRIPTION_PROVIDER: 'auto'
 }
 
 module api 'app/api.bicep' = {

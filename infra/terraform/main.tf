@@ -37,6 +37,28 @@ locals {
     MAX_BODY_BYTES         = "1048576"
     SEED_DEMO_DATA         = "false"
     DURABLE_TASK_HUB       = "atiende"
+    RECORDINGS_CONTAINER   = "recordings"
+    PROMPTS_CONTAINER      = "prompt-audio"
+    TWILIO_ACCOUNT_SID     = var.twilio_account_sid
+    # A reference to a secret that was never stored would reach the app as its literal text: leave it empty.
+    TWILIO_AUTH_TOKEN   = var.twilio_auth_token == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/twilio-auth-token/)"
+    TWILIO_PHONE_NUMBER = var.twilio_phone_number
+    TWILIO_API_BASE_URL = "https://api.twilio.com"
+    DEFAULT_CALL_LOCALE = var.default_call_locale
+    RECORDING_WAIT_MINUTES = "30"
+    DUPLICATE_WINDOW_HOURS = "48"
+    DUPLICATE_MIN_OVERLAP  = "0.6"
+    # Keyless: the app's managed identity holds Cognitive Services OpenAI User on the account.
+    AZURE_OPENAI_ENDPOINT              = azurerm_cognitive_account.open_ai.endpoint
+    AZURE_OPENAI_API_KEY               = ""
+    AZURE_OPENAI_API_VERSION           = "2025-04-01-preview"
+    AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT = "transcription"
+    ELEVENLABS_API_KEY     = var.eleven_labs_api_key == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/elevenlabs-api-key/)"
+    ELEVENLABS_BASE_URL    = "https://api.elevenlabs.io"
+    ELEVENLABS_VOICE_ID    = "21m00Tcm4TlvDq8ikWAM"
+    ELEVENLABS_TTS_MODEL   = "eleven_flash_v2_5"
+    ELEVENLABS_STT_MODEL   = "scribe_v1"
+    TRANSCRIPTION_PROVIDER = "auto"
   }
 }
 

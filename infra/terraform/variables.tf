@@ -66,6 +66,28 @@ variable "eleven_labs_api_key" {
   default     = ""
 }
 
+variable "twilio_account_sid" {
+  description = "Twilio account SID, for SMS and recording downloads; empty leaves SMS off."
+  type        = string
+  default     = ""
+}
+
+variable "twilio_phone_number" {
+  description = "The Twilio phone number callers ring and SMS come from, in E.164."
+  type        = string
+  default     = ""
+}
+
+variable "default_call_locale" {
+  description = "The language and accent to answer a call in when neither the caller nor their number tells."
+  type        = string
+  default     = "es-MX"
+  validation {
+    condition     = contains(["es-MX", "es-ES", "es-US", "en-US", "en-GB"], var.default_call_locale)
+    error_message = "One of es-MX, es-ES, es-US, en-US, en-GB."
+  }
+}
+
 variable "default_phone_region" {
   description = "Region for phone numbers written without a country code."
   type        = string

@@ -1,0 +1,106 @@
+"""Loopback stand-ins for the SaaS APIs Atiende calls, speaking their wire formats so the real SDKs run:
+Twilio's Messages API, Azure OpenAI's audio transcriptions, and ElevenLabs' text-to-speech and speech-to-text."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+# A few bytes that begin like an MP3 frame; Twilio would play it, our tests only compare bytes.
+FAKE_MP3 = b"\xff\xfb\x90\x64" + b"\x00" * 60
+
+
+@dataclass
+class SaasStub:
+    """What the stub has been asked, and how it should answer next."""
+
+    sms: list[dict[str, str]] = field(default_factory=list)
+    transcriptions: int = 0
+    transcript: str = "El sistema de correo no funciona en toda la oficina"
+    transcript_logprob: float = -0.02
+    fail_transcriptions: bool = False
+    transcription_delay: float = 0.0
+    fail_speech: bool = False
+    spoken: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    base: str = ""
+
+
+def serve(stub: SaasStub) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            path = self.path.split("?")[0]
+            if re.fullmatch(r"/2010-04-01/Accounts/AC[0-9a-f]{32}/Messages\.json", path):
+                self._message(body)
+            elif re.fullmatch(r"/openai/deployments/[^/]+/audio/transcriptions", path):
+                self._azure_transcription()
+            elif re.fullmatch(r"/v1/text-to-speech/[^/]+", path):
+                self._speech(body)
+            elif path == "/v1/speech-to-text":
+                self._scribe()
+            else:
+                self._json(404, {"error": {"message": f"no route {path}"}})
+
+        def _message(self, body: bytes) -> None:
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            sid = "SM" + uuid.uuid4().hex
+            with stub.lock:
+                stub.sms.append(form)
+            account = self.path.split("/")[3]
+            self._json(201, {"sid": sid, "account_sid": account, "to": form.get("To"), "from": form.get("From"),
+                             "body": form.get("Body"), "status": "queued", "num_segments": "1", "direction":
+                             "outbound-api", "api_version": "2010-04-01", "price": None, "error_code": None,
+                             "date_created": "Wed, 25 Nov 2026 10:00:00 +0000",
+                             "uri": f"/2010-04-01/Accounts/{account}/Messages/{sid}.json"})
+
+        def _azure_transcription(self) -> None:
+            with stub.lock:
+                stub.transcriptions += 1
+            time.sleep(stub.transcription_delay)
+            if stub.fail_transcriptions:
+                self._json(500, {"error": {"code": "InternalServerError", "message": "The server had an error."}})
+                return
+            words = stub.transcript.split()
+            self._json(200, {"text": stub.transcript, "logprobs": [
+                {"token": w, "logprob": stub.transcript_logprob, "bytes": list(w.encode())} for w in words]})
+
+        def _speech(self, body: bytes) -> None:
+            if stub.fail_speech:
+                self._json(500, {"detail": {"status": "internal_error", "message": "try again"}})
+                return
+            with stub.lock:
+                stub.spoken.append(json.loads(body)["text"])
+            self._reply(200, FAKE_MP3, "audio/mpeg")
+
+        def _scribe(self) -> None:
+            words = [{"text": w, "type": "word", "start": i * 0.4, "end": i * 0.4 + 0.3, "logprob": -0.1}
+                     for i, w in enumerate(stub.transcript.split())]
+            self._json(200, {"language_code": "spa", "language_probability": 0.97, "text": stub.transcript,
+                             "words": words})
+
+        def _json(self, status: int, payload: Any) -> None:
+            self._reply(status, json.dumps(payload).encode(), "application/json")
+
+        def _reply(self, status: int, data: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    stub.base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

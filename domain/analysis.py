@@ -33,7 +33,7 @@ _SOME_IMPACT = ("equipo", "varios", "varias", "departamento", "compañeros", "te
                 "colleagues", "some of us")
 _HIGH_URGENCY = ("urgente", "urgent", "caído", "caida", "caída", "down", "outage", "emergencia", "emergency",
                  "no podemos trabajar", "no puedo trabajar", "can't work", "cannot work", "right now", "ahora mismo")
-_MEDIUM_URGENCY = ("no puedo", "no funciona", "no me deja", "error", "falla", "can't", "cannot", "not working",
+_MEDIUM_URGENCY = ("no puedo", "no puede", "no pueden", "no podemos", "no funciona", "no me deja", "error", "falla", "can't", "cannot", "not working",
                    "doesn't work", "does not work", "fails", "broken")
 
 

@@ -184,3 +184,12 @@ def api_key(admin: httpx.Client) -> Callable[..., str]:
         return response.json()["key"]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def azurite() -> str:
+    """Azurite's blob service, started as devhost starts it when none runs; yields the connection string."""
+    from devhost.services import DEVELOPMENT_STORAGE, ensure_azurite
+
+    ensure_azurite(DEVELOPMENT_STORAGE)
+    return DEVELOPMENT_STORAGE

@@ -5,6 +5,7 @@ import math
 import threading
 from typing import Any
 
+import httpx
 import numpy as np
 
 from domain.errors import DependencyUnavailable
@@ -50,6 +51,9 @@ class AzureOpenAITranscriber:
             logprobs = [p.logprob for p in (getattr(result, "logprobs", None) or [])]
         return Transcript(result.text.strip(), self.name, _mean_probability(logprobs))
 
+    def close(self) -> None:
+        self._client.close()
+
 
 class ElevenLabsTranscriber:
     name = "elevenlabs"
@@ -58,8 +62,9 @@ class ElevenLabsTranscriber:
         from elevenlabs.client import ElevenLabs
 
         self.model = settings.ELEVENLABS_STT_MODEL
+        self._http = httpx.Client(timeout=120)
         self._client = ElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
-                                  base_url=settings.ELEVENLABS_BASE_URL, timeout=120)
+                                  base_url=settings.ELEVENLABS_BASE_URL, httpx_client=self._http)
 
     def transcribe(self, audio: bytes, language: str) -> Transcript:
         from elevenlabs.core import ApiError
@@ -68,7 +73,7 @@ class ElevenLabsTranscriber:
             result: Any = self._client.speech_to_text.convert(
                 model_id=self.model, file=("call.wav", audio, "audio/wav"), language_code=_ISO_639_3.get(language)
             )
-        except (ApiError, OSError) as err:
+        except (ApiError, OSError, httpx.HTTPError) as err:
             raise DependencyUnavailable("ElevenLabs could not transcribe the recording.") from err
         words = [w.logprob for w in (getattr(result, "words", None) or []) if getattr(w, "type", "word") == "word"
                  and getattr(w, "logprob", None) is not None]
@@ -76,6 +81,9 @@ class ElevenLabsTranscriber:
         if confidence is None:
             confidence = getattr(result, "language_probability", None)
         return Transcript(result.text.strip(), self.name, confidence)
+
+    def close(self) -> None:
+        self._http.close()
 
 
 class PocketSphinxTranscriber:
@@ -111,8 +119,10 @@ class ElevenLabsSpeech:
 
         self.voice = settings.ELEVENLABS_VOICE_ID
         self.model = settings.ELEVENLABS_TTS_MODEL
+        # Short: the caller is on the line, and Polly can say it instead.
+        self._http = httpx.Client(timeout=10)
         self._client = ElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
-                                  base_url=settings.ELEVENLABS_BASE_URL, timeout=10)
+                                  base_url=settings.ELEVENLABS_BASE_URL, httpx_client=self._http)
 
     def synthesize(self, text: str, locale: str) -> bytes:
         from elevenlabs.core import ApiError
@@ -121,8 +131,11 @@ class ElevenLabsSpeech:
             chunks = self._client.text_to_speech.convert(self.voice, text=text, model_id=self.model,
                                                          output_format="mp3_22050_32", language_code=locale[:2])
             return b"".join(chunks)
-        except (ApiError, OSError) as err:
+        except (ApiError, OSError, httpx.HTTPError) as err:
             raise DependencyUnavailable("ElevenLabs could not speak the prompt.") from err
+
+    def close(self) -> None:
+        self._http.close()
 
 
 def pcm16_at_16k(wav: bytes) -> np.ndarray:

@@ -1,0 +1,78 @@
+"""The speech adapters against their real SDKs (loopback stand-ins for the SaaS APIs) and real Azurite."""
+from __future__ import annotations
+
+import httpx
+import pytest
+from twilio.twiml.voice_response import VoiceResponse
+
+from domain.adapters.blobs import AzureBlobs
+from domain.adapters.speech import AzureOpenAITranscriber, ElevenLabsSpeech, ElevenLabsTranscriber
+from domain.errors import DependencyUnavailable
+from domain.settings import Settings
+from domain.voice_script import Speaker
+from tests.random_refs import random_name
+from tests.stubs import FAKE_MP3, SaasStub, serve
+
+
+@pytest.fixture
+def saas():
+    stub = SaasStub()
+    server = serve(stub)
+    yield stub
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closing():
+    """Adapters a test builds, closed after it (in the app each is built once per worker)."""
+    made = []
+    yield lambda adapter: made.append(adapter) or adapter
+    for adapter in made:
+        adapter.close()
+
+
+@pytest.fixture
+def settings(saas, azurite):
+    return Settings(ELEVENLABS_API_KEY="test-key", ELEVENLABS_BASE_URL=saas.base, AZURE_OPENAI_ENDPOINT=saas.base,
+                    AZURE_OPENAI_API_KEY="test-key", AzureWebJobsStorage=azurite,
+                    PROMPTS_CONTAINER=random_name("prompts"))
+
+
+def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from_a_short_lived_link(saas, settings, closing):
+    speaker = Speaker(closing(ElevenLabsSpeech(settings)), AzureBlobs(settings), settings.PROMPTS_CONTAINER)
+    first, second = VoiceResponse(), VoiceResponse()
+    speaker.say(first, "Hola, gracias por llamar", "es-MX")
+    speaker.say(second, "Hola, gracias por llamar", "es-MX")
+
+    assert saas.spoken == ["Hola, gracias por llamar"]  # the second time came from the cache
+    url = str(first).split("<Play>")[1].split("</Play>")[0].replace("&amp;", "&")
+    assert "se=" in url and "sp=r" in url  # a SAS that expires and only reads
+    assert httpx.get(url).content == FAKE_MP3
+    assert str(first) == str(second) or "<Play>" in str(second)
+
+
+def test_a_failing_elevenlabs_falls_back_to_polly(saas, settings, closing):
+    saas.fail_speech = True
+    response = VoiceResponse()
+    Speaker(closing(ElevenLabsSpeech(settings)), AzureBlobs(settings), settings.PROMPTS_CONTAINER).say(
+        response, "Your ticket is ready", "en-US")
+    assert '<Say language="en-US" voice="Polly.Joanna">Your ticket is ready</Say>' in str(response)
+
+
+def test_elevenlabs_scribe_transcribes_with_a_confidence(saas, settings, closing):
+    saas.transcript = "la impresora no imprime"
+    result = closing(ElevenLabsTranscriber(settings)).transcribe(b"RIFF....WAVE", "es")
+    assert (result.text, result.provider) == ("la impresora no imprime", "elevenlabs")
+    assert 0.85 < result.confidence < 0.95  # exp(-0.1) from the words' log-probabilities
+
+
+def test_azure_openai_transcribes_with_a_confidence_and_a_failure_is_a_clear_error(saas, settings, closing):
+    saas.transcript = "the printer is on fire"
+    transcriber = closing(AzureOpenAITranscriber(settings))
+    result = transcriber.transcribe(b"RIFF....WAVE", "en")
+    assert (result.text, result.provider) == ("the printer is on fire", "azure_openai")
+    assert result.confidence == pytest.approx(0.9802, abs=1e-3)
+    saas.fail_transcriptions = True
+    with pytest.raises(DependencyUnavailable, match="Azure OpenAI"):
+        transcriber.transcribe(b"RIFF....WAVE", "en")

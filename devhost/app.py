@@ -14,6 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from devhost.durable import WEBHOOK_PREFIX, DurableEngine
 from devhost.functions import FunctionRouter, route_prefix
+from devhost.simulations import PREFIX as SIMULATIONS_PREFIX
+from devhost.simulations import Simulations
 from devhost.swa import StaticWebApp
 from devhost.timers import run_timers
 
@@ -27,9 +29,11 @@ class DevHost:
     (a percent-encoded newline, for one). The one exception is the durable HTTP API, which the Functions host
     serves itself, beside the app, to the durable client."""
 
-    def __init__(self, function_app: Any, run_timer_functions: bool, durable: DurableEngine | None = None):
+    def __init__(self, function_app: Any, run_timer_functions: bool, durable: DurableEngine | None = None,
+                 simulations: Simulations | None = None):
         self.function_app = function_app
         self.durable = durable
+        self.simulations = simulations
         values = {"durableClient": durable.client_binding} if durable else {}
         router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"), values)
         self.site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra))
@@ -42,6 +46,8 @@ class DevHost:
             request = Request(scope, receive)
             if self.durable is not None and request.url.path.startswith(WEBHOOK_PREFIX) and _is_local(scope):
                 response = await self.durable.handle_api(request)
+            elif self.simulations is not None and request.url.path.startswith(SIMULATIONS_PREFIX):
+                response = await self.simulations(request)
             else:
                 response = await self.site(request)
             await response(scope, receive, send)
@@ -75,11 +81,12 @@ def create_app(run_timer_functions: bool = True, durable_base_url: str | None = 
     """The app; with `durable_base_url` (where this devhost listens) it also runs durable functions."""
     # Imported here, as the Python worker does, after the environment is settled.
     function_app = importlib.import_module("function_app").app
-    durable = None
+    durable = simulations = None
     if durable_base_url:
         from domain.settings import get_settings
 
         settings = get_settings()
         durable = DurableEngine(function_app, settings.DATABASE_URL, settings.DURABLE_TASK_HUB)
         durable.base_url = durable_base_url.rstrip("/")
-    return DevHost(function_app, run_timer_functions, durable)
+        simulations = Simulations(durable.base_url, settings.TWILIO_AUTH_TOKEN.get_secret_value())
+    return DevHost(function_app, run_timer_functions, durable, simulations)

@@ -32,6 +32,8 @@ export const api = {
   updateTicket: (number, changes, etag) => request('PATCH', `/tickets/${enc(number)}`, { body: changes, headers: { 'If-Match': etag } }),
   addComment: (number, comment) => request('POST', `/tickets/${enc(number)}/comments`, { body: comment }),
   activity: (number) => request('GET', `/tickets/${enc(number)}/activity`),
+  listCalls: (params) => request('GET', `/calls?${new URLSearchParams(params)}`),
+  getCall: (sid) => request('GET', `/calls/${enc(sid)}`),
   groups: () => request('GET', '/groups'),
   categories: () => request('GET', '/categories'),
 };
@@ -41,3 +43,21 @@ export async function me() {
   const response = await fetch('/.auth/me', { credentials: 'same-origin' });
   return (await response.json()).clientPrincipal;
 }
+
+/** devhost's own routes on a developer's machine; null where they do not exist (in Azure). */
+export const devhost = {
+  async info() {
+    const response = await fetch('/.devhost/', { credentials: 'same-origin' });
+    return response.ok && (response.headers.get('content-type') || '').includes('json') ? response.json() : null;
+  },
+  async simulateCall(body) {
+    const response = await fetch('/.devhost/calls', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const data = await response.json();
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  },
+  async simulation(sid) {
+    const response = await fetch(`/.devhost/calls/${enc(sid)}`, { credentials: 'same-origin' });
+    return response.json();
+  },
+};

@@ -3,6 +3,7 @@ import { me } from './api.js';
 import { report, showError } from './dom.js';
 import { currentLanguage, setLanguage, translate } from './i18n.js';
 import { renderForm } from './views/form.js';
+import { renderCalls } from './views/calls.js';
 import { renderList } from './views/list.js';
 
 const main = document.getElementById('main');
@@ -15,11 +16,13 @@ async function route() {
   showError('');
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
+  document.getElementById('nav-calls').classList.toggle('active', path === '/calls');
   document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
   try {
     const match = path.match(/^\/tickets\/(INC[0-9]{7})$/);
     if (match) await renderForm(mount, match[1], (hash) => { location.hash = hash; });
     else if (path === '/new') await renderForm(mount, null, (hash) => { location.hash = hash; });
+    else if (path === '/calls') await renderCalls(mount, params, (next) => { location.hash = `#/calls?${next}`; });
     else await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
   } catch (err) {
     report(err);

@@ -2,6 +2,8 @@
 receive again: Twilio retries."""
 from __future__ import annotations
 
+import asyncio
+
 import azure.durable_functions as df
 import azure.functions as func
 
@@ -13,6 +15,7 @@ from domain.schemas import TwilioForm
 from domain.services import voice
 
 bp = df.Blueprint()
+HOLD_SECONDS = 4.0
 
 
 def _services() -> tuple:
@@ -49,10 +52,26 @@ async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.Dura
 @bp.durable_client_input(client_name="client")
 @twilio_webhook(conversation=True)
 async def voice_wait(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    status = await client.get_status(form.CallSid)
-    progress = status.custom_status if status and isinstance(status.custom_status, dict) else None
+    progress = await _ticket_progress(client, form.CallSid)
     round_ = int_param(req, "round", 0, voice.MAX_WAIT_ROUNDS)
     return twiml(await off_loop(voice.wait_for_ticket, form, round_, progress, now(), *_services()))
+
+
+async def _ticket_progress(client: df.DurableOrchestrationClient, call_sid: str) -> dict | None:
+    """The pipeline's custom status once it names the ticket or gives up on it, looking again for a few seconds
+    first: Twilio waits up to 15 s for an answer, and a caller hears the number sooner than through another
+    one-second <Pause>."""
+    deadline = asyncio.get_running_loop().time() + HOLD_SECONDS
+    while True:
+        status = await client.get_status(call_sid)
+        progress = status.custom_status if status and isinstance(status.custom_status, dict) else None
+        finished = status.runtime_status not in (None, df.OrchestrationRuntimeStatus.Running,
+                                                 df.OrchestrationRuntimeStatus.Pending)
+        if finished or (progress and (progress.get("ticket") or progress.get("step") == "review")):
+            return progress
+        if asyncio.get_running_loop().time() >= deadline:
+            return progress
+        await asyncio.sleep(0.1)
 
 
 @bp.route(route="voice/status", methods=["POST"])

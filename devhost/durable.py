@@ -58,6 +58,7 @@ class DurableEngine:
         self._running: set[int] = set()
         self._wake = asyncio.Event()
         self._owner: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.base_url = ""
 
     # -- the client binding and the HTTP API that DurableOrchestrationClient calls --
@@ -146,6 +147,7 @@ class DurableEngine:
 
     async def run(self) -> None:
         """Serve this task hub until cancelled; one devhost per hub (a PostgreSQL session lock says which)."""
+        self._loop = asyncio.get_running_loop()
         self._owner = await run_in_threadpool(self._claim_hub)
         if self._owner is None:
             log.error("another devhost serves durable task hub %r; this one will not run orchestrations", self.hub)
@@ -176,26 +178,30 @@ class DurableEngine:
         return conn
 
     async def _dispatch(self) -> None:
-        instances, timers, activities = await run_in_threadpool(self._pending)
-        for instance_id in instances:
-            await run_in_threadpool(self._run_episode, instance_id)
+        instances, timers = await run_in_threadpool(self._pending)
         for timer in timers:
             await run_in_threadpool(self._fire_timer, timer["id"])
-        for work in activities:
+        for instance_id in instances:
+            await run_in_threadpool(self._run_episode, instance_id)
+        # Read after the episodes, so that what they just scheduled starts now rather than on the next round.
+        for work in await run_in_threadpool(self._due_activities):
             if work["id"] not in self._running and len(self._running) < self.max_activities:
                 self._running.add(work["id"])
                 asyncio.create_task(self._run_activity(work))
 
-    def _pending(self) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    def _pending(self) -> tuple[list[str], list[dict[str, Any]]]:
         with self.pool.connection() as conn:
             store = DurableStore(conn, self.hub)
-            return store.instances_with_news(), store.due_work("timer", now()), store.due_work("activity", now())
+            return store.instances_with_news(), store.due_work("timer", now())
+
+    def _due_activities(self) -> list[dict[str, Any]]:
+        with self.pool.connection() as conn:
+            return DurableStore(conn, self.hub).due_work("activity", now())
 
     def _wake_up(self) -> None:
-        try:
-            self._wake.set()
-        except RuntimeError:
-            pass
+        # Called from worker threads too, where only the loop's own thread may touch the event.
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     def _run_episode(self, instance_id: str) -> None:
         """Replay the orchestrator over its history plus what is new, and schedule whatever it now asks for."""

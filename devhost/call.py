@@ -44,6 +44,7 @@ def add_call_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ask for the status of a ticket instead (its number, or none to hear all of yours)")
     parser.add_argument("--hang-up-early", action="store_true", help="hang up while describing the problem")
     parser.add_argument("--silent", action="store_true", help="say nothing when asked for the problem")
+    parser.add_argument("--abandon", action="store_true", help="hang up at the menu, before choosing anything")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for the pipeline to finish")
     parser.add_argument("--auth-token", default=os.environ.get("TWILIO_AUTH_TOKEN") or LOCAL_TWILIO_AUTH_TOKEN)
 
@@ -60,13 +61,13 @@ class CallResult:
 
 class CallSimulator:
     def __init__(self, url: str, caller: str, say: str, *, to: str = "+15005550006", language: str | None = None,
-                 status: str | None = None, hang_up_early: bool = False, silent: bool = False,
+                 status: str | None = None, hang_up_early: bool = False, silent: bool = False, abandon: bool = False,
                  auth_token: str = LOCAL_TWILIO_AUTH_TOKEN, honour_pauses: bool = True,
                  on_hear: Callable[[str], None] | None = None):
         self.url = url.rstrip("/")
         self.caller, self.to, self.say_text = caller, to, say
         self.language = language or ("en" if caller.startswith("+1") else "es")
-        self.status, self.hang_up_early, self.silent = status, hang_up_early, silent
+        self.status, self.hang_up_early, self.silent, self.abandon = status, hang_up_early, silent, abandon
         self.validator = RequestValidator(auth_token)
         self.honour_pauses = honour_pauses
         self.on_hear = on_hear or (lambda line: None)
@@ -94,7 +95,7 @@ class CallSimulator:
                 })
             if self.recording_callback:
                 server.fetched.wait(timeout=60)  # Twilio keeps recordings; ours lives as long as this call
-            if wait and self.status is None:
+            if wait and self.status is None and not self.abandon:
                 self.result.call = self._wait_for_pipeline()
         self.http.close()
         return self.result
@@ -135,6 +136,8 @@ class CallSimulator:
     def _answer(self, gather: ET.Element) -> dict[str, str] | None:
         """What the caller keys or says at a `<Gather>`; None when they hang up instead."""
         digits = gather.get("numDigits")
+        if self.abandon:
+            return None
         if digits == "1":
             return {"Digits": "2" if self.status is not None else "1"}
         if digits == "7":
@@ -234,7 +237,8 @@ class _RecordingServer:
 
 def simulate(args: argparse.Namespace) -> int:
     simulator = CallSimulator(args.url, args.caller, args.say, to=args.to, language=args.lang, status=args.status,
-                              hang_up_early=args.hang_up_early, silent=args.silent, auth_token=args.auth_token,
+                              hang_up_early=args.hang_up_early, silent=args.silent, abandon=args.abandon,
+                              auth_token=args.auth_token,
                               on_hear=lambda line: print(f"caller hears: {line}", flush=True))
     print(f"calling {args.url} from {args.caller} (CallSid {simulator.sid})", flush=True)
     result = simulator.run(wait=not args.no_wait)

@@ -155,6 +155,18 @@ def test_a_caller_who_hangs_up_before_speaking_still_gets_a_ticket_from_the_reco
     assert result.call["sms"]["status"] == "not_configured"  # no Twilio account: the SMS is kept, not sent
 
 
+def test_an_abandoned_call_is_kept_as_a_call_with_no_ticket(phone_desk, agent, db):
+    phone = random_spanish_phone()
+    result = CallSimulator(phone_desk.base, phone, "", auth_token=TOKEN, abandon=True).run()
+
+    kept = agent.get(f"/api/calls/{result.sid}").json()
+    assert (kept["status"], kept["intent"], kept["ticket"], kept["pipeline"]["status"]) == ("completed", None, None, None)
+    assert kept["ended_at"] and kept["caller"]["phone"] == phone
+    assert agent.get("/api/tickets", params={"caller_phone": phone}).json()["items"] == []
+    assert db.execute("SELECT count(*) FROM devhost_durable_instances WHERE instance_id = %s",
+                      (result.sid,)).fetchone()[0] == 0
+
+
 def test_a_silent_caller_gets_a_ticket_marked_for_review(devhost, agent):
     phone = random_phone()
     result = call(devhost, phone, silent=True, token="devhost-local-twilio-auth-token")

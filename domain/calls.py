@@ -83,9 +83,13 @@ def call_locale(contact_language: str | None, phone: str, default_locale: str) -
     """The contact's language, else the one spoken where the number is from, else the default; in the accent
     of the number's country where we have one."""
     try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None)) or ""
+        parsed = phonenumbers.parse(phone, None)
+        # A number libphonenumber cannot place (an unassigned exchange, say) still names its country code.
+        region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
+            parsed.country_code)
     except phonenumbers.NumberParseException:
         region = ""
+    region = "" if region == "ZZ" else region
     language = contact_language or ("es" if region in _SPANISH_SPEAKING else "en" if region else default_locale[:2])
     regional = _REGION_LOCALE.get(region)
     if regional and regional.startswith(language):

@@ -11,16 +11,12 @@ from domain.errors import DependencyUnavailable
 from domain.settings import Settings
 from domain.voice_script import Speaker
 from tests.random_refs import random_name
-from tests.stubs import FAKE_MP3, SaasStub, serve
+from tests.stubs import FAKE_MP3, serving
 
 
 @pytest.fixture
 def saas():
-    stub = SaasStub()
-    server = serve(stub)
-    yield stub
-    server.shutdown()
-    server.server_close()
+    yield from serving()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from devhost.call import ACCOUNT_SID, CallResult, CallSimulator
 from tests.conftest import Devhost
 from tests.random_refs import random_phone, random_spanish_phone, random_word
-from tests.stubs import SaasStub, serve
+from tests.stubs import SaasStub, serving
 
 TOKEN = "test-twilio-auth-token"
 DESK_PHONE = "+15005550006"
@@ -23,11 +23,7 @@ HOOKS = ("incoming", "menu", "problem", "wait", "status", "recording", "call-sta
 
 @pytest.fixture(scope="module")
 def saas():
-    stub = SaasStub()
-    server = serve(stub)
-    yield stub
-    server.shutdown()
-    server.server_close()
+    yield from serving()
 
 
 def phone_desk_env(saas: SaasStub) -> dict[str, str]:

@@ -16,6 +16,7 @@ from domain.calls import (
     (None, "+442071234567", "es-MX", "en-GB"),     # British English
     ("en", "+34612345678", "es-MX", "en-US"),      # the contact's language beats the number's country
     (None, "anonymous", "es-MX", "es-MX"),         # nothing to go on: the default
+    (None, "+12020123456", "es-MX", "en-US"),      # not a valid US number, but still +1
 ])
 def test_a_call_is_answered_in_the_callers_language(language, phone, default, expected):
     assert call_locale(language, phone, default) == expected

@@ -9,8 +9,10 @@ import azure.functions as func
 from blueprints._http import body, endpoint, if_match, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import ActivityPage, CommentIn, TicketCreate, TicketPatch, TicketQuery
-from domain.services import tickets
+from domain.schemas import (
+    ActivityPage, CommentIn, MarkDuplicateIn, SimilarQuery, TicketCreate, TicketPatch, TicketQuery,
+)
+from domain.services import similar, tickets
 from domain.services.idempotency import check_key
 
 bp = df.Blueprint()
@@ -30,7 +32,9 @@ def create_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     headers = {**_etag(ticket["version"]), "Location": f"/api/tickets/{ticket['number']}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return json_response(status, ticket, headers)
+    candidates = similar.candidates_for_new(ticket, bootstrap.settings(), bootstrap.uow(), bootstrap.embedder(),
+                                            bootstrap.vector_index())
+    return json_response(status, {**ticket, "duplicate_candidates": candidates}, headers)
 
 
 @bp.route(route="tickets", methods=["GET"])
@@ -53,6 +57,23 @@ def update_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     expected = if_match(req)
     patch = body(req, TicketPatch)
     ticket = tickets.update_ticket(req.route_params["number"], patch, expected, who, now(), bootstrap.uow())
+    return json_response(200, ticket, _etag(ticket.version))
+
+
+@bp.route(route="tickets/{number}/similar", methods=["GET"])
+@endpoint("tickets:read")
+def similar_tickets(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    k = query(req, SimilarQuery).k
+    items = similar.similar_tickets(req.route_params["number"], k, bootstrap.uow(), bootstrap.embedder(),
+                                    bootstrap.vector_index())
+    return json_response(200, {"items": items})
+
+
+@bp.route(route="tickets/{number}/mark-duplicate", methods=["POST"])
+@endpoint("tickets:write")
+def mark_duplicate(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    original = body(req, MarkDuplicateIn).of
+    ticket = tickets.mark_duplicate(req.route_params["number"], original, who, now(), bootstrap.uow())
     return json_response(200, ticket, _etag(ticket.version))
 
 

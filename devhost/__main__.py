@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         from devhost.call import simulate
 
         return simulate(args)
-    from devhost.services import ensure_azurite, ensure_postgres
+    from devhost.services import ensure_azurite, ensure_postgres, ensure_redis
     from domain import bootstrap
     from domain.settings import get_settings
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
+    ensure_redis(settings.REDIS_URL)
     from devhost.app import create_app
 
     app = create_app(run_timer_functions=not args.no_timers, durable_base_url=f"http://127.0.0.1:{args.port}")

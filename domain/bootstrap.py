@@ -6,10 +6,14 @@ import threading
 from functools import lru_cache
 
 import psycopg
+import redis
 
+from domain.adapters.embeddings import AzureOpenAIEmbedder, CachedEmbedder, LocalMiniLM
+from domain.adapters.vectors import RedisVectorIndex
 from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
 from domain.errors import DependencyUnavailable
 from domain.ports import Blobs, Telephony, Transcriber
+from domain.services.similar import VectorDuplicates
 from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
 from domain.store.pool import get_pool
@@ -99,6 +103,29 @@ def analyzer() -> Analyzer:
     return RuleAnalyzer()
 
 
+@lru_cache(maxsize=1)
+def redis_client() -> redis.Redis:
+    # Short timeouts: a request that asks Redis must not hang on it, and the outbox catches up later.
+    return redis.Redis.from_url(get_settings().REDIS_URL, socket_timeout=2, socket_connect_timeout=1)
+
+
+@lru_cache(maxsize=1)
+def embedder() -> CachedEmbedder:
+    config = get_settings()
+    choice = config.EMBEDDING_PROVIDER
+    if choice == "auto":
+        choice = "azure_openai" if config.AZURE_OPENAI_ENDPOINT else "local"
+    model = AzureOpenAIEmbedder(config) if choice == "azure_openai" else LocalMiniLM()
+    return CachedEmbedder(model, redis_client(), config.REDIS_NAMESPACE)
+
+
+@lru_cache(maxsize=1)
+def vector_index() -> RedisVectorIndex:
+    model = embedder()
+    return RedisVectorIndex(redis_client(), model.model, model.dimensions, get_settings().REDIS_NAMESPACE)
+
+
 def duplicate_finder() -> DuplicateFinder:
     config = get_settings()
-    return FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP)
+    return VectorDuplicates(embedder(), vector_index(), config.DUPLICATE_CALL_SCORE,
+                            FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP))

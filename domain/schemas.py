@@ -364,3 +364,59 @@ class CallQuery(BaseModel):
     needs_review: Literal["true", "false"] | None = None
     cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class SimilarItem(BaseModel):
+    number: str
+    score: float = Field(description="Cosine similarity of the two tickets' vectors (1 is the same meaning)")
+    short_description: str
+    state: StateName
+    open: bool
+    category: str | None
+    assignment_group: str | None
+    close_code: str | None = Field(description="How a resolved or closed ticket was resolved")
+    close_notes: str | None
+
+
+class SimilarPage(BaseModel):
+    items: list[SimilarItem]
+
+
+class SimilarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    k: Annotated[int, Field(ge=1, le=50)] = 5
+
+
+class SearchItem(BaseModel):
+    number: str
+    score: float = Field(description="Reciprocal-rank fusion of the semantic and the full-text rankings")
+    matched: list[Literal["text", "semantic"]]
+    short_description: str
+    state: StateName
+    open: bool
+    category: str | None
+    assignment_group: str | None
+    close_code: str | None
+    close_notes: str | None
+
+
+class SearchPage(BaseModel):
+    items: list[SearchItem]
+    degraded: str | None = Field(description="Why only full-text results came back, when Redis could not answer")
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: SearchText
+    k: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class TicketCreatedOut(TicketOut):
+    duplicate_candidates: list[SimilarItem] = Field(
+        default=[], description="Open tickets that may report the same problem (empty when search is unavailable)")
+
+
+class MarkDuplicateIn(Input):
+    of: TicketNumber = Field(description="The open ticket this one duplicates; it becomes the parent")

@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     ELEVENLABS_VOICE_ID: str = "21m00Tcm4TlvDq8ikWAM"
     ELEVENLABS_TTS_MODEL: str = "eleven_flash_v2_5"
     ELEVENLABS_STT_MODEL: str = "scribe_v1"
+    # Embeddings and the vector index in Redis (with the search module when it has one; exact search without).
+    REDIS_URL: str = "redis://127.0.0.1:6380/0"
+    # Keys start with this: RediSearch indexes database 0 only, so deployments sharing a Redis differ by it.
+    REDIS_NAMESPACE: str = Field(default="atiende", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    # Open tickets at least this similar to a new one are offered as duplicates; a call this similar joins one.
+    DUPLICATE_CANDIDATE_SCORE: float = Field(default=0.6, gt=0, le=1)
+    DUPLICATE_CALL_SCORE: float = Field(default=0.85, gt=0, le=1)
+    # auto: Azure OpenAI when its endpoint is set, else the local MiniLM model.
+    EMBEDDING_PROVIDER: str = Field(default="auto", pattern=r"^(auto|local|azure_openai)$")
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = "embeddings"
+    # Azure's model takes any size up to 1536; the local model gives 384. A change means a reindex.
+    EMBEDDING_DIMENSIONS: int = Field(default=384, ge=32, le=3072)
     # auto: Azure OpenAI when configured, else ElevenLabs Scribe when configured, else none (pocketsphinx
     # still transcribes a call that has no transcript at all).
     TRANSCRIPTION_PROVIDER: str = Field(default="auto", pattern=r"^(auto|azure_openai|elevenlabs|none)$")

@@ -87,16 +87,16 @@ class Devhost:
     def __init__(self, database_url: str, log_path: Path, **env: str):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        # Each devhost serves a task hub of its own: one devhost per hub runs orchestrations.
+        # Each devhost serves a task hub, and keeps vectors under a Redis namespace, of its own.
         self.env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": self.base,
-                    "DURABLE_TASK_HUB": random_name("hub"), **env}
+                    "DURABLE_TASK_HUB": random_name("hub"), "REDIS_NAMESPACE": random_name("t").lower(), **env}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Devhost":
         with self.log_path.open("a") as log:  # the child keeps its own handle on the file
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "devhost", "serve", "--port", str(self.port), "--no-timers"],
+                [sys.executable, "-m", "devhost", "serve", "--port", str(self.port)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60

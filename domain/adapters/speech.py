@@ -15,24 +15,28 @@ from domain.settings import Settings
 _ISO_639_3 = {"es": "spa", "en": "eng"}
 
 
+def azure_openai_client(settings: Settings, timeout: float) -> Any:
+    """The SDK's Azure client: the API key when one is set, else the app's managed identity (in Azure the
+    account takes no keys). One retry in the SDK; callers own the longer waits."""
+    from openai import AzureOpenAI
+
+    key = settings.AZURE_OPENAI_API_KEY.get_secret_value()
+    credentials: dict[str, Any] = {"api_key": key}
+    if not key:
+        from azure.identity import DefaultAzureCredential, get_bearer_token_provider
+
+        credentials = {"azure_ad_token_provider": get_bearer_token_provider(
+            DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default")}
+    return AzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT, api_version=settings.AZURE_OPENAI_API_VERSION,
+                       max_retries=1, timeout=timeout, **credentials)
+
+
 class AzureOpenAITranscriber:
     name = "azure_openai"
 
     def __init__(self, settings: Settings):
-        from openai import AzureOpenAI
-
         self.deployment = settings.AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT
-        key = settings.AZURE_OPENAI_API_KEY.get_secret_value()
-        credentials: dict[str, Any] = {"api_key": key}
-        if not key:
-            # In Azure the account takes no keys: the app's managed identity signs in to it.
-            from azure.identity import DefaultAzureCredential, get_bearer_token_provider
-
-            credentials = {"azure_ad_token_provider": get_bearer_token_provider(
-                DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default")}
-        # One retry in the SDK; the pipeline's retry policy owns the longer waits.
-        self._client = AzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT, api_version=settings.AZURE_OPENAI_API_VERSION,
-                                   max_retries=1, timeout=120, **credentials)
+        self._client = azure_openai_client(settings, timeout=120)
 
     def transcribe(self, audio: bytes, language: str) -> Transcript:
         from openai import OpenAIError

@@ -1,22 +1,33 @@
 """What each dependency is doing right now, for `GET /api/health`."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from domain.schemas import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 
-def check_health(make_uow: Callable[[], UnitOfWork]) -> HealthOut:
+def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None) -> HealthOut:
     checks: dict[str, HealthCheck] = {}
+    pending = None
     try:
         with make_uow() as uow:
             version = uow.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
             server = uow.conn.info.server_version
+            pending = uow.conn.execute("SELECT count(*) FROM index_outbox").fetchone()[0]
         checks["postgresql"] = HealthCheck(
             status="ok", detail=f"PostgreSQL {server // 10000}.{server % 10000}, schema {version}"
         )
     except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
         checks["postgresql"] = HealthCheck(status="unavailable", detail=type(err).__name__)
+    if make_index is not None:
+        try:
+            index = make_index()
+            waiting = f", {pending} waiting" if pending else ""
+            mode = "RediSearch HNSW" if index.mode == "search" else "exact search in numpy (no search module)"
+            checks["redis"] = HealthCheck(status="ok", detail=f"{mode}; {index.count()} vectors of {index.model} "
+                                                              f"({index.dimensions} dimensions){waiting}")
+        except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
+            checks["redis"] = HealthCheck(status="unavailable", detail=type(err).__name__)
     status = "ok" if all(c.status == "ok" for c in checks.values()) else "degraded"
     return HealthOut(status=status, checks=checks)

@@ -89,6 +89,25 @@ def update_ticket(
         return _out(ticket, uow, now)
 
 
+def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
+    """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
+    with uow:
+        ticket = find_ticket(uow, number, for_update=True)
+        original = uow.tickets.get(of.upper())
+        if original is None or original.number == ticket.number or original.state not in OPEN_STATES:
+            raise InvalidInput("A ticket duplicates another open ticket.",
+                               [FieldError("must name another open ticket", "/of")])
+        changes = ticket.update({"parent": original.number, "state": State.CANCELED}, who.name, now)
+        _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
+                          own_number=ticket.number)
+        uow.tickets.save(ticket)
+        uow.tickets.add_audit(ticket.id, who.name, now, changes)
+        uow.tickets.add_note(ticket.id, "work_note", who.name, now,
+                             f"Duplicate of {original.number}: {original.short_description}")
+        uow.commit()
+        return _out(ticket, uow, now)
+
+
 def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":

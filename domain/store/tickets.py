@@ -133,6 +133,7 @@ class TicketStore:
 
     def add(self, ticket: Ticket) -> Ticket:
         ticket.id = self.conn.execute(_INSERT, _params(ticket)).fetchone()[0]
+        self._enqueue_for_index(ticket.id)
         return ticket
 
     def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
@@ -162,6 +163,45 @@ class TicketStore:
         if row is None:
             raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
+        self._enqueue_for_index(ticket.id)
+
+    def _enqueue_for_index(self, ticket_id: int | None) -> None:
+        # In the ticket's own transaction: the vector index catches up after the commit, whatever happens to Redis.
+        self.conn.execute(
+            "INSERT INTO index_outbox (ticket_id) VALUES (%s)"
+            " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL",
+            (ticket_id,),
+        )
+
+    def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
+        """Tickets to (re)index, oldest first, each with when it was enqueued; skips rows another worker holds."""
+        return self.conn.execute(
+            "SELECT ticket_id, enqueued_at FROM index_outbox ORDER BY enqueued_at LIMIT %s FOR UPDATE SKIP LOCKED",
+            (limit,),
+        ).fetchall()
+
+    def indexed(self, done: list[tuple[int, Any]]) -> None:
+        """Drop the outbox rows that were indexed, unless the ticket changed again meanwhile."""
+        self.conn.cursor().executemany("DELETE FROM index_outbox WHERE ticket_id = %s AND enqueued_at = %s", done)
+
+    def index_failed(self, ticket_ids: list[int], error: str) -> None:
+        self.conn.execute("UPDATE index_outbox SET attempts = attempts + 1, last_error = %s WHERE ticket_id = ANY(%s)",
+                          (error[:500], ticket_ids))
+
+    def for_index(self, ticket_ids: list[int]) -> list[Ticket]:
+        rows = self.conn.cursor(row_factory=dict_row).execute(_SELECT + " WHERE t.id = ANY(%s)", (ticket_ids,)).fetchall()
+        return [_ticket(row) for row in rows]
+
+    def ids_after(self, after_id: int, limit: int) -> list[int]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+
+    def brief(self, numbers: list[str]) -> dict[str, Ticket]:
+        rows = self.conn.cursor(row_factory=dict_row).execute(_SELECT + " WHERE t.number = ANY(%s)", (numbers,)).fetchall()
+        return {row["number"]: _ticket(row) for row in rows}
 
     def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
         """A comment or a work note; returns it as stored."""
@@ -224,6 +264,20 @@ class TicketStore:
             {"config": config, "text": text, "since": since, "limit": limit},
         ).fetchall()
         return [(number, shared, overlap) for number, shared, overlap in rows]
+
+    def text_search(self, text: str, limit: int) -> list[str]:
+        """Ticket numbers that match `text` in Spanish or English, best first (and an exact number first of all)."""
+        rows = self.conn.execute(
+            """
+            WITH asked AS (SELECT websearch_to_tsquery('english', %(q)s) || websearch_to_tsquery('spanish', %(q)s) AS q)
+            SELECT number FROM tickets t, asked
+            WHERE t.search @@ asked.q OR t.number = upper(%(q)s)
+            ORDER BY t.number = upper(%(q)s) DESC, ts_rank_cd(t.search, asked.q) DESC, t.id DESC
+            LIMIT %(limit)s
+            """,
+            {"q": text.strip(), "limit": limit},
+        ).fetchall()
+        return [row[0] for row in rows]
 
     def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
         """The caller's tickets that are not yet resolved, newest first."""

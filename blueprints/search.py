@@ -1,0 +1,36 @@
+"""`/api/search`: tickets by meaning and by words at once; and the timer that keeps the vector index current."""
+from __future__ import annotations
+
+import logging
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import endpoint, json_response, query
+from domain import bootstrap
+from domain.auth import Principal
+from domain.errors import AtiendeError
+from domain.schemas import SearchQuery
+from domain.services import indexing, similar
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+
+@bp.route(route="search", methods=["GET"])
+@endpoint("tickets:read")
+def search(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    asked = query(req, SearchQuery)
+    found = similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+    return json_response(200, found)
+
+
+@bp.timer_trigger(schedule="*/5 * * * * *", arg_name="timer", run_on_startup=False)
+def index_changed_tickets(timer: func.TimerRequest) -> None:
+    """Drain the index outbox: a few batches a run, so one run never outlives the next."""
+    try:
+        for _ in range(8):
+            if indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()) == 0:
+                break
+    except AtiendeError as err:
+        log.warning("tickets wait for the vector index: %s", err)

@@ -1,0 +1,198 @@
+"""Vectors in Redis: one hash per ticket or article, searched by RediSearch (HNSW, cosine) when the server has the
+search module, or exactly in numpy over the same hashes when it has not."""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+import redis
+from redis.commands.search.field import TagField, VectorField
+from redis.commands.search.index_definition import IndexDefinition, IndexType
+from redis.commands.search.query import Query
+
+from domain.errors import DependencyUnavailable
+
+TAGS = ("kind", "state", "category", "group")
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "ticket" or "article"
+    key: str  # the ticket's number, the article's id
+    vector: np.ndarray
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    key: str
+    score: float  # cosine similarity, 1 is the same direction
+    tags: dict[str, str]
+
+
+class IndexOutOfDate(DependencyUnavailable):
+    """The index was built with another embedding model or size: it needs a reindex."""
+
+
+class RedisVectorIndex:
+    """Keys live under `namespace` (RediSearch indexes only database 0, so namespaces keep apps apart)."""
+
+    def __init__(self, client: redis.Redis, model: str, dimensions: int, namespace: str = "atiende"):
+        self.client = client
+        self.prefix = f"{namespace}:vec:"
+        self.index = f"{namespace}:vectors"
+        self.meta = f"{namespace}:vectors:meta"
+        self.version = f"{namespace}:vectors:version"
+        self.model = model
+        self.dimensions = dimensions
+        self._mode: str | None = None
+        self._matrix: tuple[int, list[tuple[str, dict[str, str]]], np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        """'search' (RediSearch answers k-nearest queries) or 'exact' (numpy over every hash)."""
+        if self._mode is None:
+            modules = _call(lambda: self.client.module_list())
+            names = {(m.get(b"name") or m.get("name") or b"") for m in modules}
+            self._mode = "search" if names & {b"search", "search", b"ft", "ft"} else "exact"
+        return self._mode
+
+    def check(self) -> None:
+        """Raise IndexOutOfDate when the index holds vectors of another model or size; create it when none."""
+        meta = _call(lambda: self.client.hgetall(self.meta))
+        if not meta:
+            self.reset()
+            return
+        if meta.get(b"model", b"").decode() != self.model or int(meta.get(b"dimensions", 0)) != self.dimensions:
+            raise IndexOutOfDate(f"The vector index holds {meta.get(b'model', b'?').decode()} vectors; this app "
+                                 f"embeds with {self.model} ({self.dimensions} dimensions). Run the reindex command.")
+
+    def reset(self) -> None:
+        """Drop every vector and start an index for this model and size."""
+
+        def drop() -> None:
+            if self.mode == "search":
+                try:
+                    self.client.ft(self.index).dropindex(delete_documents=False)
+                except redis.ResponseError:
+                    pass
+            keys = list(self.client.scan_iter(match=self.prefix + "*", count=1000))
+            for start in range(0, len(keys), 1000):
+                self.client.delete(*keys[start:start + 1000])
+            self.client.hset(self.meta, mapping={"model": self.model, "dimensions": self.dimensions})
+            self.client.incr(self.version)
+            if self.mode == "search":
+                self.client.ft(self.index).create_index(
+                    [*(TagField(tag) for tag in TAGS),
+                     VectorField("vector", "HNSW", {"TYPE": "FLOAT32", "DIM": self.dimensions,
+                                                    "DISTANCE_METRIC": "COSINE", "M": 16, "EF_CONSTRUCTION": 200})],
+                    definition=IndexDefinition(prefix=[self.prefix], index_type=IndexType.HASH),
+                )
+
+        _call(drop)
+
+    def upsert(self, documents: Iterable[Document]) -> int:
+        def write() -> int:
+            pipe = self.client.pipeline(transaction=False)
+            count = 0
+            for doc in documents:
+                vector = np.asarray(doc.vector, dtype=np.float32)
+                if vector.shape != (self.dimensions,):
+                    raise IndexOutOfDate(f"A {vector.shape[0]}-dimension vector cannot go in a {self.dimensions}-dimension index.")
+                pipe.hset(f"{self.prefix}{doc.kind}:{doc.key}",
+                          mapping={"vector": vector.tobytes(), "kind": doc.kind, "key": doc.key,
+                                   **{k: _tag(doc.tags.get(k)) for k in TAGS if k != "kind"}})
+                count += 1
+            pipe.incr(self.version)
+            pipe.execute()
+            return count
+
+        return _call(write)
+
+    def delete(self, kind: str, key: str) -> None:
+        _call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.incr(self.version)))
+
+    def count(self) -> int:
+        if self.mode == "search":
+            try:
+                return int(_call(lambda: self.client.ft(self.index).info())["num_docs"])
+            except redis.ResponseError:
+                return 0  # no index yet: nothing has been indexed
+        return len(self._load()[1])
+
+    def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
+                exclude: str | None = None) -> list[Hit]:
+        """The `k` closest documents, best first, among those of `kind` in `states`, leaving out `exclude`."""
+        self.check()  # the query's vector and the index's must come from the same model
+        wanted = {"kind": {kind} if kind else None, "state": set(states) if states is not None else None}
+        asked = k + (1 if exclude else 0)
+        hits = self._search(vector, asked, wanted) if self.mode == "search" else self._exact(vector, asked, wanted)
+        return [h for h in hits if h.key != exclude][:k]
+
+    def _search(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
+        filters = " ".join(f"@{name}:{{{' | '.join(_escape(v) for v in values)}}}"
+                           for name, values in wanted.items() if values) or "*"
+        query = (Query(f"({filters})=>[KNN {k} @vector $vector AS distance]").sort_by("distance")
+                 .return_fields("distance", *TAGS, "key").paging(0, k).dialect(2))
+        result = _call(lambda: self.client.ft(self.index).search(
+            query, query_params={"vector": np.asarray(vector, dtype=np.float32).tobytes()}))
+        return [Hit(doc.kind, doc.key, round(1 - float(doc.distance), 6),
+                    {t: getattr(doc, t, "") for t in TAGS}) for doc in result.docs]
+
+    def _exact(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
+        _, docs, matrix = self._load()
+        if not docs:
+            return []
+        keep = np.array([all(values is None or tags.get(name) in values for name, values in wanted.items())
+                         for _, tags in docs])
+        scores = matrix @ np.asarray(vector, dtype=np.float32)
+        scores[~keep] = -np.inf
+        top = np.argsort(-scores)[:k]
+        return [Hit(docs[i][1]["kind"], docs[i][0], round(float(scores[i]), 6), docs[i][1])
+                for i in top if np.isfinite(scores[i])]
+
+    def _load(self) -> tuple[int, list[tuple[str, dict[str, str]]], np.ndarray]:
+        """Every vector as one matrix, kept in memory until a write anywhere bumps the version."""
+        version = int(_call(lambda: self.client.get(self.version)) or 0)
+        with self._lock:
+            if self._matrix is not None and self._matrix[0] == version:
+                return self._matrix
+
+            def read() -> tuple[list[tuple[str, dict[str, str]]], list[bytes]]:
+                keys = list(self.client.scan_iter(match=self.prefix + "*", count=2000))
+                docs, vectors = [], []
+                for start in range(0, len(keys), 2000):
+                    pipe = self.client.pipeline(transaction=False)
+                    for key in keys[start:start + 2000]:
+                        pipe.hmget(key, "vector", "key", *TAGS)
+                    for values in pipe.execute():
+                        if values[0] is None or len(values[0]) != 4 * self.dimensions:
+                            continue
+                        vectors.append(values[0])
+                        docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:])}))
+                return docs, vectors
+
+            docs, vectors = _call(read)
+            matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(vectors), self.dimensions)
+            self._matrix = (version, docs, matrix)
+            return self._matrix
+
+
+def _tag(value: str | None) -> str:
+    return (value or "").replace(",", " ")
+
+
+def _escape(value: str) -> str:
+    return re.sub(r"([^A-Za-z0-9_])", r"\\\1", value)
+
+
+def _call(operation: Any) -> Any:
+    try:
+        return operation()
+    except (redis.ConnectionError, redis.TimeoutError) as err:
+        raise DependencyUnavailable("Redis is not reachable right now; search and similar tickets are unavailable.") from err

@@ -1,0 +1,80 @@
+"""Keeping the vector index in step with PostgreSQL: the outbox drained off the request path, and a full reindex."""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from domain.adapters.vectors import Document, RedisVectorIndex
+from domain.errors import AtiendeError
+from domain.store.uow import UnitOfWork
+from domain.tickets import Ticket
+
+log = logging.getLogger(__name__)
+BATCH = 128
+
+
+def ticket_text(ticket: Ticket) -> str:
+    """What a ticket's vector is made from: its short description, then its description."""
+    return f"{ticket.short_description}\n{ticket.description}".strip()[:4000]
+
+
+def ticket_documents(tickets: list[Ticket], embedder: object) -> list[Document]:
+    vectors = embedder.embed([ticket_text(t) for t in tickets])  # type: ignore[attr-defined]
+    return [Document("ticket", t.number, vector,
+                     {"state": t.state.api_name, "category": t.category or "", "group": t.assignment_group or ""})
+            for t, vector in zip(tickets, vectors)]
+
+
+def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorIndex, limit: int = BATCH) -> int:
+    """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
+    rows stay, with the error, for the next run."""
+    with uow:
+        rows = uow.tickets.waiting_for_index(limit)
+        if not rows:
+            return 0
+        ids = [ticket_id for ticket_id, _ in rows]
+        try:
+            index.check()
+            index.upsert(ticket_documents(uow.tickets.for_index(ids), embedder))
+        except AtiendeError as err:
+            uow.tickets.index_failed(ids, str(err))
+            uow.commit()
+            raise
+        uow.tickets.indexed(rows)
+        uow.commit()
+    return len(rows)
+
+
+def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex,
+            progress: Callable[[int, int], None], resume: bool = True) -> int:
+    """Rebuild the index from PostgreSQL for the current model and size. Resumable: the last ticket done is kept
+    in the index's metadata, and a run that finds the index already for this model goes on from there."""
+    restart = True
+    if resume:
+        try:
+            index.check()
+            restart = False
+        except AtiendeError:
+            restart = True
+    if restart:
+        index.reset()
+    after = 0 if restart else int(index.client.hget(index.meta, "reindexed_through") or 0)
+    with make_uow() as uow:
+        total = uow.tickets.count()
+    done = 0
+    if after:
+        with make_uow() as uow:
+            done = uow.conn.execute("SELECT count(*) FROM tickets WHERE id <= %s", (after,)).fetchone()[0]
+    progress(done, total)
+    while True:
+        with make_uow() as uow:
+            ids = uow.tickets.ids_after(after, BATCH)
+            if not ids:
+                break
+            index.upsert(ticket_documents(uow.tickets.for_index(ids), embedder))
+        after = ids[-1]
+        index.client.hset(index.meta, "reindexed_through", after)
+        done += len(ids)
+        progress(done, total)
+    index.client.hset(index.meta, "reindexed_through", 0)
+    return done

@@ -1,0 +1,106 @@
+"""Finding what is alike: similar tickets, duplicate candidates, and hybrid search (vectors fused with full text)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from domain.adapters.vectors import RedisVectorIndex
+from domain.analysis import DuplicateFinder
+from domain.errors import AtiendeError
+from domain.services.indexing import ticket_text
+from domain.services.tickets import find_ticket
+from domain.store.uow import UnitOfWork
+from domain.tickets import OPEN_STATES, Ticket
+
+log = logging.getLogger(__name__)
+OPEN = tuple(s.api_name for s in OPEN_STATES)
+# Reciprocal rank fusion's constant, as its authors set it: ranks matter, scores need no common scale.
+RRF_K = 60
+
+
+def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+    """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
+    with uow:
+        ticket = find_ticket(uow, number)
+    vector = embedder.embed([ticket_text(ticket)])[0]
+    hits = index.nearest(vector, k, kind="ticket", exclude=ticket.number)
+    return _described(hits, uow)
+
+
+def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Any,
+                         index: RedisVectorIndex, k: int = 5) -> list[dict]:
+    """Open tickets close enough to `text` to be the same problem, best first."""
+    vector = embedder.embed([text])[0]
+    hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN, exclude=exclude) if h.score >= min_score]
+    return _described(hits, uow)
+
+
+def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: Any,
+                       index: RedisVectorIndex) -> list[dict]:
+    """Duplicate candidates for a ticket just created. The ticket is stored whatever happens here: when the model
+    or Redis cannot answer, it simply comes back with none."""
+    try:
+        text = f"{ticket['short_description']}\n{ticket['description']}".strip()
+        return duplicate_candidates(text, ticket["number"], settings.DUPLICATE_CANDIDATE_SCORE, uow, embedder, index)
+    except AtiendeError as err:
+        log.warning("no duplicate candidates for %s: %s", ticket["number"], err)
+        return []
+
+
+def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:
+    """Tickets that match `query` by meaning and by words, fused by reciprocal rank. When Redis is down the
+    full-text half still answers, and the answer says so."""
+    with uow:
+        by_text = uow.tickets.text_search(query, 20)
+    by_meaning: list[str] = []
+    degraded = None
+    try:
+        by_meaning = [h.key for h in index.nearest(embedder.embed([query])[0], 20, kind="ticket")]
+    except AtiendeError as err:
+        degraded = str(err)
+    fused: dict[str, float] = {}
+    sources: dict[str, list[str]] = {}
+    for source, ranked in (("text", by_text), ("semantic", by_meaning)):
+        for rank, number in enumerate(ranked):
+            fused[number] = fused.get(number, 0.0) + 1 / (RRF_K + rank + 1)
+            sources.setdefault(number, []).append(source)
+    best = sorted(fused, key=lambda n: -fused[n])[:k]
+    with uow:
+        tickets = uow.tickets.brief(best)
+    items = [dict(_brief(tickets[n]), score=round(fused[n], 6), matched=sources[n]) for n in best if n in tickets]
+    return {"items": items, "degraded": degraded}
+
+
+class VectorDuplicates:
+    """A call's problem is an open ticket's when their vectors are this close; otherwise, and whenever Redis
+    cannot answer, the full-text rule decides (it also sees tickets the index has not caught up with)."""
+
+    def __init__(self, embedder: Any, index: RedisVectorIndex, min_score: float, fallback: DuplicateFinder):
+        self.embedder, self.index, self.min_score, self.fallback = embedder, index, min_score, fallback
+
+    def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+        if text.strip():
+            try:
+                hits = self.index.nearest(self.embedder.embed([text])[0], 1, kind="ticket", states=OPEN)
+                if hits and hits[0].score >= self.min_score:
+                    return hits[0].key, hits[0].score
+            except AtiendeError as err:
+                log.warning("duplicate check by full text only: %s", err)
+        return self.fallback.find(text, language, now, uow)
+
+
+def _described(hits: list, uow: UnitOfWork) -> list[dict]:
+    with uow:
+        tickets = uow.tickets.brief([h.key for h in hits])
+    return [dict(_brief(tickets[h.key]), score=h.score) for h in hits if h.key in tickets]
+
+
+def _brief(ticket: Ticket) -> dict:
+    resolved = ticket.state.api_name in ("resolved", "closed")
+    return {
+        "number": ticket.number, "short_description": ticket.short_description, "state": ticket.state.api_name,
+        "open": ticket.state in OPEN_STATES, "category": ticket.category, "assignment_group": ticket.assignment_group,
+        "close_code": ticket.close_code.value if resolved and ticket.close_code else None,
+        "close_notes": ticket.close_notes if resolved else None,
+    }

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-timers", action="store_true", help="do not run timer-triggered functions")
     commands.add_parser("migrate", help="apply database migrations and exit")
     commands.add_parser("seed", help="load demo data into an empty database and exit")
+    reindex = commands.add_parser("reindex", help="rebuild the vector index from PostgreSQL (resumes a cut-short run)")
+    reindex.add_argument("--restart", action="store_true", help="start from scratch even when a run can resume")
     call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
     add_call_arguments(call)
     args = parser.parse_args(argv)
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = get_settings()
     if args.command == "migrate":
         return 0
+    if args.command == "reindex":
+        return _reindex(settings, resume=not args.restart)
     if args.command == "seed" or (args.command == "serve" and settings.SEED_DEMO_DATA):
         from devhost.seed import seed_if_empty
 
@@ -60,6 +64,23 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app(run_timer_functions=not args.no_timers, durable_base_url=f"http://127.0.0.1:{args.port}")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _reindex(settings: object, resume: bool) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from devhost.services import ensure_redis
+    from domain import bootstrap
+    from domain.services.indexing import reindex
+
+    ensure_redis(settings.REDIS_URL)  # type: ignore[attr-defined]
+    index = bootstrap.vector_index()
+    with Progress(TextColumn("reindexing tickets"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
+        task = bar.add_task("tickets", total=None)
+        done = reindex(bootstrap.uow, bootstrap.embedder(), index,
+                       lambda count, total: bar.update(task, completed=count, total=total), resume=resume)
+    print(f"{done} tickets in the {index.mode} index ({index.model}, {index.dimensions} dimensions)")
     return 0
 
 

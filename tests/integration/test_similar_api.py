@@ -1,0 +1,148 @@
+"""Similar tickets, duplicate candidates, marking a duplicate and hybrid search, through devhost over HTTP; and
+what a Redis outage does to them (creates go on; search says it is degraded; the backlog catches up)."""
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from devhost.services import ensure_redis
+from tests.conftest import Devhost, fresh_database, principal_cookie
+from tests.random_refs import random_word
+
+
+def create(client: httpx.Client, short: str, **fields) -> dict:
+    response = client.post("/api/tickets", json={"short_description": short, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def wait_for_index(client: httpx.Client, ticket: dict, timeout: float = 20) -> None:
+    """Until the outbox timer has put this ticket in the vector index (search finds it by meaning)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = client.get("/api/search", params={"q": ticket["short_description"][:200]}).json()
+        if any(i["number"] == ticket["number"] and "semantic" in i["matched"] for i in found.get("items", [])):
+            return
+        assert time.monotonic() < deadline, found
+        time.sleep(0.3)
+
+
+def wait_until_indexed(client: httpx.Client, number: str, timeout: float = 20) -> list[dict]:
+    """The ticket's similar list once the outbox timer has indexed it (and something else)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"/api/tickets/{number}/similar")
+        if response.status_code == 200 and response.json()["items"]:
+            return response.json()["items"]
+        assert time.monotonic() < deadline, response.text
+        time.sleep(0.3)
+
+
+def test_similar_tickets_put_the_same_problem_first_never_the_ticket_itself(agent):
+    word = random_word()
+    first = create(agent, f"The {word} printer on the second floor does not print")
+    create(agent, f"Outlook {word} asks for my password again and again")
+    second = create(agent, f"Second floor {word} printer is not printing anything")
+    wait_for_index(agent, second)
+    items = wait_until_indexed(agent, first["number"])
+    assert items[0]["number"] == second["number"] and first["number"] not in [i["number"] for i in items]
+    assert items[0]["open"] is True and items[0]["score"] > 0.5
+    assert agent.get(f"/api/tickets/{first['number']}/similar", params={"k": 0}).status_code == 422
+    assert agent.get("/api/tickets/INC9999999/similar").status_code == 404
+
+
+def test_a_resolved_similar_ticket_comes_with_how_it_was_resolved(agent):
+    word = random_word()
+    old = create(agent, f"The {word} badge reader at the main door rejects every card")
+    resolved = agent.patch(f"/api/tickets/{old['number']}", headers={"If-Match": '"1"'}, json={
+        "state": "resolved", "close_code": "solved_permanently", "close_notes": "Replaced the reader's power supply"})
+    assert resolved.status_code == 200, resolved.text
+    new = create(agent, f"Main door {word} badge reader refuses all cards")
+    wait_for_index(agent, old)
+    hit = {i["number"]: i for i in wait_until_indexed(agent, new["number"])}[old["number"]]
+    assert (hit["open"], hit["close_code"], hit["close_notes"]) == (False, "solved_permanently",
+                                                                    "Replaced the reader's power supply")
+
+
+def test_a_new_ticket_comes_back_with_its_duplicate_candidates_and_can_be_marked_a_duplicate(agent):
+    word = random_word()
+    original = create(agent, f"The {word} VPN disconnects every few minutes when working from home")
+    wait_for_index(agent, original)
+    copy = create(agent, f"From home my {word} VPN keeps dropping every few minutes")
+    assert original["number"] in [c["number"] for c in copy["duplicate_candidates"]], copy["duplicate_candidates"]
+    assert all(c["open"] and c["score"] >= 0.6 for c in copy["duplicate_candidates"])
+
+    marked = agent.post(f"/api/tickets/{copy['number']}/mark-duplicate", json={"of": original["number"]})
+    assert marked.status_code == 200, marked.text
+    assert (marked.json()["state"], marked.json()["parent"]) == ("canceled", original["number"])
+    notes = [a["body"] for a in agent.get(f"/api/tickets/{copy['number']}/activity").json()["items"]
+             if a["kind"] == "work_note"]
+    assert notes == [f"Duplicate of {original['number']}: {original['short_description']}"]
+    refused = agent.post(f"/api/tickets/{original['number']}/mark-duplicate", json={"of": original["number"]})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["pointer"] == "/of"
+
+
+def test_search_fuses_meaning_and_words(agent):
+    word = random_word()
+    by_words = create(agent, f"Monitor {word} flickers")
+    by_meaning = create(agent, f"The {word} screen keeps blinking on and off")
+    wait_for_index(agent, by_meaning)
+    deadline = time.monotonic() + 20
+    while True:
+        found = agent.get("/api/search", params={"q": f"{word} monitor flickering"}).json()
+        numbers = [i["number"] for i in found["items"]]
+        if by_words["number"] in numbers and by_meaning["number"] in numbers:
+            break
+        assert time.monotonic() < deadline, found
+        time.sleep(0.3)
+    assert found["degraded"] is None
+    matched = {i["number"]: i["matched"] for i in found["items"]}
+    assert "text" in matched[by_words["number"]] and "semantic" in matched[by_meaning["number"]]
+    assert agent.get("/api/search", params={"q": ""}).status_code == 422
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["search", "exact"])
+def test_a_redis_outage_degrades_search_while_creates_go_on_and_the_backlog_catches_up(tmp_path, search):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"redis://127.0.0.1:{port}/0"
+    redis_server = ensure_redis(url, data_dir=tmp_path, search=search)
+    # A database of its own: the outbox belongs to one database and one index, and the other devhosts of
+    # this run would drain it into theirs.
+    database_url = fresh_database(f"atiende_test_outage_{'search' if search else 'exact'}")
+    host = Devhost(database_url, tmp_path / "devhost.log", REDIS_URL=url).start()
+    agent = httpx.Client(base_url=host.base, cookies={"StaticWebAppsAuthCookie": principal_cookie("a@x", ["agent"])},
+                         timeout=30)
+    word = random_word()
+    try:
+        before = create(agent, f"The {word} label printer in shipping prints blank labels")
+        wait_for_index(agent, before)
+
+        redis_server.kill()
+        redis_server.wait(timeout=10)
+        during = create(agent, f"Shipping {word} label printer outputs empty labels")
+        assert during["duplicate_candidates"] == []  # the ticket is stored all the same
+        down = agent.get(f"/api/tickets/{during['number']}/similar")
+        assert down.status_code == 503 and "Redis is not reachable" in down.json()["detail"]
+        found = agent.get("/api/search", params={"q": f"{word} label printer"}).json()
+        assert "Redis is not reachable" in found["degraded"]
+        assert {before["number"], during["number"]} <= {i["number"] for i in found["items"]}
+        health = agent.get("/api/health")
+        assert health.status_code == 503 and health.json()["checks"]["redis"]["status"] == "unavailable"
+
+        redis_server = ensure_redis(url, data_dir=tmp_path, search=search)
+        # The new Redis is empty: the model check recreates the index, and only the outbox's backlog refills it,
+        # so finding the outage's ticket proves the backlog was drained.
+        items = wait_until_indexed(agent, before["number"], timeout=30)
+        assert during["number"] in [i["number"] for i in items]
+    finally:
+        agent.close()
+        host.stop()
+        if redis_server is not None:
+            redis_server.kill()
+            redis_server.wait(timeout=10)

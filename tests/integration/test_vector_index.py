@@ -1,0 +1,132 @@
+"""The vector index on real Redis, in both modes (RediSearch, and exact numpy on a Redis without the module),
+fed by the real local model, and kept in step with real PostgreSQL through the outbox."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from domain.adapters.embeddings import CachedEmbedder
+from domain.adapters.vectors import Document, IndexOutOfDate, RedisVectorIndex
+from domain.auth import ROLE_PERMISSIONS, Principal
+from domain.schemas import TicketCreate, TicketPatch
+from domain.services import indexing, tickets
+from tests.random_refs import random_name, random_word
+
+# Each pair says one thing in other words; the first of a pair must find its second before anything else.
+PARAPHRASES = [
+    ("The printer on the second floor does not print", "Second floor printer is not printing anything"),
+    ("I cannot log in to my email since this morning", "Email login fails for me since this morning"),
+    ("The VPN disconnects every few minutes when I work from home", "From home my VPN keeps dropping"),
+    ("My laptop battery drains in one hour", "Laptop battery dies after an hour"),
+    ("The ERP is very slow when creating invoices", "Creating invoices in the ERP takes forever"),
+    ("Wi-Fi in the meeting room is down", "No wireless connection in the meeting room"),
+    ("I forgot my password and I am locked out", "Locked out of my account after forgetting the password"),
+    ("The projector in room B shows no image", "No picture from the room B projector"),
+]
+
+
+def test_the_mode_follows_the_server(vector_index):
+    assert vector_index.mode in ("search", "exact")
+    assert vector_index.count() == 0
+
+
+def test_the_true_neighbour_ranks_first(vector_index, embedder):
+    texts = [t for pair in PARAPHRASES for t in pair]
+    vectors = embedder.embed(texts)
+    vector_index.upsert(Document("ticket", f"T{i}", v, {"state": "new"}) for i, v in enumerate(vectors))
+    assert vector_index.count() == len(texts)
+    for i in range(0, len(texts), 2):
+        hits = vector_index.nearest(vectors[i], 3, kind="ticket", exclude=f"T{i}")
+        assert hits[0].key == f"T{i + 1}", (texts[i], hits)
+        assert hits[0].score > hits[1].score
+
+
+def test_filters_and_exclusion_hold(vector_index, embedder):
+    vectors = embedder.embed(["printer broken", "printer jammed", "printer offline"])
+    vector_index.upsert([Document("ticket", "A", vectors[0], {"state": "new"}),
+                         Document("ticket", "B", vectors[1], {"state": "resolved"}),
+                         Document("article", "C", vectors[2], {"state": "published"})])
+    assert [h.key for h in vector_index.nearest(vectors[0], 5, exclude="A")] in (["B", "C"], ["C", "B"])
+    assert [h.key for h in vector_index.nearest(vectors[0], 5, kind="ticket", states=["new", "in_progress"])] == ["A"]
+    assert [h.key for h in vector_index.nearest(vectors[0], 5, kind="article")] == ["C"]
+
+
+def test_exact_search_sees_a_write_at_once(vector_index, embedder):
+    first, second = embedder.embed(["keyboard missing keys", "keyboard missing keys!"])
+    vector_index.upsert([Document("ticket", "K1", first, {"state": "new"})])
+    assert [h.key for h in vector_index.nearest(first, 5)] == ["K1"]
+    vector_index.upsert([Document("ticket", "K2", second, {"state": "new"})])
+    assert {h.key for h in vector_index.nearest(first, 5)} == {"K1", "K2"}
+    vector_index.delete("ticket", "K1")
+    assert [h.key for h in vector_index.nearest(first, 5)] == ["K2"]
+
+
+def test_another_model_or_size_needs_a_reindex_which_rebuilds_everything(vector_index, embedder, uow):
+    agent = Principal("indexer@example.com", "user", ROLE_PERMISSIONS["agent"])
+    from datetime import UTC, datetime
+
+    from domain.settings import Settings
+
+    settings = Settings()
+    for _ in range(3):
+        tickets.create_ticket(TicketCreate(short_description=random_name("Scanner")), agent, None,
+                              datetime.now(UTC), settings, uow)
+    vector_index.upsert([Document("ticket", "OLD", np.ones(embedder.dimensions) / np.sqrt(embedder.dimensions), {})])
+    newer = RedisVectorIndex(vector_index.client, "another-model", embedder.dimensions,
+                             namespace=vector_index.prefix.split(":")[0])
+    with pytest.raises(IndexOutOfDate, match="Run the reindex command"):
+        newer.nearest(np.zeros(embedder.dimensions), 1)
+    smaller = RedisVectorIndex(vector_index.client, embedder.model, 128, namespace=vector_index.prefix.split(":")[0])
+    with pytest.raises(IndexOutOfDate):
+        smaller.check()
+
+    seen: list[tuple[int, int]] = []
+    done = indexing.reindex(lambda: uow, embedder, vector_index, lambda d, t: seen.append((d, t)), resume=True)
+    with uow:
+        total = uow.tickets.count()
+    assert done == total and seen[-1] == (total, total)
+    assert vector_index.count() == total
+    assert "OLD" not in {h.key for h in vector_index.nearest(np.ones(embedder.dimensions), 50)}
+
+
+def test_unchanged_text_is_never_embedded_twice(search_redis, embedder):
+    import redis
+
+    class Counting:
+        model, dimensions, calls = embedder.model, embedder.dimensions, 0
+
+        def embed(self, texts):
+            Counting.calls += len(texts)
+            return embedder.embed(texts)
+
+    client = redis.Redis.from_url(search_redis)
+    cached = CachedEmbedder(Counting(), client, random_name("t").lower())
+    word = random_word()
+    first = cached.embed([f"{word} one", f"{word} two"])
+    again = cached.embed([f"{word} two", f"{word} one", f"{word} three"])
+    assert Counting.calls == 3
+    assert np.allclose(first[0], again[1]) and np.allclose(first[1], again[0])
+    client.close()
+
+
+def test_every_ticket_write_enqueues_it_and_draining_indexes_it(vector_index, embedder, uow, db):
+    from datetime import UTC, datetime
+
+    from domain.settings import Settings
+
+    agent = Principal("indexer@example.com", "user", ROLE_PERMISSIONS["agent"])
+    word = random_word()
+    _, created, _ = tickets.create_ticket(TicketCreate(short_description=f"The {word} plotter is jammed"), agent,
+                                          None, datetime.now(UTC), Settings(), uow)
+    while indexing.index_pending(uow, embedder, vector_index):
+        pass
+    hit = vector_index.nearest(embedder.embed([f"The {word} plotter is jammed"])[0], 1)[0]
+    assert (hit.key, hit.tags["state"]) == (created["number"], "new")
+
+    tickets.update_ticket(created["number"], TicketPatch(state="in_progress"), None, agent, datetime.now(UTC), uow)
+    assert db.execute("SELECT count(*) FROM index_outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.number = %s",
+                      (created["number"],)).fetchone()[0] == 1
+    while indexing.index_pending(uow, embedder, vector_index):
+        pass
+    hit = vector_index.nearest(embedder.embed([f"The {word} plotter is jammed"])[0], 1)[0]
+    assert hit.tags["state"] == "in_progress"

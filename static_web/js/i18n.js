@@ -2,6 +2,8 @@
 
 const STRINGS = {
   en: {
+    'similar.title': 'Similar tickets', 'similar.none': 'No similar tickets yet.', 'similar.unavailable': 'Similar tickets are unavailable right now.',
+    'similar.mark_duplicate': 'Mark this ticket a duplicate of it', 'similar.resolution': 'Resolved: ', 'similar.match': 'match',
     'nav.calls': 'Calls', 'calls.title': 'Phone calls', 'calls.started': 'Started', 'calls.from': 'Caller', 'calls.language': 'Language',
     'calls.status': 'Status', 'calls.ticket': 'Ticket', 'calls.pipeline': 'Pipeline', 'calls.joined': 'joined an open ticket', 'calls.review': 'needs review',
     'calls.needs_review': 'Only calls that need review', 'calls.empty': 'No calls yet.', 'calls.panel': 'Phone calls',
@@ -40,6 +42,8 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'similar.title': 'Tickets similares', 'similar.none': 'Aún no hay tickets similares.', 'similar.unavailable': 'Los tickets similares no están disponibles ahora.',
+    'similar.mark_duplicate': 'Marcar este ticket como duplicado de ese', 'similar.resolution': 'Resuelto: ', 'similar.match': 'de parecido',
     'nav.calls': 'Llamadas', 'calls.title': 'Llamadas', 'calls.started': 'Inicio', 'calls.from': 'Solicitante', 'calls.language': 'Idioma',
     'calls.status': 'Estado', 'calls.ticket': 'Ticket', 'calls.pipeline': 'Proceso', 'calls.joined': 'se unió a un ticket abierto', 'calls.review': 'revisar',
     'calls.needs_review': 'Solo llamadas por revisar', 'calls.empty': 'Aún no hay llamadas.', 'calls.panel': 'Llamadas',

@@ -3,6 +3,7 @@ import { api, ApiError } from '../api.js';
 import { clone, fillOptions, report, showError, text } from '../dom.js';
 import { formatTime, t, translate } from '../i18n.js';
 import { renderCallPanel } from './call_panel.js';
+import { renderSimilarPanel } from './similar_panel.js';
 
 const MOVES = {
   new: ['new', 'in_progress', 'on_hold', 'resolved', 'canceled'],
@@ -50,7 +51,8 @@ export async function renderForm(mount, number, go) {
     fill(section, form, ticket, showSubcategories);
     showPriority();
     showStateFields();
-    await Promise.all([renderActivity(section, number), renderCallPanel(section, number)]);
+    await Promise.all([renderActivity(section, number), renderCallPanel(section, number),
+      renderSimilarPanel(section, ticket, load)]);
   };
 
   if (number) {

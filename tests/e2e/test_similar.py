@@ -1,0 +1,36 @@
+"""An agent sees the tickets most like the one open, and marks it a duplicate of one of them."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import RESULTS
+from tests.e2e.test_web_app import sign_in
+from tests.integration.test_similar_api import wait_for_index
+from tests.random_refs import random_word
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_similar_panel_offers_the_original_and_marks_the_duplicate(page: Page, agent):
+    word = random_word()
+    original = agent.post("/api/tickets", json={"short_description": f"The {word} VPN disconnects every few minutes"}).json()
+    copy = agent.post("/api/tickets", json={"short_description": f"My {word} VPN keeps dropping every few minutes"}).json()
+    wait_for_index(agent, original)
+    wait_for_index(agent, copy)
+
+    sign_in(page, "e2e-similar@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets/{copy['number']}")
+    panel = page.locator(".similar-panel")
+    item = panel.locator("li", has=page.locator(f"a.number:text('{original['number']}')"))
+    expect(item).to_contain_text(original["short_description"])
+    expect(item.locator(".score")).to_have_text(re.compile(r"\d+% match"))
+    page.screenshot(path=str(RESULTS / "ticket-similar-en.png"), full_page=True)
+    item.locator(".mark-duplicate").click()
+
+    expect(page.locator(".state-badge")).to_have_text("Canceled")
+    expect(page.locator("#ticket-form input[name=parent]")).to_have_value(original["number"])
+    expect(page.locator(".entries")).to_contain_text(f"Duplicate of {original['number']}")
+    page.select_option("#language", "es")
+    expect(panel.locator("h2")).to_have_text("Tickets similares")

@@ -56,6 +56,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/search", "search", "Tickets by meaning and by words, fused", "tickets", "tickets:read",
               {200: s.SearchPage}, query=s.SearchQuery, errors=(422,),
               description="When Redis cannot answer, the full-text results still come, and `degraded` says why."),
+    Operation("post", "/triage", "triage", "Suggest a new ticket's fields from the desk's own tickets", "tickets",
+              "tickets:read", {200: s.TriageOut}, request=s.TriageIn, errors=(400, 415, 422, 503),
+              description="Each field is voted by the nearest labelled tickets; a vote that is not clear comes back "
+                          "with no value and its low confidence. Nothing is stored."),
     Operation("post", "/groups", "createGroup", "Create an assignment group", "reference", "reference:write",
               {201: s.GroupOut}, request=s.GroupIn, errors=(400, 409, 415, 422)),
     Operation("get", "/groups", "listGroups", "List assignment groups", "reference", "reference:read",

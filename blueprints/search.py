@@ -1,4 +1,5 @@
-"""`/api/search`: tickets by meaning and by words at once; and the timer that keeps the vector index current."""
+"""`/api/search` and `/api/triage`: tickets by meaning and by words, suggestions for a new ticket; and the timer
+that keeps the vector index current."""
 from __future__ import annotations
 
 import logging
@@ -6,11 +7,11 @@ import logging
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import endpoint, json_response, query
+from blueprints._http import body, endpoint, json_response, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
-from domain.schemas import SearchQuery
+from domain.schemas import SearchQuery, TriageIn
 from domain.services import indexing, similar
 
 bp = df.Blueprint()
@@ -23,6 +24,16 @@ def search(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, SearchQuery)
     found = similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
     return json_response(200, found)
+
+
+@bp.route(route="triage", methods=["POST"])
+@endpoint("tickets:read")
+def triage(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    """Suggestions for a ticket being written: nothing is stored."""
+    draft = body(req, TriageIn)
+    suggested = similar.triage(draft.short_description, draft.description, bootstrap.settings(), bootstrap.uow(),
+                               bootstrap.embedder(), bootstrap.vector_index())
+    return json_response(200, suggested)
 
 
 @bp.timer_trigger(schedule="*/5 * * * * *", arg_name="timer", run_on_startup=False)

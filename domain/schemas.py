@@ -420,3 +420,25 @@ class TicketCreatedOut(TicketOut):
 
 class MarkDuplicateIn(Input):
     of: TicketNumber = Field(description="The open ticket this one duplicates; it becomes the parent")
+
+
+class TriageIn(Input):
+    short_description: ShortDescription
+    description: LongText = ""
+
+
+class SuggestedValue(BaseModel):
+    value: str | int | None = Field(description="None when the neighbours do not agree enough to suggest one")
+    confidence: float = Field(description="The share of the nearest labelled tickets' weight that voted for it")
+
+
+class TriageOut(BaseModel):
+    category: SuggestedValue
+    subcategory: SuggestedValue
+    assignment_group: SuggestedValue
+    impact: SuggestedValue
+    urgency: SuggestedValue
+    summary: str
+    low_confidence: bool = Field(description="True when no field could be suggested with confidence")
+    neighbours: list[str] = Field(description="The labelled tickets that voted, nearest first")
+    duplicate_candidates: list[SimilarItem]

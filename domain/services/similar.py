@@ -12,6 +12,7 @@ from domain.services.indexing import ticket_text
 from domain.services.tickets import find_ticket
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
+from domain.triage import extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
 OPEN = tuple(s.api_name for s in OPEN_STATES)
@@ -46,6 +47,30 @@ def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: A
     except AtiendeError as err:
         log.warning("no duplicate candidates for %s: %s", ticket["number"], err)
         return []
+
+
+def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
+           index: RedisVectorIndex) -> dict:
+    """Fields for a ticket being written, voted by the desk's nearest labelled tickets; a summary; and the open
+    tickets it may duplicate."""
+    text = f"{short_description}\n{description}".strip()
+    vector = embedder.embed([text])[0]
+    hits = index.nearest(vector, 15, kind="ticket")
+    with uow:
+        found = uow.tickets.brief([h.key for h in hits])
+    neighbours = [(found[h.key], h.score) for h in hits if h.key in found]
+    labelled = [(t, s) for t, s in neighbours if t.category or t.assignment_group]
+    suggestions = vote(labelled)
+    summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
+        " ".join(sentences(description)[:2])[:400]
+    open_ones = [h for h in hits if h.tags.get("state") in OPEN and h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
+    return {
+        **{field: {"value": s.value, "confidence": s.confidence} for field, s in suggestions.items()},
+        "summary": summary or short_description,
+        "low_confidence": all(s.value is None for s in suggestions.values()),
+        "neighbours": [t.number for t, _ in labelled],
+        "duplicate_candidates": [dict(_brief(found[h.key]), score=h.score) for h in open_ones[:5] if h.key in found],
+    }
 
 
 def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:

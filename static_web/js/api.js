@@ -32,6 +32,7 @@ export const api = {
   updateTicket: (number, changes, etag) => request('PATCH', `/tickets/${enc(number)}`, { body: changes, headers: { 'If-Match': etag } }),
   addComment: (number, comment) => request('POST', `/tickets/${enc(number)}/comments`, { body: comment }),
   activity: (number) => request('GET', `/tickets/${enc(number)}/activity`),
+  triage: (draft) => request('POST', '/triage', { body: draft }),
   similar: (number) => request('GET', `/tickets/${enc(number)}/similar?k=5`),
   markDuplicate: (number, of) => request('POST', `/tickets/${enc(number)}/mark-duplicate`, { body: { of } }),
   search: (q) => request('GET', `/search?${new URLSearchParams({ q })}`),

@@ -2,6 +2,9 @@
 
 const STRINGS = {
   en: {
+    'triage.title': 'Suggestions from similar tickets', 'triage.accept': 'Accept', 'triage.accept_all': 'Accept all',
+    'triage.candidates': 'It may already be reported', 'triage.unsure': 'Similar tickets do not agree enough to suggest fields.',
+    'triage.unavailable': 'Suggestions are unavailable right now.', 'triage.summary': 'Summary: ',
     'similar.title': 'Similar tickets', 'similar.none': 'No similar tickets yet.', 'similar.unavailable': 'Similar tickets are unavailable right now.',
     'similar.mark_duplicate': 'Mark this ticket a duplicate of it', 'similar.resolution': 'Resolved: ', 'similar.match': 'match',
     'nav.calls': 'Calls', 'calls.title': 'Phone calls', 'calls.started': 'Started', 'calls.from': 'Caller', 'calls.language': 'Language',
@@ -42,6 +45,9 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'triage.title': 'Sugerencias de tickets similares', 'triage.accept': 'Aceptar', 'triage.accept_all': 'Aceptar todo',
+    'triage.candidates': 'Puede que ya esté reportado', 'triage.unsure': 'Los tickets similares no coinciden lo bastante para sugerir campos.',
+    'triage.unavailable': 'Las sugerencias no están disponibles ahora.', 'triage.summary': 'Resumen: ',
     'similar.title': 'Tickets similares', 'similar.none': 'Aún no hay tickets similares.', 'similar.unavailable': 'Los tickets similares no están disponibles ahora.',
     'similar.mark_duplicate': 'Marcar este ticket como duplicado de ese', 'similar.resolution': 'Resuelto: ', 'similar.match': 'de parecido',
     'nav.calls': 'Llamadas', 'calls.title': 'Llamadas', 'calls.started': 'Inicio', 'calls.from': 'Solicitante', 'calls.language': 'Idioma',

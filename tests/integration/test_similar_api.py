@@ -146,3 +146,30 @@ def test_a_redis_outage_degrades_search_while_creates_go_on_and_the_backlog_catc
         if redis_server is not None:
             redis_server.kill()
             redis_server.wait(timeout=10)
+
+
+def test_triage_suggests_the_labels_of_the_nearest_labelled_tickets(agent, admin):
+    word = random_word()
+    group, category = f"Network {word}", f"Connectivity {word}"
+    assert admin.post("/api/groups", json={"name": group}).status_code == 201
+    assert admin.post("/api/categories", json={"name": category, "subcategories": ["VPN"]}).status_code == 201
+    labelled = [create(agent, text, category=category, subcategory="VPN", assignment_group=group, impact=2, urgency=1)
+                for text in (f"The {word} VPN drops every few minutes", f"{word} VPN connection keeps disconnecting",
+                             f"Cannot stay connected to the {word} VPN from home")]
+    for ticket in labelled:
+        wait_for_index(agent, ticket)
+
+    response = agent.post("/api/triage", json={
+        "short_description": f"My {word} VPN keeps disconnecting",
+        "description": "I work from home. Since this morning the VPN disconnects every five minutes. "
+                       "Reconnecting works for a while. Then it drops again and I lose my session. My cat is fine."})
+    assert response.status_code == 200, response.text
+    suggested = response.json()
+    assert suggested["category"]["value"] == category and suggested["category"]["confidence"] >= 0.5
+    assert suggested["subcategory"]["value"] == "VPN" and suggested["assignment_group"]["value"] == group
+    assert (suggested["impact"]["value"], suggested["urgency"]["value"]) == (2, 1)
+    assert not suggested["low_confidence"]
+    assert {t["number"] for t in labelled} <= set(suggested["neighbours"])
+    assert "cat" not in suggested["summary"] and "VPN" in suggested["summary"]
+    assert {t["number"] for t in labelled} & {c["number"] for c in suggested["duplicate_candidates"]}
+    assert agent.post("/api/triage", json={"short_description": " "}).status_code == 422

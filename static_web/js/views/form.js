@@ -4,6 +4,7 @@ import { clone, fillOptions, report, showError, text } from '../dom.js';
 import { formatTime, t, translate } from '../i18n.js';
 import { renderCallPanel } from './call_panel.js';
 import { renderSimilarPanel } from './similar_panel.js';
+import { bindTriage } from './triage_panel.js';
 
 const MOVES = {
   new: ['new', 'in_progress', 'on_hold', 'resolved', 'canceled'],
@@ -75,6 +76,7 @@ export async function renderForm(mount, number, go) {
     showPriority();
     showStateFields();
     text(section, '.save', t('action.create'));
+    bindTriage(section, form, showSubcategories);
   }
 
   const idempotencyKey = crypto.randomUUID();

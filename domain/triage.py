@@ -1,0 +1,61 @@
+"""Suggesting a new ticket's fields from the desk's own labelled tickets, and summarizing long texts.
+
+Suggestions are a weighted vote of the nearest labelled tickets: each neighbour votes for its label with its
+similarity. A vote that is not clear enough says so (no value, low confidence) rather than guessing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from domain.tickets import Ticket
+
+FIELDS = ("category", "subcategory", "assignment_group", "impact", "urgency")
+# Below this share of the neighbours' weight, a label is a guess: say so instead.
+MIN_CONFIDENCE = 0.5
+# Neighbours less similar than this do not vote: they are about something else.
+MIN_SIMILARITY = 0.3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: str | int | None
+    confidence: float
+
+
+def vote(neighbours: list[tuple[Ticket, float]]) -> dict[str, Suggestion]:
+    """Each field's winning label among the neighbours (ticket, similarity), with the share of weight it won."""
+    voters = [(t, s) for t, s in neighbours if s >= MIN_SIMILARITY]
+    suggestions: dict[str, Suggestion] = {}
+    for field in FIELDS:
+        weights: dict[str | int, float] = {}
+        for ticket, similarity in voters:
+            label = getattr(ticket, field)
+            if field == "subcategory" and ticket.category != suggestions["category"].value:
+                continue  # a subcategory only counts under the category chosen
+            if label is not None:
+                weights[label] = weights.get(label, 0.0) + similarity ** 2
+        if not weights:
+            suggestions[field] = Suggestion(None, 0.0)
+            continue
+        winner = max(weights, key=weights.__getitem__)
+        confidence = round(weights[winner] / sum(weights.values()) * min(1.0, len(voters) / 3), 3)
+        suggestions[field] = Suggestion(winner if confidence >= MIN_CONFIDENCE else None, confidence)
+    return suggestions
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def extractive_summary(text: str, embed, most: int = 2, limit: int = 400) -> str:
+    """The `most` sentences closest to the text's overall meaning, in their original order."""
+    parts = sentences(text)
+    if len(parts) <= most:
+        return " ".join(parts)[:limit]
+    vectors = embed(parts)
+    centre = vectors.mean(axis=0)
+    chosen = sorted(np.argsort(-(vectors @ centre), kind="stable")[:most])
+    return " ".join(parts[i] for i in chosen)[:limit]

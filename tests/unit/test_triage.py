@@ -1,0 +1,42 @@
+"""Suggestions voted by the nearest labelled tickets, and extractive summaries."""
+from datetime import UTC, datetime
+
+import numpy as np
+
+from domain.tickets import Ticket
+from domain.triage import extractive_summary, vote
+
+
+def ticket(category=None, subcategory=None, group=None, impact=3, urgency=3) -> Ticket:
+    return Ticket(number="INC0010001", short_description="x", opened_at=datetime.now(UTC), opened_by="t",
+                  category=category, subcategory=subcategory, assignment_group=group, impact=impact, urgency=urgency)
+
+
+def test_the_nearest_labelled_tickets_vote_by_similarity():
+    votes = vote([(ticket("Red", "VPN", "Redes", 2, 1), 0.9), (ticket("Red", "VPN", "Redes", 2, 2), 0.8),
+                  (ticket("Hardware", "Laptop", "Hardware"), 0.4)])
+    assert (votes["category"].value, votes["subcategory"].value, votes["assignment_group"].value) == ("Red", "VPN", "Redes")
+    assert votes["category"].confidence > 0.8 and votes["impact"].value == 2
+
+
+def test_a_split_or_distant_vote_says_it_is_unsure_instead_of_guessing():
+    split = vote([(ticket("Red", group="Redes"), 0.7), (ticket("Hardware", group="Hardware"), 0.7)])
+    assert split["category"].value is None and split["category"].confidence == 0.333
+    distant = vote([(ticket("Red", group="Redes"), 0.2)])
+    assert all(s.value is None for s in distant.values())
+    lonely = vote([(ticket("Red", group="Redes"), 0.9)])
+    assert lonely["category"].value is None and lonely["category"].confidence < 0.5  # one neighbour is not a vote
+
+
+def test_a_subcategory_counts_only_under_the_chosen_category():
+    votes = vote([(ticket("Red", "VPN"), 0.9), (ticket("Red", "VPN"), 0.9), (ticket("Software", "Correo"), 0.95)])
+    assert (votes["category"].value, votes["subcategory"].value) == ("Red", "VPN")
+
+
+def test_the_summary_keeps_the_most_central_sentences_in_order():
+    text = "The VPN drops. Weather is nice today. The VPN drops again after reconnecting. The VPN shows error 809."
+
+    def embed(parts):
+        return np.array([[1.0, 0.0] if "VPN" in p else [0.0, 1.0] for p in parts]) + 0.01
+    assert extractive_summary(text, embed) == "The VPN drops. The VPN drops again after reconnecting."
+    assert extractive_summary("One sentence only.", embed) == "One sentence only."

@@ -12,7 +12,7 @@ from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
 from domain.schemas import SearchQuery, TriageIn
-from domain.services import indexing, similar
+from domain.services import articles, indexing, similar
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -43,5 +43,6 @@ def index_changed_tickets(timer: func.TimerRequest) -> None:
         for _ in range(8):
             if indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()) == 0:
                 break
+        articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
     except AtiendeError as err:
         log.warning("tickets wait for the vector index: %s", err)

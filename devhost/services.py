@@ -62,18 +62,25 @@ def ensure_azurite(storage: str, data_dir: Path = DATA_DIR) -> subprocess.Popen 
         raise RuntimeError("Azurite is not installed; run scripts/setup")
     location = data_dir / "azurite"
     location.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(AZURITE_BLOB_PORT), "--location", str(location),
-         "--skipApiVersionCheck", "--silent", "--loose"],
-        stdout=subprocess.DEVNULL, stderr=(location / "azurite.log").open("ab"), start_new_session=True,
-    )
-    deadline = time.monotonic() + 20
-    while not _listening(AZURITE_BLOB_PORT):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"Azurite did not start; see {location / 'azurite.log'}")
-        time.sleep(0.1)
+    with (location / "azurite.log").open("ab") as errors:  # the child keeps its own handle on the file
+        process = subprocess.Popen(
+            [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(AZURITE_BLOB_PORT), "--location",
+             str(location), "--skipApiVersionCheck", "--silent", "--loose"],
+            stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
+        )
+    _wait_for(process, AZURITE_BLOB_PORT, location / "azurite.log")
     log.info("started Azurite (blob service on 127.0.0.1:%s)", AZURITE_BLOB_PORT)
     return process
+
+
+def _wait_for(process: subprocess.Popen, port: int, log_file: Path, seconds: float = 20) -> None:
+    """Until the service started in `process` listens on `port`; RuntimeError pointing at its log otherwise."""
+    deadline = time.monotonic() + seconds
+    while not _listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"{Path(process.args[0]).name} did not start; see {log_file}")
+        time.sleep(0.1)
 
 
 def _listening(port: int) -> bool:
@@ -104,10 +111,6 @@ def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR, search: bool = True)
          "--logfile", str(location / "redis.log")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
-    deadline = time.monotonic() + 20
-    while not _listening(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"Redis did not start; see {location / 'redis.log'}")
-        time.sleep(0.1)
-    log.info("started Valkey with RediSearch on 127.0.0.1:%s", port)
+    _wait_for(process, port, location / "redis.log")
+    log.info("started Valkey%s on 127.0.0.1:%s", " with RediSearch" if search else "", port)
     return process

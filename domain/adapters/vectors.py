@@ -122,6 +122,11 @@ class RedisVectorIndex:
 
         return _call(write)
 
+    def vector_of(self, kind: str, key: str) -> np.ndarray | None:
+        """The stored vector of a document, when it is indexed (and of this index's size)."""
+        raw = _call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))
+        return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
+
     def delete(self, kind: str, key: str) -> None:
         _call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
 

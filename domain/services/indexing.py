@@ -76,4 +76,22 @@ def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVe
         done += len(ids)
         progress(done, total)
     index.client.hset(index.meta, "reindexed_through", 0)
+    reindex_articles(make_uow, embedder, index)
     return done
+
+
+def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex) -> int:
+    from domain.services.articles import article_text
+
+    after, done = 0, 0
+    while True:
+        with make_uow() as uow:
+            ids = uow.articles.ids_after(after, BATCH)
+            if not ids:
+                return done
+            found = uow.articles.by_ids(ids)
+        rows = [found[i] for i in ids if i in found]
+        vectors = embedder.embed([article_text(a) for a in rows])  # type: ignore[attr-defined]
+        index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
+                     for a, v in zip(rows, vectors))
+        after, done = ids[-1], done + len(ids)

@@ -24,7 +24,11 @@ def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, index: 
     """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
     with uow:
         ticket = find_ticket(uow, number)
-    vector = embedder.embed([ticket_text(ticket)])[0]
+    # The indexed vector when there is one (no model on the request path); the text's, while the outbox catches up.
+    index.check()
+    vector = index.vector_of("ticket", ticket.number)
+    if vector is None:
+        vector = embedder.embed([ticket_text(ticket)])[0]
     hits = index.nearest(vector, k, kind="ticket", exclude=ticket.number)
     return _described(hits, uow)
 

@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from domain.errors import DependencyUnavailable
 from domain.store.api_keys import ApiKeyStore
+from domain.store.articles import ArticleStore
 from domain.store.calls import CallStore
 from domain.store.contacts import ContactStore
 from domain.store.idempotency import IdempotencyStore
@@ -23,6 +24,7 @@ class UnitOfWork:
     api_keys: ApiKeyStore
     idempotency: IdempotencyStore
     calls: CallStore
+    articles: ArticleStore
 
     def __init__(self, pool: ConnectionPool):
         self._pool = pool
@@ -40,6 +42,7 @@ class UnitOfWork:
         self.api_keys = ApiKeyStore(self.conn)
         self.idempotency = IdempotencyStore(self.conn)
         self.calls = CallStore(self.conn)
+        self.articles = ArticleStore(self.conn)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,137 @@
+"""The knowledge base: articles agents write (or draft from a resolved ticket), found by words and by meaning,
+and suggested beside the tickets they may solve."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from domain.adapters.vectors import Document, RedisVectorIndex
+from domain.auth import Principal
+from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
+from domain.schemas import ArticleIn, ArticleOut, ArticlePatch
+from domain.services.indexing import ticket_text
+from domain.services.tickets import find_ticket
+from domain.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def article_text(article: dict[str, Any]) -> str:
+    return f"{article['title']}\n{article['body']}"[:4000]
+
+
+def create_article(data: ArticleIn, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+    with uow:
+        _check_category(uow, data.category)
+        row = uow.articles.add(data.model_dump(), who.name, now)
+        uow.commit()
+    return ArticleOut(**row)
+
+
+def get_article(article_id: int, uow: UnitOfWork) -> ArticleOut:
+    with uow:
+        return ArticleOut(**_existing(uow, article_id))
+
+
+def update_article(article_id: int, patch: ArticlePatch, expected: int | None, who: Principal, now: datetime,
+                   uow: UnitOfWork) -> ArticleOut:
+    changes = patch.model_dump(exclude_unset=True)
+    with uow:
+        current = _existing(uow, article_id, for_update=True)
+        if expected is not None and current["version"] != expected:
+            raise StaleVersion(f"Article {article_id} is at version {current['version']}, not {expected}.")
+        if not changes:
+            return ArticleOut(**current)
+        _check_category(uow, changes.get("category"))
+        row = uow.articles.update(article_id, current["version"], changes, who.name, now)
+        uow.commit()
+    return ArticleOut(**row)
+
+
+def list_articles(text: str | None, state: str | None, limit: int, uow: UnitOfWork) -> list[ArticleOut]:
+    with uow:
+        return [ArticleOut(**row) for row in uow.articles.find(text, state, limit)]
+
+
+def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+    """A draft article written from a resolved ticket: its problem, and how it was solved."""
+    with uow:
+        ticket = find_ticket(uow, number)
+        if ticket.state.api_name not in ("resolved", "closed") or not ticket.close_notes:
+            raise InvalidInput(f"Ticket {ticket.number} is not resolved yet.",
+                               [FieldError("must be a resolved ticket with resolution notes", parameter="number")])
+        language = (ticket.caller.language if ticket.caller else None) or "es"
+        headings = {"es": ("Problema", "Solución"), "en": ("Problem", "Solution")}[language]
+        body = (f"## {headings[0]}\n\n{ticket.description or ticket.short_description}\n\n"
+                f"## {headings[1]}\n\n{ticket.close_notes}\n")
+        row = uow.articles.add({"title": ticket.short_description, "body": body, "language": language,
+                                "category": ticket.category, "source_ticket": ticket.number}, who.name, now)
+        uow.commit()
+    return ArticleOut(**row)
+
+
+def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+    """Published articles nearest to the ticket by meaning."""
+    with uow:
+        ticket = find_ticket(uow, number)
+    index.check()
+    vector = index.vector_of("ticket", ticket.number)
+    if vector is None:
+        vector = embedder.embed([ticket_text(ticket)])[0]
+    hits = index.nearest(vector, k, kind="article", states=["published"])
+    with uow:
+        found = uow.articles.by_ids([int(h.key) for h in hits])
+    return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
+
+
+def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+    """Articles by words and by meaning, fused by reciprocal rank like ticket search."""
+    with uow:
+        by_text = [row["id"] for row in uow.articles.find(query, None, 20)]
+    by_meaning: list[int] = []
+    try:
+        by_meaning = [int(h.key) for h in index.nearest(embedder.embed([query])[0], 20, kind="article")]
+    except AtiendeError as err:
+        log.warning("article search by words only: %s", err)
+    fused: dict[int, float] = {}
+    for ranked in (by_text, by_meaning):
+        for rank, article_id in enumerate(ranked):
+            fused[article_id] = fused.get(article_id, 0.0) + 1 / (60 + rank + 1)
+    best = sorted(fused, key=lambda a: -fused[a])[:k]
+    with uow:
+        found = uow.articles.by_ids(best)
+    return [_hit(found[a], round(fused[a], 6)) for a in best if a in found]
+
+
+def index_pending_articles(uow: UnitOfWork, embedder: Any, index: RedisVectorIndex, limit: int = 64) -> int:
+    with uow:
+        rows = uow.articles.waiting_for_index(limit)
+        if not rows:
+            return 0
+        index.check()
+        articles = list(uow.articles.by_ids([article_id for article_id, _ in rows]).values())
+        vectors = embedder.embed([article_text(a) for a in articles])
+        index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
+                     for a, v in zip(articles, vectors))
+        uow.articles.indexed(rows)
+        uow.commit()
+    return len(rows)
+
+
+def _hit(row: dict[str, Any], score: float) -> dict:
+    return {"id": row["id"], "title": row["title"], "language": row["language"], "category": row["category"],
+            "state": row["state"], "score": score}
+
+
+def _existing(uow: UnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
+    row = uow.articles.get(article_id, for_update=for_update) if 0 < article_id < 2**62 else None
+    if row is None:
+        raise NotFound(f"There is no article {article_id}.")
+    return row
+
+
+def _check_category(uow: UnitOfWork, category: str | None) -> None:
+    if category is not None and uow.reference.subcategories_of(category) is None:
+        raise InvalidInput("Some fields name things that do not exist.",
+                           [FieldError(f"no category named {category!r}", "/category")])

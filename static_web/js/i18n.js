@@ -2,6 +2,11 @@
 
 const STRINGS = {
   en: {
+    'nav.articles': 'Knowledge', 'kb.title': 'Knowledge base', 'kb.search': 'Search articles', 'kb.new': 'New article', 'kb.empty': 'No articles match.',
+    'kb.field.title': 'Title', 'kb.field.language': 'Language', 'kb.field.state': 'State', 'kb.field.body': 'Body (Markdown)',
+    'kb.state.draft': 'Draft', 'kb.state.published': 'Published', 'kb.back': 'Back to the knowledge base', 'kb.new_title': 'New article',
+    'kb.suggested': 'Articles that may help', 'kb.none': 'No published article matches yet.', 'kb.from_ticket': 'Write an article from this ticket',
+    'kb.meta': '{state} · {language} · updated {when} by {who}', 'kb.saved': 'Article saved.',
     'triage.title': 'Suggestions from similar tickets', 'triage.accept': 'Accept', 'triage.accept_all': 'Accept all',
     'triage.candidates': 'It may already be reported', 'triage.unsure': 'Similar tickets do not agree enough to suggest fields.',
     'triage.unavailable': 'Suggestions are unavailable right now.', 'triage.summary': 'Summary: ',
@@ -45,6 +50,11 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'nav.articles': 'Conocimiento', 'kb.title': 'Base de conocimiento', 'kb.search': 'Buscar artículos', 'kb.new': 'Nuevo artículo', 'kb.empty': 'Ningún artículo coincide.',
+    'kb.field.title': 'Título', 'kb.field.language': 'Idioma', 'kb.field.state': 'Estado', 'kb.field.body': 'Cuerpo (Markdown)',
+    'kb.state.draft': 'Borrador', 'kb.state.published': 'Publicado', 'kb.back': 'Volver a la base de conocimiento', 'kb.new_title': 'Nuevo artículo',
+    'kb.suggested': 'Artículos que pueden ayudar', 'kb.none': 'Aún no hay artículos publicados que coincidan.', 'kb.from_ticket': 'Escribir un artículo a partir de este ticket',
+    'kb.meta': '{state} · {language} · actualizado {when} por {who}', 'kb.saved': 'Artículo guardado.',
     'triage.title': 'Sugerencias de tickets similares', 'triage.accept': 'Aceptar', 'triage.accept_all': 'Aceptar todo',
     'triage.candidates': 'Puede que ya esté reportado', 'triage.unsure': 'Los tickets similares no coinciden lo bastante para sugerir campos.',
     'triage.unavailable': 'Las sugerencias no están disponibles ahora.', 'triage.summary': 'Resumen: ',

@@ -3,6 +3,7 @@ import { me } from './api.js';
 import { report, showError } from './dom.js';
 import { currentLanguage, setLanguage, translate } from './i18n.js';
 import { renderForm } from './views/form.js';
+import { renderArticle, renderArticles } from './views/articles.js';
 import { renderCalls } from './views/calls.js';
 import { renderList } from './views/list.js';
 
@@ -17,11 +18,15 @@ async function route() {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   document.getElementById('nav-calls').classList.toggle('active', path === '/calls');
+  document.getElementById('nav-articles').classList.toggle('active', path.startsWith('/articles'));
   document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
   try {
     const match = path.match(/^\/tickets\/(INC[0-9]{7})$/);
     if (match) await renderForm(mount, match[1], (hash) => { location.hash = hash; });
     else if (path === '/new') await renderForm(mount, null, (hash) => { location.hash = hash; });
+    else if (path === '/articles') await renderArticles(mount, params, (next) => { location.hash = `#/articles?${next}`; });
+    else if (path === '/articles/new') await renderArticle(mount, null, (hash) => { location.hash = hash; });
+    else if (/^\/articles\/[0-9]+$/.test(path)) await renderArticle(mount, path.split('/')[2], (hash) => { location.hash = hash; });
     else if (path === '/calls') await renderCalls(mount, params, (next) => { location.hash = `#/calls?${next}`; });
     else await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
   } catch (err) {

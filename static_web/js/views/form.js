@@ -5,6 +5,7 @@ import { formatTime, t, translate } from '../i18n.js';
 import { renderCallPanel } from './call_panel.js';
 import { renderSimilarPanel } from './similar_panel.js';
 import { bindTriage } from './triage_panel.js';
+import { renderArticlesPanel } from './articles_panel.js';
 
 const MOVES = {
   new: ['new', 'in_progress', 'on_hold', 'resolved', 'canceled'],
@@ -53,7 +54,7 @@ export async function renderForm(mount, number, go) {
     showPriority();
     showStateFields();
     await Promise.all([renderActivity(section, number), renderCallPanel(section, number),
-      renderSimilarPanel(section, ticket, load)]);
+      renderSimilarPanel(section, ticket, load), renderArticlesPanel(section, ticket, go)]);
   };
 
   if (number) {

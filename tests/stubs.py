@@ -29,6 +29,7 @@ class SaasStub:
     transcription_delay: float = 0.0
     fail_speech: bool = False
     spoken: list[str] = field(default_factory=list)
+    embedded: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base: str = ""
 
@@ -52,6 +53,8 @@ def serve(stub: SaasStub) -> ThreadingHTTPServer:
                 self._message(body)
             elif re.fullmatch(r"/openai/deployments/[^/]+/audio/transcriptions", path):
                 self._azure_transcription()
+            elif re.fullmatch(r"/openai/deployments/[^/]+/embeddings", path):
+                self._embeddings(body)
             elif re.fullmatch(r"/v1/text-to-speech/[^/]+", path):
                 self._speech(body)
             elif path == "/v1/speech-to-text":
@@ -81,6 +84,19 @@ def serve(stub: SaasStub) -> ThreadingHTTPServer:
             words = stub.transcript.split()
             self._json(200, {"text": stub.transcript, "logprobs": [
                 {"token": w, "logprob": stub.transcript_logprob, "bytes": list(w.encode())} for w in words]})
+
+        def _embeddings(self, body: bytes) -> None:
+            asked = json.loads(body)
+            texts = asked["input"] if isinstance(asked["input"], list) else [asked["input"]]
+            size = int(asked.get("dimensions") or 1536)
+            with stub.lock:
+                stub.embedded.extend(texts)
+            # A deterministic, unnormalized vector per text: the same text, the same vector.
+            data = [{"object": "embedding", "index": i,
+                     "embedding": [((hash(t) >> (d % 40)) % 97) / 97 - 0.5 for d in range(size)]}
+                    for i, t in reversed(list(enumerate(texts)))]  # out of order, as the API may answer
+            self._json(200, {"object": "list", "data": data, "model": "text-embedding-3-small",
+                             "usage": {"prompt_tokens": 3 * len(texts), "total_tokens": 3 * len(texts)}})
 
         def _speech(self, body: bytes) -> None:
             if stub.fail_speech:

@@ -72,3 +72,16 @@ def test_azure_openai_transcribes_with_a_confidence_and_a_failure_is_a_clear_err
     saas.fail_transcriptions = True
     with pytest.raises(DependencyUnavailable, match="Azure OpenAI"):
         transcriber.transcribe(b"RIFF....WAVE", "en")
+
+
+def test_azure_openai_embeddings_come_back_in_order_at_the_asked_size_and_normalized(saas, settings, closing):
+    import numpy as np
+
+    from domain.adapters.embeddings import AzureOpenAIEmbedder
+
+    embedder = closing(AzureOpenAIEmbedder(settings))
+    vectors = embedder.embed(["printer jam", "vpn down", "printer jam"])
+    assert saas.embedded == ["printer jam", "vpn down", "printer jam"]
+    assert vectors.shape == (3, settings.EMBEDDING_DIMENSIONS) and embedder.model == "azure:embeddings:384"
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    assert np.allclose(vectors[0], vectors[2]) and not np.allclose(vectors[0], vectors[1])

@@ -266,10 +266,18 @@ class TicketStore:
         return [(number, shared, overlap) for number, shared, overlap in rows]
 
     def text_search(self, text: str, limit: int) -> list[str]:
-        """Ticket numbers that match `text` in Spanish or English, best first (and an exact number first of all)."""
+        """Ticket numbers that share words with `text` in Spanish or English, most relevant first (an exact number
+        first of all). Any word counts, as for ranking beside the vectors a partial match is still evidence."""
         rows = self.conn.execute(
             """
-            WITH asked AS (SELECT websearch_to_tsquery('english', %(q)s) || websearch_to_tsquery('spanish', %(q)s) AS q)
+            WITH words AS (
+                SELECT tsvector_to_array(to_tsvector('english', %(q)s)) || tsvector_to_array(to_tsvector('spanish', %(q)s)) AS lexemes
+            ),
+            asked AS (
+                SELECT to_tsquery('simple', coalesce(nullif(array_to_string(
+                           ARRAY(SELECT DISTINCT quote_literal(l) FROM unnest(lexemes) l), ' | '), ''), 'NOTHING_TO_FIND')) AS q
+                FROM words
+            )
             SELECT number FROM tickets t, asked
             WHERE t.search @@ asked.q OR t.number = upper(%(q)s)
             ORDER BY t.number = upper(%(q)s) DESC, ts_rank_cd(t.search, asked.q) DESC, t.id DESC

@@ -1,0 +1,79 @@
+"""Atiende's evaluation set (tests/data/eval_issues.json) stored and indexed through the app's own services on
+real PostgreSQL and RediSearch: the same problem is found, and what ships does at least as well as raw
+nearest neighbours. benchmarks/evaluate_search.py prints the full table."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import pytest
+import redis
+
+from benchmarks.evaluate_search import load
+from domain import bootstrap
+from domain.adapters.vectors import RedisVectorIndex
+from domain.auth import ROLE_PERMISSIONS, Principal
+from domain.schemas import CategoryIn, GroupIn, TicketCreate
+from domain.services import indexing, reference, similar, tickets
+from domain.settings import Settings
+from tests.conftest import fresh_database
+from tests.random_refs import random_name
+
+
+@pytest.fixture(scope="module")
+def desk(search_redis, embedder):
+    queries, labelled = load()
+    settings = Settings(DATABASE_URL=fresh_database("atiende_test_eval"), SEED_DEMO_DATA=False)
+    make_uow = lambda: bootstrap.uow(settings)  # noqa: E731
+    for group in sorted({t["group"] for t in labelled}):
+        reference.add_group(GroupIn(name=group), make_uow())
+    subcategories = defaultdict(set)
+    for t in labelled:
+        subcategories[t["category"]].add(t["subcategory"])
+    for category, subs in sorted(subcategories.items()):
+        reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), make_uow())
+    admin = Principal("eval", "user", ROLE_PERMISSIONS["admin"])
+    problem_of = {}
+    for t in labelled:
+        _, made, _ = tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
+                                                        subcategory=t["subcategory"], assignment_group=t["group"]),
+                                           admin, None, datetime.now(UTC), settings, make_uow())
+        problem_of[made["number"]] = t["key"]
+    client = redis.Redis.from_url(search_redis)
+    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=random_name("eval").lower())
+    index.reset()
+    while indexing.index_pending(make_uow(), embedder, index):
+        pass
+    yield queries, problem_of, make_uow, index
+    for key in client.scan_iter(match=index.prefix + "*"):
+        client.delete(key)
+    client.ft(index.index).dropindex()
+    client.close()
+
+
+def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | None]]:
+    """For each query in `language`: where its problem first appears, by raw vectors and by Atiende's search."""
+    queries, problem_of, make_uow, index = desk
+    raw, shipped = [], []
+    for q in (q for q in queries if q["language"] == language):
+        by_vector = [h.key for h in index.nearest(embedder.embed([q["text"]])[0], 20, kind="ticket")]
+        by_search = [i["number"] for i in similar.search(q["text"], 20, make_uow(), embedder, index)["items"]]
+        for ranked, out in ((by_vector, raw), (by_search, shipped)):
+            out.append(next((i for i, n in enumerate(ranked) if problem_of[n] == q["key"]), None))
+    return raw, shipped
+
+
+def mrr(positions: list[int | None]) -> float:
+    return sum(1 / (p + 1) for p in positions if p is not None) / len(positions)
+
+
+def test_in_english_the_same_problem_ranks_first(desk, embedder):
+    raw, shipped = ranks(desk, embedder, "en")
+    assert sum(p == 0 for p in shipped) / len(shipped) >= 0.96
+    assert mrr(shipped) >= mrr(raw)
+
+
+def test_in_spanish_the_same_problem_is_in_the_top_five_and_search_beats_raw_vectors(desk, embedder):
+    raw, shipped = ranks(desk, embedder, "es")
+    assert sum(p is not None and p < 5 for p in shipped) / len(shipped) >= 0.9
+    assert mrr(shipped) > mrr(raw)

@@ -32,7 +32,7 @@ def triage(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     """Suggestions for a ticket being written: nothing is stored."""
     draft = body(req, TriageIn)
     suggested = similar.triage(draft.short_description, draft.description, bootstrap.settings(), bootstrap.uow(),
-                               bootstrap.embedder(), bootstrap.vector_index())
+                               bootstrap.embedder(), bootstrap.vector_index(), bootstrap.triager())
     return json_response(200, suggested)
 
 

@@ -3,6 +3,7 @@ per worker."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 from datetime import timedelta
 from functools import lru_cache
 
@@ -130,6 +131,17 @@ def embedder() -> CachedEmbedder:
 def vector_index() -> RedisVectorIndex:
     model = embedder()
     return RedisVectorIndex(redis_client(), model.model, model.dimensions, get_settings().REDIS_NAMESPACE)
+
+
+@lru_cache(maxsize=1)
+def triager() -> Any:
+    """Azure OpenAI's chat model when its endpoint is set; None leaves triage to the desk's own vote."""
+    config = get_settings()
+    if not config.AZURE_OPENAI_ENDPOINT:
+        return None
+    from domain.adapters.chat import AzureOpenAITriager
+
+    return AzureOpenAITriager(config)
 
 
 def duplicate_finder() -> DuplicateFinder:

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # auto: Azure OpenAI when its endpoint is set, else the local MiniLM model.
     EMBEDDING_PROVIDER: str = Field(default="auto", pattern=r"^(auto|local|azure_openai)$")
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = "embeddings"
+    # The chat model that suggests a new ticket's fields when Azure OpenAI is configured (else the desk's vote).
+    AZURE_OPENAI_CHAT_DEPLOYMENT: str = "chat"
     # Azure's model takes any size up to 1536; the local model gives 384. A change means a reindex.
     EMBEDDING_DIMENSIONS: int = Field(default=384, ge=32, le=3072)
     # auto: Azure OpenAI when configured, else ElevenLabs Scribe when configured, else none (pocketsphinx

@@ -30,6 +30,8 @@ class SaasStub:
     fail_speech: bool = False
     spoken: list[str] = field(default_factory=list)
     embedded: list[str] = field(default_factory=list)
+    chats: list[dict] = field(default_factory=list)
+    chat_answer: dict | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     base: str = ""
 
@@ -53,6 +55,8 @@ def serve(stub: SaasStub) -> ThreadingHTTPServer:
                 self._message(body)
             elif re.fullmatch(r"/openai/deployments/[^/]+/audio/transcriptions", path):
                 self._azure_transcription()
+            elif re.fullmatch(r"/openai/deployments/[^/]+/chat/completions", path):
+                self._chat(body)
             elif re.fullmatch(r"/openai/deployments/[^/]+/embeddings", path):
                 self._embeddings(body)
             elif re.fullmatch(r"/v1/text-to-speech/[^/]+", path):
@@ -84,6 +88,18 @@ def serve(stub: SaasStub) -> ThreadingHTTPServer:
             words = stub.transcript.split()
             self._json(200, {"text": stub.transcript, "logprobs": [
                 {"token": w, "logprob": stub.transcript_logprob, "bytes": list(w.encode())} for w in words]})
+
+        def _chat(self, body: bytes) -> None:
+            asked = json.loads(body)
+            with stub.lock:
+                stub.chats.append(asked)
+            if stub.chat_answer is None:
+                self._json(500, {"error": {"code": "InternalServerError", "message": "The server had an error."}})
+                return
+            self._json(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 1_790_000_000,
+                             "model": "gpt-4o-mini", "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                                 "role": "assistant", "content": json.dumps(stub.chat_answer)}}],
+                             "usage": {"prompt_tokens": 100, "completion_tokens": 30, "total_tokens": 130}})
 
         def _embeddings(self, body: bytes) -> None:
             asked = json.loads(body)

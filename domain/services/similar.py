@@ -12,7 +12,7 @@ from domain.services.indexing import ticket_text
 from domain.services.tickets import find_ticket
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
-from domain.triage import extractive_summary, sentences, vote
+from domain.triage import MIN_CONFIDENCE, Suggestion, extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
 OPEN = tuple(s.api_name for s in OPEN_STATES)
@@ -55,8 +55,9 @@ def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: A
 
 
 def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
-           index: RedisVectorIndex) -> dict:
-    """Fields for a ticket being written, voted by the desk's nearest labelled tickets; a summary; and the open
+           index: RedisVectorIndex, chat: Any = None) -> dict:
+    """Fields for a ticket being written, voted by the desk's nearest labelled tickets (or, with a chat model,
+    chosen by it with those tickets as examples, falling back to the vote when it fails); a summary; and the open
     tickets it may duplicate."""
     text = f"{short_description}\n{description}".strip()
     vector = embedder.embed([text])[0]
@@ -72,6 +73,13 @@ def triage(short_description: str, description: str, settings: Any, uow: UnitOfW
     suggestions = vote(labelled)
     summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
         " ".join(sentences(description)[:2])[:400]
+    if chat is not None:
+        try:
+            answered = _chat_triage(chat, text, labelled, uow)
+            summary = answered.pop("summary") or summary
+            suggestions = answered
+        except AtiendeError as err:
+            log.warning("triage by the desk's vote: %s", err)
     open_ones = [h for h in hits if h.tags.get("state") in OPEN and h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
     return {
         **{field: {"value": s.value, "confidence": s.confidence} for field, s in suggestions.items()},
@@ -80,6 +88,26 @@ def triage(short_description: str, description: str, settings: Any, uow: UnitOfW
         "neighbours": [t.number for t, _ in labelled],
         "duplicate_candidates": [dict(_brief(found[h.key]), score=h.score) for h in open_ones[:5] if h.key in found],
     }
+
+
+def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) -> dict:
+    """The chat model's answer as suggestions, each label kept only when the desk has it."""
+    with uow:
+        categories = {c["name"]: c["subcategories"] for c in uow.reference.categories()}
+        groups = [g["name"] for g in uow.reference.groups()]
+    examples = [{"ticket": t.short_description, "category": t.category, "subcategory": t.subcategory,
+                 "assignment_group": t.assignment_group, "impact": t.impact, "urgency": t.urgency}
+                for t, _ in labelled[:8]]
+    answer = chat.suggest(text, examples, {"categories": categories, "assignment_groups": groups})
+    sure = round(max(0.0, min(1.0, answer.confidence)), 3)
+    confident = sure > MIN_CONFIDENCE  # as for the vote: an unsure answer is no suggestion
+    category = answer.category if confident and answer.category in categories else None
+    subcategory = answer.subcategory if category and answer.subcategory in categories[category] else None
+    group = answer.assignment_group if confident and answer.assignment_group in groups else None
+    level = lambda value: value if confident else None  # noqa: E731
+    return {"category": Suggestion(category, sure), "subcategory": Suggestion(subcategory, sure),
+            "assignment_group": Suggestion(group, sure), "impact": Suggestion(level(answer.impact), sure),
+            "urgency": Suggestion(level(answer.urgency), sure), "summary": answer.summary}
 
 
 def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:

@@ -64,6 +64,7 @@ locals {
     REDIS_NAMESPACE                   = "atiende"
     EMBEDDING_PROVIDER                = "azure_openai"
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT = "embeddings"
+    AZURE_OPENAI_CHAT_DEPLOYMENT      = "chat"
     EMBEDDING_DIMENSIONS              = "384"
     DUPLICATE_CANDIDATE_SCORE         = "0.6"
     DUPLICATE_CALL_SCORE              = "0.85"

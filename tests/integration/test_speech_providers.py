@@ -29,14 +29,14 @@ def closing():
 
 
 @pytest.fixture
-def settings(saas, azurite):
+def saas_settings(saas, azurite):
     return Settings(ELEVENLABS_API_KEY="test-key", ELEVENLABS_BASE_URL=saas.base, AZURE_OPENAI_ENDPOINT=saas.base,
                     AZURE_OPENAI_API_KEY="test-key", AzureWebJobsStorage=azurite,
                     PROMPTS_CONTAINER=random_name("prompts"))
 
 
-def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from_a_short_lived_link(saas, settings, closing):
-    speaker = Speaker(closing(ElevenLabsSpeech(settings)), AzureBlobs(settings), settings.PROMPTS_CONTAINER)
+def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from_a_short_lived_link(saas, saas_settings, closing):
+    speaker = Speaker(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER)
     first, second = VoiceResponse(), VoiceResponse()
     speaker.say(first, "Hola, gracias por llamar", "es-MX")
     speaker.say(second, "Hola, gracias por llamar", "es-MX")
@@ -48,24 +48,24 @@ def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from
     assert str(first) == str(second) or "<Play>" in str(second)
 
 
-def test_a_failing_elevenlabs_falls_back_to_polly(saas, settings, closing):
+def test_a_failing_elevenlabs_falls_back_to_polly(saas, saas_settings, closing):
     saas.fail_speech = True
     response = VoiceResponse()
-    Speaker(closing(ElevenLabsSpeech(settings)), AzureBlobs(settings), settings.PROMPTS_CONTAINER).say(
+    Speaker(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER).say(
         response, "Your ticket is ready", "en-US")
     assert '<Say language="en-US" voice="Polly.Joanna">Your ticket is ready</Say>' in str(response)
 
 
-def test_elevenlabs_scribe_transcribes_with_a_confidence(saas, settings, closing):
+def test_elevenlabs_scribe_transcribes_with_a_confidence(saas, saas_settings, closing):
     saas.transcript = "la impresora no imprime"
-    result = closing(ElevenLabsTranscriber(settings)).transcribe(b"RIFF....WAVE", "es")
+    result = closing(ElevenLabsTranscriber(saas_settings)).transcribe(b"RIFF....WAVE", "es")
     assert (result.text, result.provider) == ("la impresora no imprime", "elevenlabs")
     assert 0.85 < result.confidence < 0.95  # exp(-0.1) from the words' log-probabilities
 
 
-def test_azure_openai_transcribes_with_a_confidence_and_a_failure_is_a_clear_error(saas, settings, closing):
+def test_azure_openai_transcribes_with_a_confidence_and_a_failure_is_a_clear_error(saas, saas_settings, closing):
     saas.transcript = "the printer is on fire"
-    transcriber = closing(AzureOpenAITranscriber(settings))
+    transcriber = closing(AzureOpenAITranscriber(saas_settings))
     result = transcriber.transcribe(b"RIFF....WAVE", "en")
     assert (result.text, result.provider) == ("the printer is on fire", "azure_openai")
     assert result.confidence == pytest.approx(0.9802, abs=1e-3)
@@ -74,14 +74,38 @@ def test_azure_openai_transcribes_with_a_confidence_and_a_failure_is_a_clear_err
         transcriber.transcribe(b"RIFF....WAVE", "en")
 
 
-def test_azure_openai_embeddings_come_back_in_order_at_the_asked_size_and_normalized(saas, settings, closing):
+def test_azure_openai_embeddings_come_back_in_order_at_the_asked_size_and_normalized(saas, saas_settings, closing):
     import numpy as np
 
     from domain.adapters.embeddings import AzureOpenAIEmbedder
 
-    embedder = closing(AzureOpenAIEmbedder(settings))
+    embedder = closing(AzureOpenAIEmbedder(saas_settings))
     vectors = embedder.embed(["printer jam", "vpn down", "printer jam"])
     assert saas.embedded == ["printer jam", "vpn down", "printer jam"]
-    assert vectors.shape == (3, settings.EMBEDDING_DIMENSIONS) and embedder.model == "azure:embeddings:384"
+    assert vectors.shape == (3, saas_settings.EMBEDDING_DIMENSIONS) and embedder.model == "azure:embeddings:384"
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert np.allclose(vectors[0], vectors[2]) and not np.allclose(vectors[0], vectors[1])
+
+
+def test_azure_openai_triage_asks_for_structured_output_and_keeps_only_the_desks_labels(saas, saas_settings, closing,
+                                                                                        uow, reference_data):
+    from domain.adapters.chat import AzureOpenAITriager
+    from domain.services.similar import _chat_triage
+
+    triager = closing(AzureOpenAITriager(saas_settings))
+    saas.chat_answer = {"category": reference_data["category"], "subcategory": "VPN", "assignment_group": "Invented",
+                        "impact": 2, "urgency": 1, "confidence": 0.9, "summary": "La VPN se cae."}
+    answered = _chat_triage(triager, "La VPN se cae cada cinco minutos", [], uow)
+    asked = saas.chats[-1]
+    assert asked["response_format"]["type"] == "json_schema" and asked["response_format"]["json_schema"]["strict"]
+    assert reference_data["category"] in asked["messages"][1]["content"]  # the allowed values go with the question
+    assert (answered["category"].value, answered["subcategory"].value) == (reference_data["category"], "VPN")
+    assert answered["assignment_group"].value is None  # a group the desk does not have is never suggested
+    assert (answered["impact"].value, answered["urgency"].value, answered["summary"]) == (2, 1, "La VPN se cae.")
+
+    saas.chat_answer = {**saas.chat_answer, "confidence": 0.3}
+    unsure = _chat_triage(triager, "algo raro", [], uow)
+    assert unsure["category"].value is None and unsure["impact"].value is None
+    saas.chat_answer = None
+    with pytest.raises(DependencyUnavailable, match="Azure OpenAI"):
+        _chat_triage(triager, "algo", [], uow)

@@ -142,6 +142,7 @@ class TicketOut(BaseModel):
 class TicketPage(BaseModel):
     items: list[TicketOut]
     next_cursor: str | None
+    total: int = Field(description="How many tickets the view and filters keep, on every page")
 
 
 SortKey = Literal[

@@ -158,11 +158,12 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
         text=query.q,
     )
     if not states:
-        return TicketPage(items=[], next_cursor=None)
+        return TicketPage(items=[], next_cursor=None, total=0)
     with uow:
         tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit)
         targets = uow.reference.sla_targets()
-        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor)
+        total = uow.tickets.count_matching(where)
+        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor, total=total)
 
 
 def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:

@@ -330,6 +330,16 @@ class TicketStore:
             row.pop("sort_value")
         return [_ticket(row) for row in rows], next_cursor
 
+    def count_matching(self, where: TicketFilter) -> int:
+        """How many tickets the filter keeps, for the list's "1–25 of N"."""
+        clauses, params = self._conditions(where)
+        query = sql.SQL("SELECT count(*) FROM tickets t LEFT JOIN contacts c ON c.id = t.caller_id"
+                        " LEFT JOIN categories cat ON cat.id = t.category_id"
+                        " LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id")
+        if clauses:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
+        return self.conn.execute(query, params).fetchone()[0]
+
     @staticmethod
     def _conditions(where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
         clauses: list[sql.Composable] = []

@@ -2,6 +2,7 @@
 
 const STRINGS = {
   en: {
+    'list.previous': 'Previous page', 'list.page_size': 'Rows per page', 'list.count': '{start}–{end} of {total}',
     'nav.articles': 'Knowledge', 'kb.title': 'Knowledge base', 'kb.search': 'Search articles', 'kb.new': 'New article', 'kb.empty': 'No articles match.',
     'kb.field.title': 'Title', 'kb.field.language': 'Language', 'kb.field.state': 'State', 'kb.field.body': 'Body (Markdown)',
     'kb.state.draft': 'Draft', 'kb.state.published': 'Published', 'kb.back': 'Back to the knowledge base', 'kb.new_title': 'New article',
@@ -50,6 +51,7 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'list.previous': 'Página anterior', 'list.page_size': 'Filas por página', 'list.count': '{start}–{end} de {total}',
     'nav.articles': 'Conocimiento', 'kb.title': 'Base de conocimiento', 'kb.search': 'Buscar artículos', 'kb.new': 'Nuevo artículo', 'kb.empty': 'Ningún artículo coincide.',
     'kb.field.title': 'Título', 'kb.field.language': 'Idioma', 'kb.field.state': 'Estado', 'kb.field.body': 'Cuerpo (Markdown)',
     'kb.state.draft': 'Borrador', 'kb.state.published': 'Publicado', 'kb.back': 'Volver a la base de conocimiento', 'kb.new_title': 'Nuevo artículo',
@@ -119,6 +121,9 @@ export function translate(root) {
   root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
   root.querySelectorAll('[data-i18n-placeholder]').forEach((el) => { el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder)); });
 }
+
+/** A whole number grouped as the agent's language writes it (1,204 or 1204). */
+export function formatNumber(value) { return new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-US').format(value); }
 
 /** A date and time in the agent's language and time zone. */
 export function formatTime(iso) {

@@ -115,3 +115,30 @@ def test_columns_sort_and_pages_follow_the_cursor(page: Page, admin):
     expect(page.locator("tbody tr")).to_have_count(2)
     page.click("text=First page")
     expect(page.locator("tbody tr")).to_have_count(25)
+
+
+def test_counts_paging_and_back_to_list_keep_the_queue(page: Page, admin):
+    word = random_name("queue").replace("-", "")
+    for i in range(12):
+        assert admin.post("/api/tickets", json={"short_description": f"{word} item {i}"}).status_code == 201
+    api_page = admin.get("/api/tickets", params={"q": word, "limit": 5}).json()
+    assert api_page["total"] == 12 and len(api_page["items"]) == 5
+
+    sign_in(page, "e2e-pager@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets?view=all&q={word}&limit=10")
+    count = page.locator(".pager .count")
+    expect(count).to_have_text("1–10 of 12")
+    page.click("text=Next page")
+    expect(count).to_have_text("11–12 of 12")
+    page.locator("tbody a.number").first.click()
+    expect(page).to_have_url(re.compile(r"#/tickets/INC\d{7}$"))
+    page.click("text=Back to list")
+    expect(count).to_have_text("11–12 of 12")
+    expect(page.locator("input[name=q]")).to_have_value(word)
+    page.click("text=Previous page")
+    expect(count).to_have_text("1–10 of 12")
+    page.select_option(".pager select[name=limit]", "25")
+    expect(count).to_have_text("1–12 of 12")
+    page.select_option("#language", "es")
+    expect(count).to_have_text("1–12 de 12")

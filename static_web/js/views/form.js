@@ -27,6 +27,7 @@ const EDITABLE = ['short_description', 'description', 'category', 'subcategory',
 export async function renderForm(mount, number, go) {
   const section = clone('form-template');
   translate(section);
+  section.querySelector('.back-to-list').setAttribute('href', sessionStorage.getItem('atiende.list') || '#/tickets');
   const form = /** @type {HTMLFormElement} */ (section.querySelector('#ticket-form'));
   const [groups, categories] = await Promise.all([api.groups(), api.categories()]);
   const subcategories = new Map(categories.data.items.map((c) => [c.name, c.subcategories]));

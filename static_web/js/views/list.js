@@ -1,9 +1,11 @@
 /** The incident list: a view, filters, sortable columns and keyset pages. */
 import { api } from '../api.js';
 import { clone, delegate, fillOptions, text } from '../dom.js';
-import { formatTime, t, translate } from '../i18n.js';
+import { formatNumber, formatTime, t, translate } from '../i18n.js';
 
 const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
+// Cursors are base64url; this word is never one, and marks the first page in the list of pages before.
+const FIRST = 'first';
 
 /**
  * Render the list for the query in the URL hash, and keep it in step with the filters.
@@ -28,6 +30,7 @@ export async function renderList(mount, params, navigate) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const next = new URLSearchParams({ view: params.get('view') || 'all', sort });
+    if (params.get('limit')) next.set('limit', params.get('limit'));
     for (const name of ['q', 'state', 'priority', 'assignment_group']) {
       const value = form.elements[name].value.trim();
       if (value) next.set(name, value);
@@ -37,22 +40,46 @@ export async function renderList(mount, params, navigate) {
   delegate(section, 'click', 'th[data-sort]', (event, th) => {
     const next = new URLSearchParams(params);
     next.delete('cursor');
+    next.delete('back');
     next.set('sort', sort === th.dataset.sort ? `-${th.dataset.sort}` : th.dataset.sort);
     navigate(next);
   });
 
+  // The page is all in the URL: the cursor, the cursors of the pages before it (for Previous), the size.
+  const limit = ['10', '25', '50', '100'].includes(params.get('limit')) ? params.get('limit') : '25';
+  const back = (params.get('back') || '').split('.').filter(Boolean);
   const query = new URLSearchParams(params);
-  query.set('limit', '25');
+  query.delete('back');
+  query.set('limit', limit);
   const page = (await api.listTickets(query)).data;
   const body = section.querySelector('tbody');
   for (const ticket of page.items) body.append(row(ticket));
   section.querySelector('.empty').hidden = page.items.length > 0;
+  const start = back.length * Number(limit) + 1;
+  text(section, '.count', page.items.length ? t('list.count').replace('{start}', formatNumber(start))
+    .replace('{end}', formatNumber(start + page.items.length - 1)).replace('{total}', formatNumber(page.total)) : '');
+  const go = (change) => { const p = new URLSearchParams(params); change(p); navigate(p); };
   const next = section.querySelector('.next');
   next.hidden = !page.next_cursor;
-  next.addEventListener('click', () => { const p = new URLSearchParams(params); p.set('cursor', page.next_cursor); navigate(p); });
+  next.addEventListener('click', () => go((p) => {
+    p.set('back', [...back, params.get('cursor') || FIRST].join('.'));
+    p.set('cursor', page.next_cursor);
+  }));
+  const previous = section.querySelector('.previous');
+  previous.hidden = back.length === 0;
+  previous.addEventListener('click', () => go((p) => {
+    const before = back[back.length - 1];
+    if (before === FIRST) p.delete('cursor'); else p.set('cursor', before);
+    if (back.length > 1) p.set('back', back.slice(0, -1).join('.')); else p.delete('back');
+  }));
   const first = section.querySelector('.first');
-  first.hidden = !params.get('cursor');
-  first.addEventListener('click', () => { const p = new URLSearchParams(params); p.delete('cursor'); navigate(p); });
+  first.hidden = back.length === 0;
+  first.addEventListener('click', () => go((p) => { p.delete('cursor'); p.delete('back'); }));
+  const size = section.querySelector('select[name=limit]');
+  size.value = limit;
+  size.addEventListener('change', () => go((p) => { p.set('limit', size.value); p.delete('cursor'); p.delete('back'); }));
+  // "Back to list" on a ticket returns here: this view, its filters, sort and page.
+  sessionStorage.setItem('atiende.list', location.hash || '#/tickets');
   mount(section);
 }
 

@@ -2,6 +2,7 @@
 
 const STRINGS = {
   en: {
+    'action.assign_to_me': 'Assign to me',
     'list.previous': 'Previous page', 'list.page_size': 'Rows per page', 'list.count': '{start}–{end} of {total}',
     'nav.articles': 'Knowledge', 'kb.title': 'Knowledge base', 'kb.search': 'Search articles', 'kb.new': 'New article', 'kb.empty': 'No articles match.',
     'kb.field.title': 'Title', 'kb.field.language': 'Language', 'kb.field.state': 'State', 'kb.field.body': 'Body (Markdown)',
@@ -51,6 +52,7 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'action.assign_to_me': 'Asignarme',
     'list.previous': 'Página anterior', 'list.page_size': 'Filas por página', 'list.count': '{start}–{end} de {total}',
     'nav.articles': 'Conocimiento', 'kb.title': 'Base de conocimiento', 'kb.search': 'Buscar artículos', 'kb.new': 'Nuevo artículo', 'kb.empty': 'Ningún artículo coincide.',
     'kb.field.title': 'Título', 'kb.field.language': 'Idioma', 'kb.field.state': 'Estado', 'kb.field.body': 'Cuerpo (Markdown)',

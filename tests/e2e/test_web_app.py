@@ -142,3 +142,22 @@ def test_counts_paging_and_back_to_list_keep_the_queue(page: Page, admin):
     expect(count).to_have_text("1–12 of 12")
     page.select_option("#language", "es")
     expect(count).to_have_text("1–12 de 12")
+
+
+def test_assign_to_me_ctrl_s_and_ctrl_enter_work_from_the_keyboard(page: Page, admin):
+    ticket = admin.post("/api/tickets", json={"short_description": random_name("Keyboard agent")}).json()
+    sign_in(page, "e2e-keys@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets/{ticket['number']}")
+    form = page.locator("#ticket-form")
+    expect(page.locator(".title")).to_have_text(ticket["number"])
+    page.click("text=Assign to me")
+    expect(form.locator("input[name=assigned_to]")).to_have_value("e2e-keys@example.com")
+    form.locator("input[name=short_description]").press("Control+s")
+    expect(page.locator("#error")).to_have_text("Saved.")
+    assert admin.get(f"/api/tickets/{ticket['number']}").json()["assigned_to"] == "e2e-keys@example.com"
+
+    comment = page.locator("#comment-form textarea[name=body]")
+    comment.fill("Posted from the keyboard")
+    comment.press("Control+Enter")
+    expect(page.locator(".entries li.comment .text").first).to_have_text("Posted from the keyboard")

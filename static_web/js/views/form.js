@@ -1,5 +1,5 @@
 /** The incident form: create a ticket, or read and work one with its SLA and activity. */
-import { api, ApiError } from '../api.js';
+import { api, ApiError, me } from '../api.js';
 import { clone, fillOptions, report, showError, text } from '../dom.js';
 import { formatTime, t, translate } from '../i18n.js';
 import { renderCallPanel } from './call_panel.js';
@@ -80,6 +80,23 @@ export async function renderForm(mount, number, go) {
     text(section, '.save', t('action.create'));
     bindTriage(section, form, showSubcategories);
   }
+
+  // Assign to me fills the field; the agent still saves, as with any other change.
+  section.querySelector('.assign-to-me').addEventListener('click', async () => {
+    const user = await me();
+    if (user) form.elements.assigned_to.value = user.userDetails;
+  });
+  // Ctrl+S saves the ticket, Ctrl+Enter posts the comment being written, as agents expect from ServiceNow.
+  section.addEventListener('keydown', (event) => {
+    if (!(event.ctrlKey || event.metaKey)) return;
+    if (event.key === 's') {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === 'Enter' && event.target.closest('#comment-form')) {
+      event.preventDefault();
+      section.querySelector('#comment-form').requestSubmit();
+    }
+  });
 
   const idempotencyKey = crypto.randomUUID();
   form.addEventListener('submit', async (event) => {

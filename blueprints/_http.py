@@ -120,6 +120,11 @@ def if_match(req: func.HttpRequest) -> int | None:
     return int(tag)
 
 
+def etag(version: int) -> dict[str, str]:
+    """The header that hands a client the version to send back in If-Match."""
+    return {"ETag": f'"{version}"'}
+
+
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> func.HttpResponse:
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")

@@ -4,17 +4,13 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, if_match, json_response, now, query
+from blueprints._http import body, endpoint, etag, if_match, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import ArticleIn, ArticlePatch, ArticleQuery, SearchQuery, SimilarQuery
 from domain.services import articles
 
 bp = df.Blueprint()
-
-
-def _etag(version: int) -> dict[str, str]:
-    return {"ETag": f'"{version}"'}
 
 
 @bp.route(route="articles", methods=["GET"])
@@ -29,7 +25,7 @@ def list_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 @endpoint("tickets:write")
 def create_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     article = articles.create_article(body(req, ArticleIn), who, now(), bootstrap.uow())
-    return json_response(201, article, {**_etag(article.version), "Location": f"/api/articles/{article.id}"})
+    return json_response(201, article, {**etag(article.version), "Location": f"/api/articles/{article.id}"})
 
 
 @bp.route(route="articles/search", methods=["GET"])
@@ -44,7 +40,7 @@ def search_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 @endpoint("tickets:read")
 def get_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     article = articles.get_article(int(req.route_params["id"]), bootstrap.uow())
-    return json_response(200, article, _etag(article.version))
+    return json_response(200, article, etag(article.version))
 
 
 @bp.route(route="articles/{id:int}", methods=["PATCH"])
@@ -53,14 +49,14 @@ def update_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     expected = if_match(req)
     article = articles.update_article(int(req.route_params["id"]), body(req, ArticlePatch), expected, who, now(),
                                       bootstrap.uow())
-    return json_response(200, article, _etag(article.version))
+    return json_response(200, article, etag(article.version))
 
 
 @bp.route(route="tickets/{number}/article", methods=["POST"])
 @endpoint("tickets:write")
 def article_from_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     article = articles.article_from_ticket(req.route_params["number"], who, now(), bootstrap.uow())
-    return json_response(201, article, {**_etag(article.version), "Location": f"/api/articles/{article.id}"})
+    return json_response(201, article, {**etag(article.version), "Location": f"/api/articles/{article.id}"})
 
 
 @bp.route(route="tickets/{number}/articles", methods=["GET"])

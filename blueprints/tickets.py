@@ -6,7 +6,7 @@ import logging
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, if_match, json_response, now, query
+from blueprints._http import body, endpoint, etag, if_match, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import (
@@ -19,17 +19,13 @@ bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
 
-def _etag(version: int) -> dict[str, str]:
-    return {"ETag": f'"{version}"'}
-
-
 @bp.route(route="tickets", methods=["POST"])
 @endpoint("tickets:write")
 def create_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     key = check_key(req.headers.get("idempotency-key"))
     data = body(req, TicketCreate)
     status, ticket, replayed = tickets.create_ticket(data, who, key, now(), bootstrap.settings(), bootstrap.uow())
-    headers = {**_etag(ticket["version"]), "Location": f"/api/tickets/{ticket['number']}"}
+    headers = {**etag(ticket["version"]), "Location": f"/api/tickets/{ticket['number']}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     candidates = similar.candidates_for_new(ticket, bootstrap.settings(), bootstrap.uow(), bootstrap.embedder(),
@@ -48,7 +44,7 @@ def list_tickets(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 @endpoint("tickets:read")
 def get_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     ticket = tickets.get_ticket(req.route_params["number"], now(), bootstrap.uow())
-    return json_response(200, ticket, _etag(ticket.version))
+    return json_response(200, ticket, etag(ticket.version))
 
 
 @bp.route(route="tickets/{number}", methods=["PATCH"])
@@ -57,7 +53,7 @@ def update_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     expected = if_match(req)
     patch = body(req, TicketPatch)
     ticket = tickets.update_ticket(req.route_params["number"], patch, expected, who, now(), bootstrap.uow())
-    return json_response(200, ticket, _etag(ticket.version))
+    return json_response(200, ticket, etag(ticket.version))
 
 
 @bp.route(route="tickets/{number}/similar", methods=["GET"])
@@ -74,7 +70,7 @@ def similar_tickets(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 def mark_duplicate(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     original = body(req, MarkDuplicateIn).of
     ticket = tickets.mark_duplicate(req.route_params["number"], original, who, now(), bootstrap.uow())
-    return json_response(200, ticket, _etag(ticket.version))
+    return json_response(200, ticket, etag(ticket.version))
 
 
 @bp.route(route="tickets/{number}/comments", methods=["POST"])

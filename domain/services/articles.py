@@ -10,7 +10,8 @@ from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.auth import Principal
 from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
 from domain.schemas import ArticleIn, ArticleOut, ArticlePatch
-from domain.services.indexing import ticket_text
+from domain.services.indexing import ticket_vector
+from domain.services.similar import fuse
 from domain.services.tickets import find_ticket
 from domain.store.uow import UnitOfWork
 
@@ -75,11 +76,7 @@ def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any, inde
     """Published articles nearest to the ticket by meaning."""
     with uow:
         ticket = find_ticket(uow, number)
-    index.check()
-    vector = index.vector_of("ticket", ticket.number)
-    if vector is None:
-        vector = embedder.embed([ticket_text(ticket)])[0]
-    hits = index.nearest(vector, k, kind="article", states=["published"])
+    hits = index.nearest(ticket_vector(ticket, embedder, index), k, kind="article", states=["published"])
     with uow:
         found = uow.articles.by_ids([int(h.key) for h in hits])
     return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
@@ -94,10 +91,7 @@ def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: R
         by_meaning = [int(h.key) for h in index.nearest(embedder.embed([query])[0], 20, kind="article")]
     except AtiendeError as err:
         log.warning("article search by words only: %s", err)
-    fused: dict[int, float] = {}
-    for ranked in (by_text, by_meaning):
-        for rank, article_id in enumerate(ranked):
-            fused[article_id] = fused.get(article_id, 0.0) + 1 / (60 + rank + 1)
+    fused, _ = fuse({"text": (by_text, 1.0), "semantic": (by_meaning, 1.0)})
     best = sorted(fused, key=lambda a: -fused[a])[:k]
     with uow:
         found = uow.articles.by_ids(best)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.errors import AtiendeError
@@ -16,6 +16,14 @@ BATCH = 128
 def ticket_text(ticket: Ticket) -> str:
     """What a ticket's vector is made from: its short description, then its description."""
     return f"{ticket.short_description}\n{ticket.description}".strip()[:4000]
+
+
+def ticket_vector(ticket: Ticket, embedder: object, index: RedisVectorIndex) -> Any:
+    """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
+    outbox catches up."""
+    index.check()
+    vector = index.vector_of("ticket", ticket.number)
+    return vector if vector is not None else embedder.embed([ticket_text(ticket)])[0]  # type: ignore[attr-defined]
 
 
 def ticket_documents(tickets: list[Ticket], embedder: object) -> list[Document]:

@@ -11,8 +11,12 @@ WRITE_ROUTES = [
     ("POST", "/api/categories", {"name": "ok", "subcategories": []}),
     ("PUT", "/api/sla-targets/4", {"response_minutes": 480, "resolution_minutes": 7200}),
     ("POST", "/api/api-keys", {"name": "ok", "scopes": ["tickets:read"]}),
+    ("POST", "/api/tickets/{n}/mark-duplicate", {"of": "INC0010001"}),
+    ("POST", "/api/triage", {"short_description": "ok"}),
+    ("POST", "/api/articles", {"title": "ok", "body": "ok", "language": "en"}),
 ]
-TABLES = ["tickets", "ticket_activity", "contacts", "assignment_groups", "categories", "api_keys", "idempotency_keys"]
+TABLES = ["tickets", "ticket_activity", "contacts", "assignment_groups", "categories", "api_keys", "idempotency_keys",
+          "articles"]
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,11 @@
 Split: each problem's first Spanish and first English description are the queries; the other six are the
 desk's labelled tickets. For each query language it prints category and group top-1 accuracy, and same-problem
 recall@5 and MRR, for raw nearest-neighbour search (the local model's vectors alone: the top hit's labels)
-and for what Atiende ships (search: vectors and PostgreSQL full text fused by reciprocal rank; labels: the
-triage vote of the nearest labelled tickets, which may decline to guess, counted as a miss). Two label methods
-are measured beside them and not shipped: a nearest-centroid classifier trained on the desk's tickets (its
-search columns repeat the raw ones), and the vote falling back to it where the vote declines.
+and for what Atiende ships (search: vectors and PostgreSQL full text fused by reciprocal rank; labels: triage,
+the nearest labelled tickets' vote averaged with the classifier trained on the desk's tickets, which may decline
+to guess: a decline counts as a miss). The two halves of triage are measured alone beside them: the vote of the
+nearest labelled tickets, and the classifier (naive Bayes over words and character n-grams); their search
+columns repeat Atiende's.
 Runs on a fresh `atiende_eval` database and the `eval` namespace of the search-capable Redis.
 """
 from __future__ import annotations
@@ -21,7 +22,6 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,30 +85,27 @@ def main() -> None:
     bootstrap, settings, index, number_of = build(server, desk)
     from domain.services import similar
 
+    from domain.services import learning
+
+    learning.train(bootstrap.uow(), bootstrap.triage_models(), settings.TRIAGE_TRAINING_TICKETS, datetime.now(UTC))
+    learned = bootstrap.triage_models().load()
     scores: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    # A classifier trained on the desk's own tickets, to measure beside the vote: each label's centroid.
-    desk_vectors = bootstrap.embedder().embed([t["text"] for t in desk])
-    centroids = {field: {label: desk_vectors[[i for i, t in enumerate(desk) if t[field] == label]].mean(axis=0)
-                         for label in {t[field] for t in desk}} for field in ("category", "group")}
-
-    def nearest_centroid(vector, field: str) -> tuple[str, float]:
-        ranked = sorted(((float(vector @ c / (np.linalg.norm(c) or 1)), label) for label, c in centroids[field].items()),
-                        reverse=True)
-        return ranked[0][1], ranked[0][0] - ranked[1][0]
-
     for q in queries:
         vector = bootstrap.embedder().embed([q["text"]])[0]
         raw = [h.key for h in index.nearest(vector, 20, kind="ticket")]
         shipped = [i["number"] for i in similar.search(q["text"], 20, bootstrap.uow(), bootstrap.embedder(), index)["items"]]
-        triage = similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index)
-        by_centroid = {f: nearest_centroid(vector, f)[0] for f in ("category", "group")}
-        voted = {"category": triage["category"]["value"], "group": triage["assignment_group"]["value"]}
-        combined = {f: voted[f] or by_centroid[f] for f in voted}
+        suggested = similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index,
+                                   models=bootstrap.triage_models())
+        voted = similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index)
+        classified = {f: learned.fields[f].probabilities(q["text"]) for f in ("category", "assignment_group")}
         for method, ranked, labels in (
-            ("centroid classifier", raw, by_centroid),
-            ("vote, else centroid", shipped, combined),
             ("raw nearest neighbour", raw, {"category": number_of[raw[0]]["category"], "group": number_of[raw[0]]["group"]}),
-            ("Atiende", shipped, {"category": triage["category"]["value"], "group": triage["assignment_group"]["value"]}),
+            ("Atiende", shipped, {"category": suggested["category"]["value"],
+                                  "group": suggested["assignment_group"]["value"]}),
+            ("vote alone", shipped, {"category": voted["category"]["value"], "group": voted["assignment_group"]["value"]}),
+            ("classifier alone", shipped, {"category": max(classified["category"], key=classified["category"].get),
+                                           "group": max(classified["assignment_group"],
+                                                        key=classified["assignment_group"].get)}),
         ):
             row = scores[(q["language"], method)]
             same = [i for i, n in enumerate(ranked) if number_of[n]["key"] == q["key"]]
@@ -124,7 +121,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for language in ("es", "en"):
-        for method in ("raw nearest neighbour", "Atiende", "centroid classifier", "vote, else centroid"):
+        for method in ("raw nearest neighbour", "Atiende", "vote alone", "classifier alone"):
             row = scores[(language, method)]
             mean = {k: sum(v) / len(v) for k, v in row.items()}
             print(f"{language:<10}{method:<24}{mean['category']:>15.3f}{mean['group']:>13.3f}"

@@ -16,7 +16,7 @@ bp = df.Blueprint()
 @bp.route(route="health", methods=["GET"])
 @endpoint(None)
 def health(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    report = check_health(bootstrap.uow, bootstrap.vector_index)
+    report = check_health(bootstrap.uow, bootstrap.vector_index, bootstrap.triage_models)
     return json_response(200 if report.status == "ok" else 503, report)
 
 

@@ -3,6 +3,7 @@ that keeps the vector index current."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -12,7 +13,7 @@ from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
 from domain.schemas import SearchQuery, TriageIn
-from domain.services import articles, indexing, similar
+from domain.services import articles, indexing, learning, similar
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -32,17 +33,24 @@ def triage(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     """Suggestions for a ticket being written: nothing is stored."""
     draft = body(req, TriageIn)
     suggested = similar.triage(draft.short_description, draft.description, bootstrap.settings(), bootstrap.uow(),
-                               bootstrap.embedder(), bootstrap.vector_index(), bootstrap.triager())
+                               bootstrap.embedder(), bootstrap.vector_index(), bootstrap.triager(),
+                               bootstrap.triage_models())
     return json_response(200, suggested)
 
 
 @bp.timer_trigger(schedule="*/5 * * * * *", arg_name="timer", run_on_startup=False)
 def index_changed_tickets(timer: func.TimerRequest) -> None:
-    """Drain the index outbox: a few batches a run, so one run never outlives the next."""
+    """Drain the index outbox: a few batches a run, so one run never outlives the next. Tickets that changed
+    also make triage's classifier due for training (at most every TRIAGE_TRAINING_INTERVAL_SECONDS)."""
+    settings, models = bootstrap.settings(), bootstrap.triage_models()
     try:
         for _ in range(8):
-            if indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()) == 0:
+            done = indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+            if done == 0:
                 break
+            models.mark_changed()
         articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+        learning.train_if_due(bootstrap.uow(), models, settings.TRIAGE_TRAINING_TICKETS,
+                              timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), datetime.now(UTC))
     except AtiendeError as err:
         log.warning("tickets wait for the vector index: %s", err)

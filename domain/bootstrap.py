@@ -11,6 +11,7 @@ import psycopg
 import redis
 
 from domain.adapters.embeddings import AzureOpenAIEmbedder, CachedEmbedder, LocalMiniLM
+from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
 from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
 from domain.errors import DependencyUnavailable
@@ -131,6 +132,11 @@ def embedder() -> CachedEmbedder:
 def vector_index() -> RedisVectorIndex:
     model = embedder()
     return RedisVectorIndex(redis_client(), model.model, model.dimensions, get_settings().REDIS_NAMESPACE)
+
+
+@lru_cache(maxsize=1)
+def triage_models() -> TriageModelStore:
+    return TriageModelStore(redis_client(), get_settings().REDIS_NAMESPACE)
 
 
 @lru_cache(maxsize=1)

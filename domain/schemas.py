@@ -429,8 +429,14 @@ class TriageIn(Input):
 
 
 class SuggestedValue(BaseModel):
-    value: str | int | None = Field(description="None when the neighbours do not agree enough to suggest one")
-    confidence: float = Field(description="The share of the nearest labelled tickets' weight that voted for it")
+    value: str | int | None = Field(description="None when the evidence is not clear enough to suggest one")
+    confidence: float = Field(description="The nearest labelled tickets' vote for it, averaged with the desk's "
+                                          "classifier's probability when one is trained (or the chat model's)")
+
+
+class TriageClassifier(BaseModel):
+    tickets: int = Field(description="How many labelled tickets the classifier learned from")
+    trained_at: str
 
 
 class TriageOut(BaseModel):
@@ -442,6 +448,8 @@ class TriageOut(BaseModel):
     summary: str
     low_confidence: bool = Field(description="True when no field could be suggested with confidence")
     neighbours: list[str] = Field(description="The labelled tickets that voted, nearest first")
+    classifier: TriageClassifier | None = Field(description="The classifier the vote was combined with; None "
+                                                            "until the desk's first training")
     duplicate_candidates: list[SimilarItem]
 
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # Open tickets at least this similar to a new one are offered as duplicates; a call this similar joins one.
     DUPLICATE_CANDIDATE_SCORE: float = Field(default=0.6, gt=0, le=1)
     DUPLICATE_CALL_SCORE: float = Field(default=0.85, gt=0, le=1)
+    # Triage's classifier learns from this many of the most recent labelled tickets, retrained at most this
+    # often while tickets change (each training reads and counts them all: seconds of CPU at 20,000).
+    TRIAGE_TRAINING_TICKETS: int = Field(default=20000, ge=100, le=1_000_000)
+    TRIAGE_TRAINING_INTERVAL_SECONDS: int = Field(default=600, ge=0, le=86400)
     # auto: Azure OpenAI when its endpoint is set, else the local MiniLM model.
     EMBEDDING_PROVIDER: str = Field(default="auto", pattern=r"^(auto|local|azure_openai)$")
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = "embeddings"

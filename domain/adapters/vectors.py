@@ -60,7 +60,7 @@ class RedisVectorIndex:
     def mode(self) -> str:
         """'search' (RediSearch answers k-nearest queries) or 'exact' (numpy over every hash)."""
         if self._mode is None:
-            modules = _call(lambda: self.client.module_list())
+            modules = redis_call(lambda: self.client.module_list())
             names = {(m.get(b"name") or m.get("name") or b"") for m in modules}
             self._mode = "search" if names & {b"search", "search", b"ft", "ft"} else "exact"
         return self._mode
@@ -70,7 +70,7 @@ class RedisVectorIndex:
         A good answer is trusted for a few seconds, so queries do not each pay a round trip for it."""
         if time.monotonic() < self._checked_until:
             return
-        meta = _call(lambda: self.client.hgetall(self.meta))
+        meta = redis_call(lambda: self.client.hgetall(self.meta))
         if not meta:
             self.reset()
             return
@@ -102,7 +102,7 @@ class RedisVectorIndex:
                     definition=IndexDefinition(prefix=[self.prefix], index_type=IndexType.HASH),
                 )
 
-        _call(drop)
+        redis_call(drop)
 
     def upsert(self, documents: Iterable[Document]) -> int:
         def write() -> int:
@@ -120,20 +120,20 @@ class RedisVectorIndex:
             pipe.execute()
             return count
 
-        return _call(write)
+        return redis_call(write)
 
     def vector_of(self, kind: str, key: str) -> np.ndarray | None:
         """The stored vector of a document, when it is indexed (and of this index's size)."""
-        raw = _call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))
+        raw = redis_call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))
         return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
 
     def delete(self, kind: str, key: str) -> None:
-        _call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
+        redis_call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
 
     def count(self) -> int:
         if self.mode == "search":
             try:
-                return int(_call(lambda: self.client.ft(self.index).info())["num_docs"])
+                return int(redis_call(lambda: self.client.ft(self.index).info())["num_docs"])
             except redis.ResponseError:
                 return 0  # no index yet: nothing has been indexed
         return len(self._load()[1])
@@ -157,7 +157,7 @@ class RedisVectorIndex:
         knn = f"[KNN {k} @vector $vector EF_RUNTIME {max(100, k)} AS distance]"
         text = f"({filters})=>{knn}=>{{$HYBRID_POLICY: BATCHES}}" if filters else f"*=>{knn}"
         query = Query(text).sort_by("distance").return_fields("distance", *TAGS, "key").paging(0, k).dialect(2)
-        result = _call(lambda: self.client.ft(self.index).search(
+        result = redis_call(lambda: self.client.ft(self.index).search(
             query, query_params={"vector": np.asarray(vector, dtype=np.float32).tobytes()}))
         return [Hit(doc.kind, doc.key, round(1 - float(doc.distance), 6),
                     {t: getattr(doc, t, "") for t in TAGS}) for doc in result.docs]
@@ -178,7 +178,7 @@ class RedisVectorIndex:
     def _load(self) -> tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray, dict[str, np.ndarray]]:
         """Every vector as one matrix, kept in memory until a write anywhere changes the version: a random token
         rather than a counter, which a restarted Redis would count again from the start."""
-        version = _call(lambda: self.client.get(self.version)) or b""
+        version = redis_call(lambda: self.client.get(self.version)) or b""
         with self._lock:
             if self._matrix is not None and self._matrix[0] == version:
                 return self._matrix
@@ -197,7 +197,7 @@ class RedisVectorIndex:
                         docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:])}))
                 return docs, vectors
 
-            docs, vectors = _call(read)
+            docs, vectors = redis_call(read)
             matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(vectors), self.dimensions)
             tags = {name: np.array([d[1].get(name, "") for d in docs], dtype=object) for name in TAGS}
             self._matrix = (version, docs, matrix, tags)
@@ -212,7 +212,7 @@ def _escape(value: str) -> str:
     return re.sub(r"([^A-Za-z0-9_])", r"\\\1", value)
 
 
-def _call(operation: Any) -> Any:
+def redis_call(operation: Any) -> Any:
     try:
         return operation()
     except (redis.ConnectionError, redis.TimeoutError) as err:

@@ -7,7 +7,8 @@ from domain.schemas import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 
-def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None) -> HealthOut:
+def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None,
+                 make_models: Callable[[], Any] | None = None) -> HealthOut:
     checks: dict[str, HealthCheck] = {}
     pending = None
     try:
@@ -29,5 +30,13 @@ def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], An
                                                               f"({index.dimensions} dimensions){waiting}")
         except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
             checks["redis"] = HealthCheck(status="unavailable", detail=type(err).__name__)
+    if make_models is not None:
+        try:
+            about = make_models().about()
+            detail = (f"classifier learned from {about['tickets']} labelled tickets at {about['trained_at']}" if about
+                      else "classifier not trained yet: suggestions come from the nearest tickets' vote")
+            checks["triage"] = HealthCheck(status="ok", detail=detail)
+        except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
+            checks["triage"] = HealthCheck(status="unavailable", detail=type(err).__name__)
     status = "ok" if all(c.status == "ok" for c in checks.values()) else "degraded"
     return HealthOut(status=status, checks=checks)

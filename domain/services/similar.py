@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
 from domain.analysis import DuplicateFinder, detect_language
 from domain.errors import AtiendeError
@@ -62,22 +63,23 @@ def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: A
 
 
 def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
-           index: RedisVectorIndex, chat: Any = None) -> dict:
-    """Fields for a ticket being written, voted by the desk's nearest labelled tickets (or, with a chat model,
-    chosen by it with those tickets as examples, falling back to the vote when it fails); a summary; and the open
-    tickets it may duplicate."""
+           index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict:
+    """Fields for a ticket being written: the desk's nearest labelled tickets vote, averaged with the classifier
+    trained on its labelled tickets (or, with a chat model, chosen by it with those tickets as examples, falling
+    back to the vote when it fails); a summary; and the open tickets it may duplicate."""
     text = f"{short_description}\n{description}".strip()
-    vector = embedder.embed([text])[0]
-    hits = index.nearest(vector, 15, kind="ticket")
-    # The voters are the neighbours by meaning and by words together (the same fusion as search), each
-    # weighing its fused score relative to the best: in Spanish, where the model is weaker, the words help.
-    fused = search(text[:200], 15, uow, embedder, index)["items"]
-    best = fused[0]["score"] if fused else 1.0
+    hits = index.nearest(embedder.embed([text])[0], 15, kind="ticket")
     with uow:
-        found = uow.tickets.brief([h.key for h in hits] + [i["number"] for i in fused])
-    neighbours = [(found[i["number"]], i["score"] / best) for i in fused if i["number"] in found]
+        found = uow.tickets.brief([h.key for h in hits])
+    neighbours = [(found[h.key], h.score) for h in hits if h.key in found]
     labelled = [(t, s) for t, s in neighbours if t.category or t.assignment_group]
-    suggestions = vote(labelled)
+    learned = None
+    try:
+        learned = models.load() if models is not None else None
+    except AtiendeError as err:
+        log.warning("triage by the neighbours' vote alone: %s", err)
+    probabilities = {field: model.probabilities(text) for field, model in learned.fields.items()} if learned else None
+    suggestions = vote(labelled, probabilities)
     summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
         " ".join(sentences(description)[:2])[:400]
     if chat is not None:
@@ -93,6 +95,7 @@ def triage(short_description: str, description: str, settings: Any, uow: UnitOfW
         "summary": summary or short_description,
         "low_confidence": all(s.value is None for s in suggestions.values()),
         "neighbours": [t.number for t, _ in labelled],
+        "classifier": {"tickets": learned.tickets, "trained_at": learned.trained_at} if learned else None,
         "duplicate_candidates": [dict(_brief(found[h.key]), score=h.score) for h in open_ones[:5] if h.key in found],
     }
 

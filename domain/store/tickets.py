@@ -192,6 +192,13 @@ class TicketStore:
         rows = self.conn.cursor(row_factory=dict_row).execute(_SELECT + " WHERE t.id = ANY(%s)", (ticket_ids,)).fetchall()
         return [_ticket(row) for row in rows]
 
+    def labelled(self, limit: int) -> list[Ticket]:
+        """The most recent tickets with a category or a group: what triage learns from."""
+        rows = self.conn.cursor(row_factory=dict_row).execute(
+            _SELECT + " WHERE t.category_id IS NOT NULL OR t.assignment_group_id IS NOT NULL ORDER BY t.id DESC LIMIT %s",
+            (limit,)).fetchall()
+        return [_ticket(row) for row in rows]
+
     def ids_after(self, after_id: int, limit: int) -> list[int]:
         return [row[0] for row in self.conn.execute(
             "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()]

@@ -68,6 +68,8 @@ locals {
     EMBEDDING_DIMENSIONS              = "384"
     DUPLICATE_CANDIDATE_SCORE         = "0.6"
     DUPLICATE_CALL_SCORE              = "0.85"
+    TRIAGE_TRAINING_TICKETS           = "20000"
+    TRIAGE_TRAINING_INTERVAL_SECONDS  = "600"
   }
 }
 

@@ -11,10 +11,11 @@ import redis
 
 from benchmarks.evaluate_search import load
 from domain import bootstrap
+from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
 from domain.auth import ROLE_PERMISSIONS, Principal
 from domain.schemas import CategoryIn, GroupIn, TicketCreate
-from domain.services import indexing, reference, similar, tickets
+from domain.services import indexing, learning, reference, similar, tickets
 from domain.settings import Settings
 from tests.conftest import fresh_database
 from tests.random_refs import random_name
@@ -38,14 +39,17 @@ def desk(search_redis, embedder):
         _, made, _ = tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
                                                         subcategory=t["subcategory"], assignment_group=t["group"]),
                                            admin, None, datetime.now(UTC), settings, make_uow())
-        problem_of[made["number"]] = t["key"]
+        problem_of[made["number"]] = t
     client = redis.Redis.from_url(search_redis)
-    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=random_name("eval").lower())
+    namespace = random_name("eval").lower()
+    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=namespace)
     index.reset()
     while indexing.index_pending(make_uow(), embedder, index):
         pass
-    yield queries, problem_of, make_uow, index
-    for key in client.scan_iter(match=index.prefix + "*"):
+    models = TriageModelStore(client, namespace=namespace)
+    learning.train(make_uow(), models, 20000, datetime.now(UTC))
+    yield queries, problem_of, make_uow, index, models
+    for key in client.scan_iter(match=namespace + ":*"):
         client.delete(key)
     client.ft(index.index).dropindex()
     client.close()
@@ -53,13 +57,13 @@ def desk(search_redis, embedder):
 
 def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | None]]:
     """For each query in `language`: where its problem first appears, by raw vectors and by Atiende's search."""
-    queries, problem_of, make_uow, index = desk
+    queries, problem_of, make_uow, index, _ = desk
     raw, shipped = [], []
     for q in (q for q in queries if q["language"] == language):
         by_vector = [h.key for h in index.nearest(embedder.embed([q["text"]])[0], 20, kind="ticket")]
         by_search = [i["number"] for i in similar.search(q["text"], 20, make_uow(), embedder, index)["items"]]
         for ranked, out in ((by_vector, raw), (by_search, shipped)):
-            out.append(next((i for i, n in enumerate(ranked) if problem_of[n] == q["key"]), None))
+            out.append(next((i for i, n in enumerate(ranked) if problem_of[n]["key"] == q["key"]), None))
     return raw, shipped
 
 
@@ -77,3 +81,28 @@ def test_in_spanish_the_same_problem_is_in_the_top_five_and_search_beats_raw_vec
     raw, shipped = ranks(desk, embedder, "es")
     assert sum(p is not None and p < 5 for p in shipped) / len(shipped) >= 0.9
     assert mrr(shipped) > mrr(raw)
+
+
+def label_accuracy(desk, embedder, language: str) -> dict[str, tuple[float, float]]:
+    """Category and group top-1 for the query's nearest ticket's labels (raw) and for triage (a decline is a miss)."""
+    queries, problem_of, make_uow, index, models = desk
+    settings = Settings(SEED_DEMO_DATA=False)
+    hits = defaultdict(lambda: [0, 0])
+    asked = [q for q in queries if q["language"] == language]
+    for q in asked:
+        nearest = problem_of[index.nearest(embedder.embed([q["text"]])[0], 1, kind="ticket")[0].key]
+        suggested = similar.triage(q["text"], "", settings, make_uow(), embedder, index, models=models)
+        for field, key in (("category", "category"), ("assignment_group", "group")):
+            hits[field][0] += nearest[key] == q[key]
+            hits[field][1] += suggested[field]["value"] == q[key]
+    return {field: (raw / len(asked), shipped / len(asked)) for field, (raw, shipped) in hits.items()}
+
+
+def test_in_spanish_triage_labels_beat_the_nearest_tickets_labels(desk, embedder):
+    for field, (raw, shipped) in label_accuracy(desk, embedder, "es").items():
+        assert shipped > raw, field
+
+
+def test_in_english_triage_labels_are_as_good_as_the_nearest_tickets_labels(desk, embedder):
+    for field, (raw, shipped) in label_accuracy(desk, embedder, "en").items():
+        assert shipped >= raw >= 0.9, field

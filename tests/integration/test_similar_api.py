@@ -3,6 +3,7 @@ what a Redis outage does to them (creates go on; search says it is degraded; the
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import httpx
 import pytest
@@ -173,3 +174,24 @@ def test_triage_suggests_the_labels_of_the_nearest_labelled_tickets(agent, admin
     assert "cat" not in suggested["summary"] and "VPN" in suggested["summary"]
     assert {t["number"] for t in labelled} & {c["number"] for c in suggested["duplicate_candidates"]}
     assert agent.post("/api/triage", json={"short_description": " "}).status_code == 422
+
+
+def test_the_timer_trains_triage_on_the_labelled_tickets_and_triage_says_so(agent, admin):
+    word = random_word()
+    group = f"Facilities {word}"
+    assert admin.post("/api/groups", json={"name": group}).status_code == 201
+    made = [create(agent, f"{text} {word}", assignment_group=group)
+            for text in ("El aire acondicionado gotea", "Hace muchísimo calor en la sala", "La calefacción no funciona")]
+    deadline = time.monotonic() + 30
+    while True:  # trained once the outbox timer has seen them (the tests retrain at every change)
+        suggested = agent.post("/api/triage", json={"short_description": f"calefacción {word} estropeada"}).json()
+        learned = suggested["classifier"]
+        if learned and datetime.fromisoformat(learned["trained_at"]) > max(
+                datetime.fromisoformat(t["opened_at"]) for t in made):
+            break
+        assert time.monotonic() < deadline, suggested
+        time.sleep(0.5)
+    assert learned["tickets"] >= 3
+    assert suggested["assignment_group"]["value"] == group, suggested
+    health = agent.get("/api/health").json()
+    assert "classifier learned from" in health["checks"]["triage"]["detail"]

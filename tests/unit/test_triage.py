@@ -40,3 +40,16 @@ def test_the_summary_keeps_the_most_central_sentences_in_order():
         return np.array([[1.0, 0.0] if "VPN" in p else [0.0, 1.0] for p in parts]) + 0.01
     assert extractive_summary(text, embed) == "The VPN drops. The VPN drops again after reconnecting."
     assert extractive_summary("One sentence only.", embed) == "One sentence only."
+
+
+def test_the_classifier_is_averaged_with_the_vote_and_can_overturn_a_weak_one():
+    neighbours = [(ticket("Hardware", group="Hardware"), 0.6), (ticket("Red", group="Redes"), 0.58)]
+    learned = {"category": {"Red": 0.9, "Hardware": 0.1}, "assignment_group": {"Redes": 0.8, "Hardware": 0.2}}
+    votes = vote(neighbours, learned)
+    assert (votes["category"].value, votes["assignment_group"].value) == ("Red", "Redes")
+    assert votes["subcategory"].value is None  # left to the vote, which keeps it under the chosen category
+
+
+def test_a_confident_classifier_alone_is_not_enough_without_any_near_ticket():
+    votes = vote([], {"category": {"Red": 1.0}})
+    assert votes["category"].value is None and votes["category"].confidence == 0.5

@@ -1,0 +1,68 @@
+"""The triage classifier's models in Redis, beside the vectors: one hash with each field's compressed counts and
+what they were trained on. Each process keeps the models it loaded until a newer training replaces them."""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from domain.adapters.vectors import redis_call
+from domain.classifier import NaiveBayes
+
+
+@dataclass(frozen=True)
+class LearnedModels:
+    fields: dict[str, NaiveBayes]
+    tickets: int  # how many labelled tickets they learned from
+    trained_at: str  # ISO 8601
+
+
+class TriageModelStore:
+    def __init__(self, client: redis.Redis, namespace: str = "atiende"):
+        self.client = client
+        self.key = f"{namespace}:triage:models"
+        self.changed_key = f"{namespace}:triage:changed"
+        self._loaded: tuple[bytes, LearnedModels] | None = None
+        self._lock = threading.Lock()
+
+    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str) -> None:
+        about = json.dumps({"tickets": tickets, "trained_at": trained_at, "fields": sorted(fields)})
+        mapping: dict[str, Any] = {f"field:{name}": model.dumps() for name, model in fields.items()}
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self.key)
+        pipe.hset(self.key, mapping={**mapping, "about": about})
+        redis_call(pipe.execute)
+
+    def about(self) -> dict | None:
+        """What the stored models learned from, without loading them; None before the first training."""
+        raw = redis_call(lambda: self.client.hget(self.key, "about"))
+        return json.loads(raw) if raw else None
+
+    def load(self) -> LearnedModels | None:
+        """The stored models, loaded once per training: a request pays one small read to learn they are current."""
+        raw = redis_call(lambda: self.client.hget(self.key, "about"))
+        if not raw:
+            return None
+        with self._lock:
+            if self._loaded and self._loaded[0] == raw:
+                return self._loaded[1]
+            stored = redis_call(lambda: self.client.hgetall(self.key))
+            if stored.get(b"about") != raw:
+                return self._loaded[1] if self._loaded else None  # replaced mid-read: the next request loads it
+            about = json.loads(raw)
+            models = LearnedModels({name: NaiveBayes.loads(stored[f"field:{name}".encode()]) for name in about["fields"]},
+                                   about["tickets"], about["trained_at"])
+            self._loaded = (raw, models)
+            return models
+
+    def mark_changed(self) -> None:
+        """Tickets changed since the last training."""
+        redis_call(lambda: self.client.set(self.changed_key, 1))
+
+    def take_changed(self) -> bool:
+        """Whether tickets changed since the last training, clearing the mark: changes made while training runs
+        mark it again, so none is missed."""
+        return bool(redis_call(lambda: self.client.getdel(self.changed_key)))

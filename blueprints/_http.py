@@ -100,7 +100,8 @@ def query(req: func.HttpRequest, model: type[Model]) -> Model:
     except ValidationError as err:
         raise InvalidInput(
             "Some query parameters are not valid.",
-            [FieldError(e["msg"], parameter=".".join(str(p) for p in e["loc"]) or None) for e in err.errors()],
+            [FieldError(e["msg"], parameter=".".join(str(p) for p in e["loc"]) or None, code=e["type"])
+             for e in err.errors()],
         ) from err
 
 
@@ -156,5 +157,5 @@ def _validation_problem(err: ValidationError) -> func.HttpResponse:
     details = err.errors(include_url=False, include_input=False)
     if any(d["type"] == "json_invalid" for d in details):
         return problem(400, "The body is not valid JSON.")
-    errors = [FieldError(d["msg"], "/" + "/".join(str(p) for p in d["loc"])) for d in details]
+    errors = [FieldError(d["msg"], "/" + "/".join(str(p) for p in d["loc"]), code=d["type"]) for d in details]
     return problem(422, "Some fields are not valid.", errors)

@@ -28,6 +28,8 @@ class Operation:
     errors: tuple[int, ...] = field(default=())
     # Twilio's webhooks: a signed form in, TwiML (or nothing) out.
     twilio: bool = False
+    # Called by the platform (Twilio, Static Web Apps), not by integrators: documented, but not in the reference page.
+    internal: bool = False
 
 
 _TICKET = "/tickets/{number}"
@@ -60,6 +62,9 @@ OPERATIONS: tuple[Operation, ...] = (
               "tickets:read", {200: s.TriageOut}, request=s.TriageIn, errors=(400, 415, 422, 503),
               description="Each field is voted by the nearest labelled tickets; a vote that is not clear comes back "
                           "with no value and its low confidence. Nothing is stored."),
+    Operation("get", "/dashboard", "dashboard", "Open tickets by priority, state and group; SLA; the last 30 days",
+              "tickets", "tickets:read", {200: s.DashboardOut}, query=s.DashboardQuery, errors=(422,),
+              description="One aggregate for the agents' landing page, fast at a million tickets."),
     Operation("get", "/articles", "listArticles", "Knowledge-base articles, newest or best match first", "knowledge",
               "tickets:read", {200: s.ArticleList}, query=s.ArticleQuery, errors=(422,)),
     Operation("post", "/articles", "createArticle", "Write an article (Markdown)", "knowledge", "tickets:write",
@@ -79,6 +84,16 @@ OPERATIONS: tuple[Operation, ...] = (
               {201: s.GroupOut}, request=s.GroupIn, errors=(400, 409, 415, 422)),
     Operation("get", "/groups", "listGroups", "List assignment groups", "reference", "reference:read",
               {200: s.GroupList}),
+    Operation("get", "/groups/{id}/members", "listMembers", "The group's agents (Assigned to draws from them)",
+              "reference", "reference:read", {200: s.MemberList}, errors=(404,)),
+    Operation("post", "/groups/{id}/members", "putMember", "Add an agent to a group, or rename them there",
+              "reference", "reference:write", {200: s.MemberOut, 201: s.MemberOut}, request=s.MemberIn,
+              errors=(400, 404, 415, 422)),
+    Operation("delete", "/groups/{id}/members/{user}", "removeMember", "Take an agent out of a group", "reference",
+              "reference:write", {200: s.MemberOut}, errors=(404,)),
+    Operation("put", "/categories/{id}", "setSubcategories", "Replace a category's subcategories", "reference",
+              "reference:write", {200: s.CategoryOut}, request=s.SubcategoriesIn, errors=(400, 404, 415, 422),
+              description="Tickets keep the subcategory they have; new choices follow the list."),
     Operation("post", "/categories", "createCategory", "Create a category with its subcategories", "reference",
               "reference:write", {201: s.CategoryOut}, request=s.CategoryIn, errors=(400, 409, 415, 422)),
     Operation("get", "/categories", "listCategories", "List categories", "reference", "reference:read",
@@ -119,7 +134,7 @@ OPERATIONS: tuple[Operation, ...] = (
           ("call-status", "Twilio's call status callback", False),
       )),
     Operation("post", "/roles", "assignRoles", "Static Web Apps' rolesSource: app roles from Entra ID claims",
-              "operations", None, {200: s.RolesOut}, request=s.RolesRequest, errors=(400, 415, 422)),
+              "operations", None, {200: s.RolesOut}, request=s.RolesRequest, errors=(400, 415, 422), internal=True),
 )
 
 _PATH_PARAMS: dict[str, dict[str, Any]] = {
@@ -127,6 +142,7 @@ _PATH_PARAMS: dict[str, dict[str, Any]] = {
     "priority": {"type": "integer", "minimum": 1, "maximum": 5},
     "id": {"type": "integer", "minimum": 1},
     "sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$", "examples": ["CA" + "0" * 32]},
+    "user": {"type": "string", "minLength": 1, "maxLength": 200, "examples": ["ana@example.com"]},
 }
 _HEADERS: dict[str, dict[str, Any]] = {
     "Idempotency-Key": {"description": "Retries with the same key and body get the first answer again",
@@ -223,6 +239,8 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         operation["description"] = f"{op.description} {needs}".strip()
     if op.permission is None:
         operation["security"] = [{"twilioSignature": []}] if op.twilio else []
+    if op.twilio or op.internal:
+        operation["x-internal"] = True
     if op.request is not None:
         media = "application/x-www-form-urlencoded" if op.twilio else "application/json"
         operation["requestBody"] = {

@@ -25,5 +25,5 @@ def to_e164(raw: str, default_region: str, pointer: str | None = "/caller/phone"
     except phonenumbers.NumberParseException:
         possible = False
     if not possible:
-        raise InvalidInput("That is not a phone number.", [FieldError("not a possible phone number", pointer, parameter)])
+        raise InvalidInput("That is not a phone number.", [FieldError("not a possible phone number", pointer, parameter, code="phone")])
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -12,6 +12,9 @@ class FieldError:
     pointer: str | None = None
     parameter: str | None = None
     header: str | None = None
+    # What is wrong, for a client to say in its own words and language: pydantic's error type for malformed
+    # input ("missing", "string_too_short", ...), or one of the domain's ("required", "unknown", "not_allowed").
+    code: str | None = None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.tickets import NUMBER_PATTERN, Channel, CloseCode, OnHoldReason
 
@@ -161,6 +161,7 @@ class TicketQuery(BaseModel):
     assigned_to: Person | None = None
     caller_phone: Phone | None = None
     category: Name | None = None
+    parent: TicketNumber | None = Field(default=None, description="Only this ticket's children")
     q: SearchText | None = None
     sort: Annotated[str, StringConstraints(pattern=r"^-?[a-z_]+$", max_length=40)] = "-number"
     cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -185,6 +186,7 @@ class ActivityOut(BaseModel):
     kind: Literal["comment", "work_note", "audit"]
     created_at: datetime
     actor: str
+    actor_name: str | None = Field(default=None, description="The actor's display name in the agent directory")
     body: str | None = None
     field: str | None = None
     old_value: str | None = None
@@ -202,6 +204,24 @@ class GroupIn(Input):
 class GroupOut(BaseModel):
     id: int
     name: str
+
+
+class MemberIn(Input):
+    user_name: Person = Field(description="The agent's sign-in name: what tickets' assigned_to holds")
+    display_name: Name
+
+
+class MemberOut(BaseModel):
+    user_name: str
+    display_name: str
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+
+
+class SubcategoriesIn(Input):
+    subcategories: Annotated[list[Name], Field(max_length=100)]
 
 
 class CategoryIn(Input):
@@ -302,6 +322,8 @@ class FieldProblem(BaseModel):
     pointer: str | None = None
     parameter: str | None = None
     header: str | None = None
+    code: str | None = Field(default=None, description="What is wrong, stable for clients to translate: pydantic's "
+                                                       "error type, or required, unknown, not_allowed, loop, blank, taken")
 
 
 class Problem(BaseModel):
@@ -513,3 +535,64 @@ class ArticleQuery(BaseModel):
     q: SearchText | None = None
     state: ArticleState | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+def _time_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ValueError("an IANA time zone such as Europe/Madrid or America/Mexico_City") from err
+    return name
+
+
+TimeZone = Annotated[str, StringConstraints(pattern=r"^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$", max_length=60),
+                     AfterValidator(_time_zone)]
+
+
+class DashboardQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tz: TimeZone = Field(default="UTC", description="Days are counted in this time zone")
+
+
+class PriorityCount(BaseModel):
+    priority: int
+    count: int
+
+
+class StateCount(BaseModel):
+    state: str
+    count: int
+
+
+class GroupCount(BaseModel):
+    assignment_group: str | None = Field(description="None for tickets no group holds")
+    count: int
+
+
+class SlaSummary(BaseModel):
+    on_track: int
+    at_risk: int = Field(description="Open tickets past 75% of their resolution target")
+    breached: int = Field(description="Open tickets past their resolution target")
+
+
+class DayCount(BaseModel):
+    date: str = Field(description="The day, in the time zone asked for")
+    opened: int
+    resolved: int
+
+
+class DashboardOut(BaseModel):
+    generated_at: datetime
+    time_zone: str
+    open: int
+    by_priority: list[PriorityCount] = Field(description="Open tickets, every priority listed")
+    by_state: list[StateCount] = Field(description="Open tickets, every open state listed")
+    by_group: list[GroupCount] = Field(description="Open tickets per assignment group, most first")
+    sla: SlaSummary
+    per_day: list[DayCount] = Field(description="The last 30 days, oldest first, today included")
+    resolved_in_period: int
+    mean_time_to_resolve_hours: float | None = Field(
+        description="Over the tickets resolved in those 30 days, time on hold excluded; None when none was")

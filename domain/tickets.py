@@ -160,7 +160,7 @@ class Ticket:
         if self.priority != priority:
             self.changes.append(FieldChange("priority", priority, self.priority))
         if values.get("parent") is not None and values["parent"] == self.number:
-            raise InvalidInput("A ticket cannot be its own parent.", [FieldError("is this ticket", "/parent")])
+            raise InvalidInput("A ticket cannot be its own parent.", [FieldError("is this ticket", "/parent", code="loop")])
         if "state" in values:
             self.move_to(
                 values["state"], actor, now,
@@ -193,16 +193,16 @@ class Ticket:
         if target not in ALLOWED_MOVES[self.state]:
             raise TransitionNotAllowed(
                 f"A ticket cannot move from {self.state.api_name} to {target.api_name}.",
-                [FieldError(f"not allowed from {self.state.api_name}", "/state")],
+                [FieldError(f"not allowed from {self.state.api_name}", "/state", code="not_allowed")],
             )
         if target == State.ON_HOLD and on_hold_reason is None:
             raise InvalidInput(
                 "Putting a ticket on hold needs a reason.",
-                [FieldError("required when state is on_hold", "/on_hold_reason")],
+                [FieldError("required when state is on_hold", "/on_hold_reason", code="required")],
             )
         if target == State.RESOLVED:
             missing = [
-                FieldError("required when state is resolved", f"/{name}")
+                FieldError("required when state is resolved", f"/{name}", code="required")
                 for name, value in (("close_code", close_code), ("close_notes", close_notes))
                 if value is None or (isinstance(value, str) and not value.strip())
             ]
@@ -261,7 +261,7 @@ class Ticket:
             if self.state != State.ON_HOLD:
                 raise InvalidInput(
                     "An on-hold reason applies only to a ticket on hold.",
-                    [FieldError("only when state is on_hold", "/on_hold_reason")],
+                    [FieldError("only when state is on_hold", "/on_hold_reason", code="not_allowed")],
                 )
             self._set("on_hold_reason", reason)
         if code is not None or notes is not None:
@@ -269,13 +269,13 @@ class Ticket:
                 field_name = "close_code" if code is not None else "close_notes"
                 raise InvalidInput(
                     "Resolution fields apply only to a resolved ticket.",
-                    [FieldError("only when state is resolved", f"/{field_name}")],
+                    [FieldError("only when state is resolved", f"/{field_name}", code="not_allowed")],
                 )
             if code is not None:
                 self._set("close_code", code)
             if notes is not None:
                 if not notes.strip():
-                    raise InvalidInput("Resolution notes cannot be blank.", [FieldError("blank", "/close_notes")])
+                    raise InvalidInput("Resolution notes cannot be blank.", [FieldError("blank", "/close_notes", code="blank")])
                 self._set("close_notes", notes)
 
     def _set(self, name: str, value: Any) -> None:

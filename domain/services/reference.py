@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from domain.contacts import to_e164
-from domain.errors import FieldError, InvalidInput
+from domain.errors import FieldError, InvalidInput, NotFound
 from domain.schemas import (
-    CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, SlaTargetIn, SlaTargetOut,
+    CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, MemberIn, MemberOut, SlaTargetIn, SlaTargetOut,
+    SubcategoriesIn,
 )
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
@@ -23,10 +24,59 @@ def list_groups(uow: UnitOfWork) -> list[GroupOut]:
         return [GroupOut(**row) for row in uow.reference.groups()]
 
 
-def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
-    subcategories = [name.strip() for name in data.subcategories]
+def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
+    """The group's agents: the directory the form's Assigned to look-up draws from."""
+    with uow:
+        _group(uow, group_id)
+        return [MemberOut(**row) for row in uow.reference.members(group_id)]
+
+
+def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
+    with uow:
+        _group(uow, group_id)
+        added = uow.reference.put_member(group_id, data.user_name.strip(), data.display_name.strip())
+        uow.commit()
+    return added, MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
+
+
+def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:
+    """Take the agent out of the group; the answer is who was removed."""
+    with uow:
+        _group(uow, group_id)
+        removed = uow.reference.remove_member(group_id, user_name)
+        if removed is None:
+            raise NotFound(f"{user_name!r} is not a member of this group.")
+        uow.commit()
+    return MemberOut(**removed)
+
+
+def _group(uow: UnitOfWork, group_id: int) -> dict:
+    group = uow.reference.group_by_id(group_id)
+    if group is None:
+        raise NotFound(f"There is no group {group_id}.")
+    return group
+
+
+def set_subcategories(category_id: int, data: SubcategoriesIn, uow: UnitOfWork) -> CategoryOut:
+    """Replace a category's subcategories. Tickets keep the subcategory they have; new choices follow the list."""
+    subcategories = _distinct(data.subcategories)
+    with uow:
+        row = uow.reference.set_subcategories(category_id, subcategories)
+        if row is None:
+            raise NotFound(f"There is no category {category_id}.")
+        uow.commit()
+    return CategoryOut(**row)
+
+
+def _distinct(names: list[str]) -> list[str]:
+    subcategories = [name.strip() for name in names]
     if len(set(subcategories)) != len(subcategories):
-        raise InvalidInput("Subcategories must differ.", [FieldError("repeated", "/subcategories")])
+        raise InvalidInput("Subcategories must differ.", [FieldError("repeated", "/subcategories", code="repeated")])
+    return subcategories
+
+
+def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
+    subcategories = _distinct(data.subcategories)
     with uow:
         row = uow.reference.add_category(data.name.strip(), subcategories)
         uow.commit()

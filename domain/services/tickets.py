@@ -155,6 +155,7 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
         caller_phone=to_e164(query.caller_phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="caller_phone")
         if query.caller_phone else None,
         category=query.category,
+        parent=query.parent,
         text=query.q,
     )
     if not states:
@@ -197,7 +198,7 @@ def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Contact 
     caller = data.caller
     phone = to_e164(caller.phone, settings.DEFAULT_PHONE_REGION) if caller.phone else None
     if phone is None and caller.name is None and caller.email is None:
-        raise InvalidInput("A caller needs a name, a phone or an e-mail.", [FieldError("empty caller", "/caller")])
+        raise InvalidInput("A caller needs a name, a phone or an e-mail.", [FieldError("empty caller", "/caller", code="required")])
     return uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email, language=caller.language))
 
 
@@ -208,20 +209,20 @@ def _check_references(
     errors: list[FieldError] = []
     subcategories = uow.reference.subcategories_of(category) if category is not None else None
     if category is not None and subcategories is None:
-        errors.append(FieldError(f"no category named {category!r}", "/category"))
+        errors.append(FieldError(f"no category named {category!r}", "/category", code="unknown"))
     if subcategory is not None:
         if category is None:
-            errors.append(FieldError("needs a category", "/subcategory"))
+            errors.append(FieldError("needs a category", "/subcategory", code="needs_category"))
         elif subcategories is not None and subcategory not in subcategories:
-            errors.append(FieldError(f"not a subcategory of {category!r}", "/subcategory"))
+            errors.append(FieldError(f"not a subcategory of {category!r}", "/subcategory", code="unknown"))
     if group is not None and not uow.reference.group_exists(group):
-        errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group"))
+        errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group", code="unknown"))
     if parent is not None:
         chain = uow.tickets.parent_chain(parent)
         if not chain:
-            errors.append(FieldError(f"no ticket {parent}", "/parent"))
+            errors.append(FieldError(f"no ticket {parent}", "/parent", code="unknown"))
         elif own_number is not None and own_number in chain:
-            errors.append(FieldError("would make a loop of parents", "/parent"))
+            errors.append(FieldError("would make a loop of parents", "/parent", code="loop"))
     if errors:
         raise InvalidInput("Some fields name things that do not exist.", errors)
 

@@ -21,7 +21,7 @@ class ReferenceStore:
             "INSERT INTO assignment_groups (name) VALUES (%s) ON CONFLICT (name) DO NOTHING RETURNING id, name", (name,)
         )
         if not rows:
-            raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name")])
+            raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
         return rows[0]
 
     def groups(self) -> list[dict[str, Any]]:
@@ -30,6 +30,32 @@ class ReferenceStore:
     def group_exists(self, name: str) -> bool:
         return bool(self._rows("SELECT 1 FROM assignment_groups WHERE name = %s", (name,)))
 
+    def group_by_id(self, group_id: int) -> dict[str, Any] | None:
+        rows = self._rows("SELECT id, name FROM assignment_groups WHERE id = %s", (group_id,))
+        return rows[0] if rows else None
+
+    def members(self, group_id: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT user_name, display_name FROM group_members WHERE group_id = %s"
+                          " ORDER BY lower(display_name), user_name", (group_id,))
+
+    def put_member(self, group_id: int, user_name: str, display_name: str) -> bool:
+        """Add the agent to the group, or rename them there; True when they were not a member before."""
+        row = self.conn.execute(
+            "INSERT INTO group_members (group_id, user_name, display_name) VALUES (%s, %s, %s)"
+            " ON CONFLICT (group_id, user_name) DO UPDATE SET display_name = EXCLUDED.display_name"
+            " RETURNING (xmax = 0)", (group_id, user_name, display_name)).fetchone()
+        return bool(row[0])
+
+    def remove_member(self, group_id: int, user_name: str) -> dict[str, Any] | None:
+        rows = self._rows("DELETE FROM group_members WHERE group_id = %s AND user_name = %s"
+                          " RETURNING user_name, display_name", (group_id, user_name))
+        return rows[0] if rows else None
+
+    def set_subcategories(self, category_id: int, subcategories: list[str]) -> dict[str, Any] | None:
+        rows = self._rows("UPDATE categories SET subcategories = %s WHERE id = %s RETURNING id, name, subcategories",
+                          (subcategories, category_id))
+        return rows[0] if rows else None
+
     def add_category(self, name: str, subcategories: list[str]) -> dict[str, Any]:
         rows = self._rows(
             "INSERT INTO categories (name, subcategories) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING"
@@ -37,7 +63,7 @@ class ReferenceStore:
             (name, subcategories),
         )
         if not rows:
-            raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name")])
+            raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
         return rows[0]
 
     def categories(self) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -80,6 +81,7 @@ class TicketFilter:
     unassigned: bool = False
     caller_phone: str | None = None
     category: str | None = None
+    parent: str | None = None
     text: str | None = None
 
 
@@ -230,8 +232,11 @@ class TicketStore:
 
     def activity(self, ticket_id: int) -> list[dict[str, Any]]:
         return self.conn.cursor(row_factory=dict_row).execute(
-            "SELECT id, kind, actor, body, field, old_value, new_value, created_at"
-            " FROM ticket_activity WHERE ticket_id = %s ORDER BY id",
+            "SELECT a.id, a.kind, a.actor, who.display_name AS actor_name, a.body, a.field, a.old_value, a.new_value,"
+            " a.created_at FROM ticket_activity a"
+            " LEFT JOIN LATERAL (SELECT display_name FROM group_members m WHERE m.user_name = a.actor"
+            " ORDER BY m.added_at LIMIT 1) who ON true"
+            " WHERE a.ticket_id = %s ORDER BY a.id",
             (ticket_id,),
         ).fetchall()
 
@@ -370,13 +375,32 @@ class TicketStore:
             add("c.phone = %s", where.caller_phone)
         if where.category is not None:
             add("cat.name = %s", where.category)
+        if where.parent is not None:
+            add("t.parent_id = (SELECT id FROM tickets WHERE number = %s)", where.parent)
         if where.text is not None:
+            # Words in either language, the beginnings of words being typed, a caller's name, or a number with or
+            # without its prefix and zeros ("10012" finds INC0010012): each side has an index of its own.
+            words = re.findall(r"\w+", where.text.lower())[:8]
             add(
                 "(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
-                " OR t.number = upper(%s))",
-                where.text, where.text, where.text.strip(),
+                " OR t.search @@ to_tsquery('simple', " + _PREFIXES + ")"
+                " OR t.caller_id IN (SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, ''))"
+                " @@ to_tsquery('simple', " + _PREFIXES + "))"
+                " OR t.number = %s)",
+                where.text, where.text, words, words, _number_like(where.text),
             )
         return clauses, params
+
+
+# Every word as a prefix, all required; quote_literal keeps a word from being read as query syntax.
+_PREFIXES = ("coalesce(nullif(array_to_string(ARRAY(SELECT quote_literal(w) || ':*' FROM unnest(%s::text[]) w),"
+             " ' & '), ''), 'NOTHING_TO_FIND')")
+
+
+def _number_like(text: str) -> str:
+    """The ticket number that text stands for: INC0010012 from "inc0010012", "10012" or "INC10012"."""
+    match = re.fullmatch(r"(?:INC)?0*(\d{1,7})", text.strip().upper())
+    return f"INC{int(match.group(1)):07d}" if match else text.strip().upper()
 
 
 def _write_cursor(sort: str, value: Any, last_id: int) -> str:

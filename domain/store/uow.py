@@ -12,6 +12,7 @@ from domain.store.api_keys import ApiKeyStore
 from domain.store.articles import ArticleStore
 from domain.store.calls import CallStore
 from domain.store.contacts import ContactStore
+from domain.store.dashboard import DashboardStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
 from domain.store.tickets import TicketStore
@@ -25,6 +26,7 @@ class UnitOfWork:
     idempotency: IdempotencyStore
     calls: CallStore
     articles: ArticleStore
+    dashboard: DashboardStore
 
     def __init__(self, pool: ConnectionPool):
         self._pool = pool
@@ -43,6 +45,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyStore(self.conn)
         self.calls = CallStore(self.conn)
         self.articles = ArticleStore(self.conn)
+        self.dashboard = DashboardStore(self.conn)
         return self
 
     def commit(self) -> None:

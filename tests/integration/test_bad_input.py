@@ -14,9 +14,11 @@ WRITE_ROUTES = [
     ("POST", "/api/tickets/{n}/mark-duplicate", {"of": "INC0010001"}),
     ("POST", "/api/triage", {"short_description": "ok"}),
     ("POST", "/api/articles", {"title": "ok", "body": "ok", "language": "en"}),
+    ("POST", "/api/groups/999999/members", {"user_name": "ana@example.com", "display_name": "Ana"}),
+    ("PUT", "/api/categories/999999", {"subcategories": ["ok"]}),
 ]
 TABLES = ["tickets", "ticket_activity", "contacts", "assignment_groups", "categories", "api_keys", "idempotency_keys",
-          "articles"]
+          "articles", "group_members"]
 
 
 @pytest.fixture(scope="module")

@@ -78,3 +78,19 @@ def test_a_cursor_from_another_sort_is_refused(agent):
         agent.post("/api/tickets", json={"short_description": "cursor"})
     cursor = agent.get("/api/tickets", params={"limit": 1, "sort": "number"}).json()["next_cursor"]
     assert agent.get("/api/tickets", params={"limit": 1, "sort": "priority", "cursor": cursor}).status_code == 422
+
+
+def test_search_finds_callers_by_name_tickets_by_partial_number_and_words_being_typed(agent):
+    tag = random_name("zr").replace("-", "")
+    surname = f"Quintanilla{tag}"
+    made = agent.post("/api/tickets", json={"short_description": f"{tag} monitor parpadea",
+                                            "caller": {"name": f"Rocío {surname}"}}).json()
+    find = lambda q: [t["number"] for t in agent.get("/api/tickets", params={"q": q}).json()["items"]]  # noqa: E731
+    assert made["number"] in find(f"rocío {surname[:14]}")  # the caller's name, its end still being typed
+    digits = made["number"][3:].lstrip("0")
+    assert find(digits)[:1] == [made["number"]]  # "10012" for INC0010012
+    assert find(f"inc{digits}")[:1] == [made["number"]]
+    assert find(tag[:6] + tag[6:-2])[:1] in ([made["number"]], [])  # a prefix of a word: matches or at least answers
+    assert made["number"] in find(f"{tag} parpad")
+    for hostile in ("':* | !", "a:*", "\\", "' & '"):
+        assert agent.get("/api/tickets", params={"q": hostile}).status_code == 200

@@ -1,0 +1,22 @@
+"""`/api/dashboard`: the agents' landing page in one aggregate answer."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import endpoint, json_response, query
+from domain import bootstrap
+from domain.auth import Principal
+from domain.schemas import DashboardQuery
+from domain.services.dashboard import dashboard
+
+bp = df.Blueprint()
+
+
+@bp.route(route="dashboard", methods=["GET"])
+@endpoint("tickets:read")
+def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    asked = query(req, DashboardQuery)
+    return json_response(200, dashboard(asked.tz, datetime.now(UTC), bootstrap.uow()))

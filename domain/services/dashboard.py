@@ -1,0 +1,51 @@
+"""The agents' landing page in numbers: open tickets by priority, state and group, SLA at risk and breached,
+tickets opened and resolved per day over 30 days, and the mean time to resolve."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.schemas import DashboardOut
+from domain.services.reference import list_sla_targets
+from domain.store.uow import UnitOfWork
+from domain.tickets import OPEN_STATES
+
+DAYS = 30
+
+
+def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
+    targets = {t.priority: t.resolution_minutes * 60 for t in list_sla_targets(uow)}
+    first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)
+    since = datetime.combine(first_day, time(), ZoneInfo(tz))
+    with uow:
+        open_rows = uow.dashboard.open_tickets(targets, now)
+        opened_rows, resolved_rows = uow.dashboard.per_day(since, now, tz)
+    by_priority: Counter[int] = Counter()
+    by_state: Counter[int] = Counter()
+    by_group: Counter[str | None] = Counter()
+    breached = at_risk = 0
+    for priority, state, group, count, late, risky in open_rows:
+        by_priority[priority] += count
+        by_state[state] += count
+        by_group[group] += count
+        breached += late
+        at_risk += risky
+    total = sum(by_priority.values())
+    opened = dict(opened_rows)
+    resolved = {day: count for day, count, _ in resolved_rows}
+    resolved_count = sum(resolved.values())
+    seconds = sum(float(s) for _, _, s in resolved_rows)
+    days = [first_day + timedelta(days=i) for i in range(DAYS)]
+    return DashboardOut(
+        generated_at=now, time_zone=tz, open=total,
+        by_priority=[{"priority": p, "count": by_priority[p]} for p in sorted(targets)],
+        by_state=[{"state": s.api_name, "count": by_state[s.value]} for s in OPEN_STATES],
+        by_group=[{"assignment_group": g, "count": c} for g, c in
+                  sorted(by_group.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))],
+        sla={"on_track": total - breached - at_risk, "at_risk": at_risk, "breached": breached},
+        per_day=[{"date": d.isoformat(), "opened": opened.get(d, 0), "resolved": resolved.get(d, 0)} for d in days],
+        resolved_in_period=resolved_count,
+        mean_time_to_resolve_hours=round(seconds / resolved_count / 3600, 2) if resolved_count else None,
+    )
+

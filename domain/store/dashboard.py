@@ -1,0 +1,52 @@
+"""The dashboard's aggregates, each one query over an index made for it (migration 005)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+# An open ticket is at risk once this share of its resolution target has run.
+AT_RISK_SHARE = 0.75
+
+_OPEN = """
+WITH targets (priority, seconds) AS (SELECT * FROM unnest(%(priorities)s::int[], %(seconds)s::int[]))
+SELECT t.priority, t.state, g.name AS assignment_group, count(*) AS open,
+       count(*) FILTER (WHERE clock.elapsed > targets.seconds) AS breached,
+       count(*) FILTER (WHERE clock.elapsed > targets.seconds * %(at_risk)s
+                          AND clock.elapsed <= targets.seconds) AS at_risk
+FROM tickets t
+JOIN targets ON targets.priority = t.priority
+LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id
+CROSS JOIN LATERAL (
+    SELECT extract(epoch FROM %(now)s - t.opened_at) - t.paused_seconds
+           - coalesce(extract(epoch FROM %(now)s - t.paused_since), 0) AS elapsed
+) clock
+WHERE t.state IN (1, 2, 3)
+GROUP BY t.priority, t.state, g.name
+"""
+
+_OPENED = """
+SELECT (opened_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS opened
+FROM tickets WHERE opened_at >= %(since)s AND opened_at <= %(now)s GROUP BY 1
+"""
+
+_RESOLVED = """
+SELECT (resolved_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS resolved,
+       sum(greatest(0, extract(epoch FROM resolved_at - opened_at) - paused_seconds)) AS seconds
+FROM tickets WHERE resolved_at IS NOT NULL AND resolved_at >= %(since)s AND resolved_at <= %(now)s GROUP BY 1
+"""
+
+
+class DashboardStore:
+    def __init__(self, conn: Any):
+        self.conn = conn
+
+    def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple]:
+        """(priority, state, group, open, breached, at risk) for every combination that has open tickets."""
+        params = {"priorities": list(resolution_seconds), "seconds": list(resolution_seconds.values()),
+                  "now": now, "at_risk": AT_RISK_SHARE}
+        return self.conn.execute(_OPEN, params).fetchall()
+
+    def per_day(self, since: datetime, now: datetime, tz: str) -> tuple[list[tuple], list[tuple]]:
+        """(day, opened) and (day, resolved, seconds to resolve) per local day since `since`."""
+        params = {"since": since, "now": now, "tz": tz}
+        return self.conn.execute(_OPENED, params).fetchall(), self.conn.execute(_RESOLVED, params).fetchall()

@@ -1,0 +1,60 @@
+"""`/api/dashboard`: the aggregates agents land on, checked against the database they summarize."""
+from datetime import UTC, datetime, timedelta
+
+from tests.random_refs import random_name
+
+
+def ticket(client, **fields) -> tuple[str, str]:
+    response = client.post("/api/tickets", json={"short_description": random_name("Dashboard"), **fields})
+    assert response.status_code == 201, response.text
+    return response.json()["number"], response.headers["ETag"]
+
+
+def test_the_dashboard_counts_match_the_database(agent, db):
+    board = agent.get("/api/dashboard").json()
+    open_by = dict(db.execute("SELECT priority, count(*) FROM tickets WHERE state IN (1, 2, 3) GROUP BY 1").fetchall())
+    assert {p["priority"]: p["count"] for p in board["by_priority"]} == {p: open_by.get(p, 0) for p in range(1, 6)}
+    assert board["open"] == sum(open_by.values()) == sum(s["count"] for s in board["by_state"])
+    assert sum(g["count"] for g in board["by_group"]) == board["open"]
+    assert sum(board["sla"].values()) == board["open"]
+    assert len(board["per_day"]) == 30 and board["per_day"][-1]["date"] == datetime.now(UTC).date().isoformat()
+    since = datetime.combine(datetime.now(UTC).date() - timedelta(days=29), datetime.min.time(), UTC)
+    opened = db.execute("SELECT count(*) FROM tickets WHERE opened_at >= %s", (since,)).fetchone()[0]
+    assert sum(d["opened"] for d in board["per_day"]) == opened
+
+
+def test_a_new_ticket_a_breached_one_and_a_resolution_move_the_numbers(agent, db, reference_data):
+    before = agent.get("/api/dashboard").json()
+    urgent, _ = ticket(agent, impact=1, urgency=1, assignment_group=reference_data["group"])
+    late, _ = ticket(agent, impact=3, urgency=3)
+    # Opened three weeks ago: past a priority 5 ticket's ten days.
+    db.execute("UPDATE tickets SET opened_at = now() - interval '21 days' WHERE number = %s", (late,))
+    done, etag = ticket(agent)
+    resolved = agent.patch(f"/api/tickets/{done}", headers={"If-Match": etag},
+                           json={"state": "resolved", "close_code": "solved_remotely", "close_notes": "Rebooted."})
+    assert resolved.status_code == 200, resolved.text
+
+    after = agent.get("/api/dashboard").json()
+    priority = lambda board, p: next(x["count"] for x in board["by_priority"] if x["priority"] == p)  # noqa: E731
+    assert priority(after, 1) == priority(before, 1) + 1
+    assert after["open"] == before["open"] + 2
+    assert after["sla"]["breached"] == before["sla"]["breached"] + 1
+    assert after["per_day"][-1]["resolved"] == before["per_day"][-1]["resolved"] + 1
+    assert after["resolved_in_period"] == before["resolved_in_period"] + 1
+    assert after["mean_time_to_resolve_hours"] is not None
+    group = lambda board: next((g["count"] for g in board["by_group"]  # noqa: E731
+                                if g["assignment_group"] == reference_data["group"]), 0)
+    assert group(after) == group(before) + 1
+
+
+def test_days_are_counted_in_the_time_zone_asked_for(agent):
+    board = agent.get("/api/dashboard", params={"tz": "Pacific/Kiritimati"}).json()  # UTC+14: often tomorrow
+    kiritimati_today = (datetime.now(UTC) + timedelta(hours=14)).date().isoformat()
+    assert board["time_zone"] == "Pacific/Kiritimati" and board["per_day"][-1]["date"] == kiritimati_today
+
+
+def test_an_unknown_time_zone_or_parameter_is_refused(agent):
+    for params in ({"tz": "Mars/Olympus_Mons"}, {"tz": "'; DROP TABLE tickets; --"}, {"tz": ""}, {"days": "7"}):
+        response = agent.get("/api/dashboard", params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")

@@ -1,4 +1,7 @@
-/** Renders /api/openapi.json as a readable reference, resolving schema references into examples of shape. */
+/**
+ * Renders /api/openapi.json as a readable reference: the real base URL, a table of contents by tag, and every
+ * operation an integrator calls (the platform's own routes, marked x-internal, stay in the document only).
+ */
 
 const operationsRoot = document.getElementById('operations');
 
@@ -6,9 +9,44 @@ async function start() {
   const spec = await (await fetch('/api/openapi.json')).json();
   document.getElementById('title').textContent = `${spec.info.title} ${spec.info.version}`;
   document.getElementById('description').textContent = spec.info.description;
+  // The server URL as this deployment serves it, e.g. https://desk.example.com/api.
+  const base = new URL(spec.servers?.[0]?.url || '/api', location.origin);
+  const basePath = base.pathname.replace(/\/$/, '');
+  document.getElementById('base-url').textContent = `${base.origin}${basePath}`;
+  const byTag = new Map();
   for (const [path, methods] of Object.entries(spec.paths)) {
-    for (const [method, op] of Object.entries(methods)) operationsRoot.append(render(spec, path, method, op));
+    for (const [method, op] of Object.entries(methods)) {
+      if (op['x-internal']) continue;
+      const tag = op.tags?.[0] || 'other';
+      if (!byTag.has(tag)) byTag.set(tag, []);
+      byTag.get(tag).push({ path, method, op });
+    }
   }
+  const toc = document.getElementById('toc');
+  for (const [tag, ops] of byTag) {
+    const heading = document.createElement('h2');
+    heading.id = `tag-${tag.replace(/\W+/g, '-')}`;
+    heading.textContent = tag;
+    operationsRoot.append(heading);
+    const group = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#${heading.id}`;
+    link.textContent = tag;
+    const list = document.createElement('ul');
+    for (const { path, method, op } of ops) {
+      operationsRoot.append(render(spec, basePath + path, method, op));
+      const item = document.createElement('li');
+      const opLink = document.createElement('a');
+      opLink.href = `#${op.operationId}`;
+      opLink.textContent = `${method.toUpperCase()} ${basePath}${path}`;
+      item.append(opLink, ` — ${op.summary}`);
+      list.append(item);
+    }
+    group.append(link, list);
+    toc.append(group);
+  }
+  // The contents were drawn after the page loaded: go to the operation the address names, if any.
+  if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
 }
 
 function render(spec, path, method, op) {

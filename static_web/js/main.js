@@ -2,13 +2,16 @@
 import { me } from './api.js';
 import { report, showError } from './dom.js';
 import { currentLanguage, setLanguage, translate } from './i18n.js';
+import { renderAdmin } from './views/admin.js';
 import { renderForm } from './views/form.js';
 import { renderArticle, renderArticles } from './views/articles.js';
 import { renderCalls } from './views/calls.js';
+import { renderDashboard } from './views/dashboard.js';
 import { renderList } from './views/list.js';
 
 const main = document.getElementById('main');
 let latest = 0;
+let user = null;
 
 async function route() {
   // Views render asynchronously: only the newest navigation may put its page on screen.
@@ -18,6 +21,8 @@ async function route() {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   document.getElementById('nav-calls').classList.toggle('active', path === '/calls');
+  document.getElementById('nav-admin').classList.toggle('active', path === '/admin');
+  document.getElementById('nav-dashboard').classList.toggle('active', path === '/dashboard' || path === '' || path === '/');
   document.getElementById('nav-articles').classList.toggle('active', path.startsWith('/articles'));
   document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
   try {
@@ -27,8 +32,10 @@ async function route() {
     else if (path === '/articles') await renderArticles(mount, params, (next) => { location.hash = `#/articles?${next}`; });
     else if (path === '/articles/new') await renderArticle(mount, null, (hash) => { location.hash = hash; });
     else if (/^\/articles\/[0-9]+$/.test(path)) await renderArticle(mount, path.split('/')[2], (hash) => { location.hash = hash; });
+    else if (path === '/admin') await renderAdmin(mount, user);
     else if (path === '/calls') await renderCalls(mount, params, (next) => { location.hash = `#/calls?${next}`; });
-    else await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
+    else if (path === '/tickets') await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
+    else await renderDashboard(mount);
   } catch (err) {
     report(err);
   }
@@ -40,8 +47,10 @@ async function start() {
   language.value = currentLanguage();
   language.addEventListener('change', () => { setLanguage(language.value); translate(document.body); route(); });
   translate(document.body);
-  const user = await me();
+  user = await me();
   document.getElementById('user').textContent = user ? user.userDetails : '';
+  // Only admins see the way in; the API refuses everyone else whatever the page shows.
+  document.getElementById('nav-admin').hidden = !user?.userRoles?.includes('admin');
   window.addEventListener('hashchange', route);
   await route();
 }

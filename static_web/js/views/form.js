@@ -1,7 +1,11 @@
 /** The incident form: create a ticket, or read and work one with its SLA and activity. */
 import { api, ApiError, me } from '../api.js';
 import { clone, fillOptions, report, showError, text } from '../dom.js';
+import { dropDraft, readDraft, writeDraft } from '../drafts.js';
 import { formatTime, t, translate } from '../i18n.js';
+import { clearFieldErrors, showFieldErrors } from '../validation.js';
+import { bindLookups } from '../lookups.js';
+import { renderActivity } from './activity.js';
 import { renderCallPanel } from './call_panel.js';
 import { renderSimilarPanel } from './similar_panel.js';
 import { bindTriage } from './triage_panel.js';
@@ -17,6 +21,8 @@ const MOVES = {
 };
 const HOLD = ['awaiting_caller', 'awaiting_change', 'awaiting_problem', 'awaiting_vendor'];
 const CLOSE = ['solved_permanently', 'solved_workaround', 'solved_remotely', 'not_solved_not_reproducible', 'not_solved_too_costly', 'resolved_by_caller'];
+// The new-ticket form's fields, kept in its draft.
+const CREATE_FIELDS = ['caller_name', 'caller_phone', 'category', 'subcategory', 'channel', 'impact', 'urgency', 'assignment_group', 'assigned_to', 'parent', 'short_description', 'description'];
 const EDITABLE = ['short_description', 'description', 'category', 'subcategory', 'impact', 'urgency', 'assignment_group', 'assigned_to', 'parent', 'state', 'on_hold_reason', 'close_code', 'close_notes'];
 
 /**
@@ -46,26 +52,59 @@ export async function renderForm(mount, number, go) {
   form.elements.impact.addEventListener('change', showPriority);
   form.elements.urgency.addEventListener('change', showPriority);
   form.elements.state.addEventListener('change', showStateFields);
+  section.dataset.number = number || '';
+  const showAgents = bindLookups(section, form, groups.data.items);
 
   let ticket = null;
   let etag = null;
+  const draftId = number || 'new';
+  const comment = /** @type {HTMLFormElement} */ (section.querySelector('#comment-form'));
+  // Every keystroke is kept: the fields that differ from the ticket as loaded (with what it had), and the comment.
+  const keepDraft = () => {
+    const values = {};
+    const base = {};
+    for (const name of number ? EDITABLE : CREATE_FIELDS) {
+      const typed = form.elements[name].value;
+      const had = number ? serverText(ticket, name) : initial[name];
+      if (typed !== had) { values[name] = typed; base[name] = had; }
+    }
+    writeDraft(draftId, { values, base, comment: number ? { body: comment.elements.body.value, visibility: comment.elements.visibility.value } : null });
+    section.querySelector('.discard-draft').hidden = !readDraft(draftId);
+  };
+  const applyDraft = (draft) => {
+    if (!draft) return;
+    const names = Object.keys(draft.values).sort((a, b) => (a === 'category' ? -1 : b === 'category' ? 1 : 0));
+    for (const name of names) {
+      if (!form.elements[name] || form.elements[name].disabled) continue;
+      form.elements[name].value = draft.values[name];
+      if (name === 'category') showSubcategories();
+    }
+    if (draft.comment && number) {
+      comment.elements.body.value = draft.comment.body || '';
+      if (draft.comment.visibility) comment.elements.visibility.value = draft.comment.visibility;
+    }
+    showPriority();
+    showStateFields();
+  };
   const load = async () => {
     ({ data: ticket, etag } = await api.getTicket(number));
     fill(section, form, ticket, showSubcategories);
+    applyDraft(readDraft(draftId));
     showPriority();
     showStateFields();
-    await Promise.all([renderActivity(section, number), renderCallPanel(section, number),
+    await Promise.all([showAgents(), renderActivity(section, number), renderRelated(section, ticket), renderCallPanel(section, number),
       renderSimilarPanel(section, ticket, load), renderArticlesPanel(section, ticket, go)]);
   };
 
+  let initial = {};
   if (number) {
     await load();
-    section.querySelector('#comment-form').addEventListener('submit', async (event) => {
+    comment.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const comment = /** @type {HTMLFormElement} */ (event.currentTarget);
       try {
         await api.addComment(number, { body: comment.elements.body.value, visibility: comment.elements.visibility.value });
-        comment.reset();
+        comment.elements.body.value = '';
+        keepDraft(); // the comment is posted; edits to the fields stay as they are
         await load();
       } catch (err) { report(err); }
     });
@@ -75,11 +114,34 @@ export async function renderForm(mount, number, go) {
     form.elements.impact.value = '3';
     form.elements.urgency.value = '3';
     form.elements.channel.value = 'phone';
+    initial = Object.fromEntries(CREATE_FIELDS.map((name) => [name, form.elements[name].value]));
+    applyDraft(readDraft(draftId));
     showPriority();
     showStateFields();
     text(section, '.save', t('action.create'));
     bindTriage(section, form, showSubcategories);
   }
+  const visibility = localStorage.getItem('atiende.visibility');
+  if (visibility && !readDraft(draftId)?.comment?.visibility) comment.elements.visibility.value = visibility;
+  comment.addEventListener('change', () => localStorage.setItem('atiende.visibility', comment.elements.visibility.value));
+  if (readDraft(draftId)) {
+    showError(t('draft.restored'));
+    section.querySelector('.discard-draft').hidden = false;
+  }
+  section.addEventListener('input', keepDraft);
+  section.addEventListener('change', keepDraft);
+  section.querySelector('.discard-draft').addEventListener('click', async () => {
+    dropDraft(draftId);
+    section.querySelector('.conflict').hidden = true;
+    comment.elements.body.value = '';
+    showError('');
+    if (number) await load();
+    else {
+      for (const name of CREATE_FIELDS) form.elements[name].value = initial[name];
+      showSubcategories(); showPriority(); showStateFields();
+    }
+    section.querySelector('.discard-draft').hidden = true;
+  });
 
   // Assign to me fills the field; the agent still saves, as with any other change.
   section.querySelector('.assign-to-me').addEventListener('click', async () => {
@@ -102,9 +164,11 @@ export async function renderForm(mount, number, go) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showError('');
+    clearFieldErrors(form);
     try {
       if (!number) {
         const { data } = await api.createTicket(newTicket(form), idempotencyKey);
+        dropDraft(draftId);
         go(`#/tickets/${data.number}`);
         return;
       }
@@ -112,16 +176,61 @@ export async function renderForm(mount, number, go) {
       if (Object.keys(changes).length) {
         ({ data: ticket, etag } = await api.updateTicket(number, changes, etag));
       }
+      writeDraft(draftId, { values: {}, base: {}, comment: readDraft(draftId)?.comment || null });
+      section.querySelector('.conflict').hidden = true;
       await load();
+      keepDraft();
       showError(t('form.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
-        await load();
-        showError(t('form.stale'));
-      } else report(err);
+        const mine = readDraft(draftId);
+        await load(); // the server's ticket, with the agent's edits laid over it again
+        showConflict(section, form, ticket, mine, () => { showSubcategories(); showPriority(); showStateFields(); keepDraft(); });
+        keepDraft();
+      } else if (!showFieldErrors(form, err)) report(err);
     }
   });
   mount(section);
+}
+
+/** A field's value as the form shows it, from the ticket the server sent. */
+function serverText(ticket, name) { return ticket[name] == null ? '' : String(ticket[name]); }
+
+/** What a value looks like to the agent: the option's label for a choice, the text otherwise. */
+function shown(form, name, raw) {
+  if (raw === '' || raw == null) return t('conflict.empty');
+  if (name === 'state') return t(`state.${raw}`);
+  const option = form.elements[name].tagName === 'SELECT' && [...form.elements[name].options].find((o) => o.value === raw);
+  return option ? option.textContent : raw;
+}
+
+/**
+ * After a stale save: for each field both the agent and someone else changed, the two values side by side, the
+ * agent's chosen until they pick the other. Fields only one side changed need no choice and are kept.
+ */
+function showConflict(section, form, ticket, mine, changed) {
+  const panel = section.querySelector('.conflict');
+  const clashes = Object.keys(mine?.values || {}).filter((name) => serverText(ticket, name) !== mine.base[name] && serverText(ticket, name) !== mine.values[name]);
+  const list = panel.querySelector('.clashes');
+  list.replaceChildren();
+  for (const name of clashes) {
+    const fieldset = document.createElement('fieldset');
+    const legend = document.createElement('legend');
+    legend.textContent = t(`field.${name}`);
+    fieldset.append(legend);
+    for (const [side, raw] of [['mine', mine.values[name]], ['theirs', serverText(ticket, name)]]) {
+      const label = document.createElement('label');
+      const radio = document.createElement('input');
+      Object.assign(radio, { type: 'radio', name: `keep-${name}`, value: side, checked: side === 'mine' });
+      radio.addEventListener('change', () => { form.elements[name].value = raw; changed(); });
+      label.append(radio, ` ${t(`conflict.${side}`)}${shown(form, name, raw)}`);
+      fieldset.append(label);
+    }
+    list.append(fieldset);
+  }
+  panel.hidden = false;
+  showError(t('conflict.title'));
+  panel.scrollIntoView({ block: 'center' });
 }
 
 function fill(section, form, ticket, showSubcategories) {
@@ -161,22 +270,23 @@ function fill(section, form, ticket, showSubcategories) {
   }
 }
 
-async function renderActivity(section, number) {
-  const list = section.querySelector('.entries');
-  const { data } = await api.activity(number);
-  list.replaceChildren();
-  for (const entry of [...data.items].reverse()) {
-    const li = clone('entry-template');
-    li.classList.add(entry.kind);
-    text(li, '.actor', entry.actor);
-    text(li, '.kind', t(`kind.${entry.kind}`));
-    const time = li.querySelector('time');
-    time.textContent = formatTime(entry.created_at);
-    time.setAttribute('datetime', entry.created_at);
-    text(li, '.text', entry.kind === 'audit' ? `${entry.field}: ${entry.old_value ?? '∅'} → ${entry.new_value ?? '∅'}` : entry.body);
-    list.append(li);
-  }
-  section.querySelector('.activity').hidden = false;
+/** Child tickets and the caller's other tickets, each a link. */
+async function renderRelated(section, ticket) {
+  const panel = section.querySelector('.related');
+  const lists = [['.children', { parent: ticket.number, limit: '10' }], ['.callers', ticket.caller?.phone ? { caller_phone: ticket.caller.phone, limit: '11' } : null]];
+  await Promise.all(lists.map(async ([selector, params]) => {
+    const list = panel.querySelector(selector);
+    const items = params ? (await api.listTickets(params)).data.items.filter((other) => other.number !== ticket.number).slice(0, 10) : [];
+    list.replaceChildren(...(items.length ? items.map((other) => {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `#/tickets/${other.number}`;
+      link.textContent = other.number;
+      li.append(link, ` · ${t(`state.${other.state}`)} · ${other.short_description}`);
+      return li;
+    }) : [Object.assign(document.createElement('li'), { textContent: t('related.none') })]));
+  }));
+  panel.hidden = false;
 }
 
 function value(form, name) {
@@ -205,8 +315,9 @@ function diff(form, ticket) {
   }
   for (const name of ['on_hold_reason', 'close_code', 'close_notes']) if (changes[name] === null) delete changes[name];
   if (changes.state) {
-    if (changes.state === 'on_hold') changes.on_hold_reason = value(form, 'on_hold_reason');
-    if (changes.state === 'resolved') { changes.close_code = value(form, 'close_code'); changes.close_notes = value(form, 'close_notes'); }
+    // What the new state needs goes with it; what is left empty is left out, for the API to say it is required.
+    const needs = { on_hold: ['on_hold_reason'], resolved: ['close_code', 'close_notes'] }[changes.state] || [];
+    for (const name of needs) if (value(form, name) !== null) changes[name] = value(form, name);
   }
   return changes;
 }

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { clone, delegate, fillOptions, text } from '../dom.js';
 import { formatNumber, formatTime, t, translate } from '../i18n.js';
+import { bindBulk } from './bulk.js';
 
 const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
 // Cursors are base64url; this word is never one, and marks the first page in the list of pages before.
@@ -24,8 +25,12 @@ export async function renderList(mount, params, navigate) {
   for (const name of ['q', 'state', 'priority', 'assignment_group']) form.elements[name].value = params.get(name) || '';
 
   const sort = params.get('sort') || '-number';
+  // The sorted column says so to screen readers (aria-sort) as well as with its arrow.
   const sorted = section.querySelector(`th[data-sort="${sort.replace('-', '')}"]`);
-  if (sorted) sorted.classList.add(sort.startsWith('-') ? 'desc' : 'asc');
+  if (sorted) {
+    sorted.classList.add(sort.startsWith('-') ? 'desc' : 'asc');
+    sorted.setAttribute('aria-sort', sort.startsWith('-') ? 'descending' : 'ascending');
+  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -54,6 +59,7 @@ export async function renderList(mount, params, navigate) {
   const page = (await api.listTickets(query)).data;
   const body = section.querySelector('tbody');
   for (const ticket of page.items) body.append(row(ticket));
+  bindBulk(section, new Map(page.items.map((ticket) => [ticket.number, ticket])), groups.map((g) => g.name), row);
   section.querySelector('.empty').hidden = page.items.length > 0;
   const start = back.length * Number(limit) + 1;
   text(section, '.count', page.items.length ? t('list.count').replace('{start}', formatNumber(start))
@@ -85,19 +91,37 @@ export async function renderList(mount, params, navigate) {
 
 function row(ticket) {
   const tr = clone('row-template');
+  tr.dataset.number = ticket.number;
+  const pick = tr.querySelector('input.pick');
+  pick.value = ticket.number;
+  pick.setAttribute('aria-label', t('bulk.select').replace('{number}', ticket.number));
   const link = tr.querySelector('.number');
   link.textContent = ticket.number;
   link.setAttribute('href', `#/tickets/${ticket.number}`);
   text(tr, '.opened_at', formatTime(ticket.opened_at));
   text(tr, '.short_description', ticket.short_description);
   text(tr, '.caller', ticket.caller?.name || ticket.caller?.phone || '');
-  text(tr, '.priority', t(`priority.${ticket.priority}`));
-  tr.querySelector('.priority').dataset.priority = String(ticket.priority);
+  const priority = tr.querySelector('.priority');
+  const pill = document.createElement('span');
+  pill.className = 'pill';
+  pill.dataset.priority = String(ticket.priority);
+  pill.textContent = t(`priority.${ticket.priority}`);
+  priority.append(pill);
+  priority.dataset.priority = String(ticket.priority);
   text(tr, '.state', t(`state.${ticket.state}`));
   text(tr, '.category', ticket.category);
   text(tr, '.assignment_group', ticket.assignment_group);
   text(tr, '.assigned_to', ticket.assigned_to);
   text(tr, '.updated_at', formatTime(ticket.updated_at || ticket.opened_at));
-  if (ticket.sla.resolution.breached) tr.classList.add('breached');
+  // Late or nearly late tickets carry a word as well as a colour: the legend under the list explains both.
+  const clock = ticket.sla.resolution;
+  const late = clock.stage !== 'completed' && clock.stage !== 'canceled' && (clock.breached || clock.elapsed_percentage >= 75);
+  if (late) {
+    const flag = tr.querySelector('.sla-flag');
+    flag.hidden = false;
+    flag.classList.add(clock.breached ? 'breached' : 'at-risk');
+    flag.textContent = t(clock.breached ? 'sla.breached_flag' : 'sla.at_risk');
+    tr.classList.add(clock.breached ? 'breached' : 'at-risk');
+  }
   return tr;
 }

@@ -1,0 +1,167 @@
+/** Admin pages: groups and their agents, categories, SLA targets and API keys. The API refuses agents too. */
+import { api } from '../api.js';
+import { clone, report, showError, text } from '../dom.js';
+import { formatTime, t, translate } from '../i18n.js';
+import { showFieldErrors } from '../validation.js';
+
+/**
+ * @param {(node: HTMLElement) => void} mount
+ * @param {{userRoles?: string[]}|null} user
+ */
+export async function renderAdmin(mount, user) {
+  if (!user?.userRoles?.includes('admin')) {
+    const refused = document.createElement('p');
+    refused.className = 'refused';
+    refused.textContent = t('admin.only');
+    mount(refused);
+    return;
+  }
+  const section = clone('admin-template');
+  translate(section);
+  const [groups, categories, targets, keys] = await Promise.all([api.groups(), api.categories(), api.slaTargets(), api.apiKeys()]);
+  await renderGroups(section, groups.data.items);
+  renderCategories(section, categories.data.items);
+  renderTargets(section, targets.data.items);
+  renderKeys(section, keys.data.items);
+  bindForms(section, mount, user);
+  // In-page contents: the hash is the route, so the links scroll rather than navigate.
+  section.querySelector('.toc').addEventListener('click', (event) => {
+    const link = event.target.closest('a[data-jump]');
+    if (!link) return;
+    event.preventDefault();
+    section.querySelector(`#${link.dataset.jump}`).scrollIntoView();
+  });
+  mount(section);
+}
+
+/** Each form posts, then the page is drawn again from the API; invalid fields are shown beside themselves. */
+function bindForms(section, mount, user) {
+  const again = async (message) => { await renderAdmin(mount, user); showError(message); };
+  const submit = (selector, action) => section.querySelectorAll(selector).forEach((form) => form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError('');
+    try {
+      const message = await action(form);
+      if (message !== undefined) await again(message);
+    } catch (err) {
+      if (!showFieldErrors(form, err)) report(err);
+    }
+  }));
+  submit('.new-group', async (form) => { await api.createGroup({ name: form.elements.name.value }); return t('admin.saved'); });
+  submit('.add-member', async (form) => {
+    await api.putMember(form.dataset.group, { user_name: form.elements.user_name.value, display_name: form.elements.display_name.value });
+    return t('admin.saved');
+  });
+  submit('.new-category', async (form) => {
+    await api.createCategory({ name: form.elements.name.value, subcategories: list(form.elements.subcategories.value) });
+    return t('admin.saved');
+  });
+  submit('.edit-category', async (form) => {
+    await api.setSubcategories(form.dataset.category, { subcategories: list(form.elements.subcategories.value) });
+    return t('admin.saved');
+  });
+  submit('.sla-row', async (form) => {
+    await api.setSlaTarget(form.dataset.priority, { response_minutes: Number(form.elements.response_minutes.value), resolution_minutes: Number(form.elements.resolution_minutes.value) });
+    return t('admin.saved');
+  });
+  submit('.new-key', async (form) => {
+    const scopes = [...form.querySelectorAll('input[name=scopes]:checked')].map((box) => box.value);
+    const { data } = await api.createApiKey({ name: form.elements.name.value, scopes });
+    await renderAdmin(mount, user);
+    // The secret exists only in this answer: show it once, in the page that was just drawn.
+    const shown = document.querySelector('.admin .new-secret');
+    shown.hidden = false;
+    text(shown, 'code', data.key);
+    shown.scrollIntoView({ block: 'center' });
+    return undefined;
+  });
+  section.addEventListener('click', async (event) => {
+    const button = event.target.closest('button[data-action]');
+    if (!button) return;
+    try {
+      if (button.dataset.action === 'remove-member') await api.removeMember(button.dataset.group, button.dataset.user);
+      if (button.dataset.action === 'revoke-key') await api.revokeApiKey(button.dataset.key);
+      await again(t('admin.saved'));
+    } catch (err) { report(err); }
+  });
+}
+
+function list(raw) { return raw.split(',').map((s) => s.trim()).filter(Boolean); }
+
+async function renderGroups(section, groups) {
+  const holder = section.querySelector('.groups');
+  const members = await Promise.all(groups.map((g) => api.members(g.id)));
+  groups.forEach((group, i) => {
+    const item = clone('admin-group-template');
+    text(item, '.group-name', group.name);
+    text(item, '.member-count', t('admin.members').replace('{count}', String(members[i].data.items.length)));
+    const people = item.querySelector('.members');
+    for (const member of members[i].data.items) {
+      const li = document.createElement('li');
+      const remove = document.createElement('button');
+      Object.assign(remove, { type: 'button', textContent: t('admin.remove') });
+      Object.assign(remove.dataset, { action: 'remove-member', group: String(group.id), user: member.user_name });
+      remove.setAttribute('aria-label', `${t('admin.remove')} ${member.display_name}`);
+      li.append(`${member.display_name} (${member.user_name}) `, remove);
+      people.append(li);
+    }
+    item.querySelector('.add-member').dataset.group = String(group.id);
+    translate(item);
+    holder.append(item);
+  });
+}
+
+function renderCategories(section, categories) {
+  const holder = section.querySelector('.categories');
+  for (const category of categories) {
+    const form = clone('admin-category-template');
+    form.dataset.category = String(category.id);
+    translate(form);
+    text(form, '.category-name', category.name);
+    form.elements.subcategories.value = category.subcategories.join(', ');
+    form.elements.subcategories.setAttribute('aria-label', `${t('field.subcategory')}: ${category.name}`);
+    holder.append(form);
+  }
+}
+
+function renderTargets(section, targets) {
+  const body = section.querySelector('.sla-targets tbody');
+  for (const target of targets) {
+    const tr = clone('admin-sla-template');
+    const form = tr.querySelector('form');
+    form.id = `sla-${target.priority}`;
+    form.dataset.priority = String(target.priority);
+    text(tr, '.priority-name', t(`priority.${target.priority}`));
+    for (const name of ['response_minutes', 'resolution_minutes']) {
+      const input = tr.querySelector(`input[name=${name}]`);
+      input.value = String(target[name]);
+      input.setAttribute('form', form.id);
+      input.setAttribute('aria-label', `${t(`admin.${name}`)}: ${t(`priority.${target.priority}`)}`);
+    }
+    tr.querySelector('button').setAttribute('form', form.id);
+    translate(tr);
+    body.append(tr);
+  }
+}
+
+function renderKeys(section, keys) {
+  const body = section.querySelector('.api-keys tbody');
+  for (const key of keys) {
+    const tr = document.createElement('tr');
+    for (const value of [key.name, key.prefix, key.scopes.join(', '), formatTime(key.created_at), key.revoked_at ? formatTime(key.revoked_at) : '—']) {
+      const td = document.createElement('td');
+      td.textContent = value;
+      tr.append(td);
+    }
+    const td = document.createElement('td');
+    if (!key.revoked_at) {
+      const revoke = document.createElement('button');
+      Object.assign(revoke, { type: 'button', textContent: t('admin.revoke') });
+      Object.assign(revoke.dataset, { action: 'revoke-key', key: String(key.id) });
+      revoke.setAttribute('aria-label', `${t('admin.revoke')} ${key.name}`);
+      td.append(revoke);
+    }
+    tr.append(td);
+    body.append(tr);
+  }
+}

@@ -1,0 +1,109 @@
+"""Admin pages for admins only: the agent directory behind Assigned to, categories, SLA targets, API keys."""
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import RESULTS
+from tests.random_refs import random_name
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in_as(page: Page, user: str, roles: set[str]) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/\.auth/login/aad"))
+    page.fill("input[name=user]", user)
+    for role in ("agent", "admin"):
+        page.locator(f"input[name=role][value={role}]").set_checked(role in roles)
+    page.click("button[type=submit]")
+    expect(page.locator("#user")).to_have_text(user)
+
+
+def test_an_admin_keeps_groups_agents_categories_targets_and_keys(page: Page, admin):
+    group, category = random_name("Field service"), random_name("Printers")
+    sign_in_as(page, "e2e-admin@example.com", {"agent", "admin"})
+    page.select_option("#language", "en")
+    page.click("#nav-admin")
+    expect(page.locator(".admin h1")).to_have_text("Administration")
+
+    page.fill(".new-group input[name=name]", group)
+    page.click(".new-group button[type=submit]")
+    expect(page.locator("#error")).to_have_text("Saved.")
+    entry = page.locator("details.group", has_text=group)
+    entry.locator("summary").click()
+    entry.locator("input[name=user_name]").fill("lucia@example.com")
+    entry.locator("input[name=display_name]").fill("Lucía Fernández")
+    entry.locator("button[type=submit]").click()
+    entry = page.locator("details.group", has_text=group)
+    expect(entry.locator(".member-count")).to_have_text("1 agents")
+
+    page.fill(".new-category input[name=name]", category)
+    page.fill(".new-category input[name=subcategories]", "Toner, Paper jam")
+    page.click(".new-category button[type=submit]")
+    edit = page.locator("form.edit-category", has_text=category)
+    expect(edit.locator("input[name=subcategories]")).to_have_value("Toner, Paper jam")
+
+    row = page.locator(".sla-targets tbody tr").nth(4)
+    row.locator("input[name=response_minutes]").fill("1200")
+    row.locator("button").click()
+    expect(page.locator("#error")).to_have_text("Saved.")
+    assert admin.get("/api/sla-targets").json()["items"][4]["response_minutes"] == 1200
+    row = page.locator(".sla-targets tbody tr").nth(4)
+    row.locator("input[name=response_minutes]").fill("99999999")  # longer than the resolution target
+    row.locator("button").click()
+    expect(row.locator(".field-error")).to_be_visible()
+    assert admin.get("/api/sla-targets").json()["items"][4]["response_minutes"] == 1200
+    admin.put("/api/sla-targets/5", json={"response_minutes": 1440, "resolution_minutes": 14400})
+
+    key_name = random_name("integration")
+    page.fill(".new-key input[name=name]", key_name)
+    page.click(".new-key button[type=submit]")
+    secret = page.locator(".new-secret code")
+    expect(secret).to_have_text(re.compile(r"^atk_"))
+    key = secret.text_content()
+    assert admin.get("/api/tickets", headers={"X-Api-Key": key, "Cookie": ""}).status_code == 200
+    page.screenshot(path=str(RESULTS / "admin-en.png"), full_page=True)
+    page.select_option("#language", "es")
+    expect(page.locator(".admin h1")).to_have_text("Administración")
+    page.screenshot(path=str(RESULTS / "admin-es.png"), full_page=True)
+    page.locator(".api-keys tr", has_text=key_name).locator("button").click()
+    expect(page.locator(".api-keys tr", has_text=key_name).locator("button")).to_have_count(0)
+
+    # The directory is what Assigned to offers once the group is chosen on a ticket.
+    page.click("header a.button.primary")
+    form = page.locator("#ticket-form")
+    form.locator("select[name=assignment_group]").select_option(group)
+    expect(page.locator("#group-agents option")).to_have_count(1)
+    expect(page.locator("#group-agents option")).to_have_attribute("value", "lucia@example.com")
+
+
+def test_an_agent_sees_no_admin_pages_and_the_api_refuses_them(page: Page, agent):
+    sign_in_as(page, "e2e-just-agent@example.com", {"agent"})
+    page.select_option("#language", "en")
+    expect(page.locator("#nav-admin")).to_be_hidden()
+    page.goto("/#/admin")
+    expect(page.locator(".refused")).to_contain_text("Administration is for admins")
+    expect(page.locator(".admin")).to_have_count(0)
+    status = page.evaluate("fetch('/api/groups', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+                          " body: JSON.stringify({name: 'sneaky'})}).then((r) => r.status)")
+    assert status == 403
+    assert agent.post("/api/api-keys", json={"name": "x", "scopes": ["tickets:read"]}).status_code == 403
+
+
+def test_the_callers_phone_finds_a_known_contact_and_parent_offers_matching_tickets(page: Page, admin):
+    phone = "+34 600 " + random_name("")[-6:].translate(str.maketrans("abcdef", "123456")).zfill(6)[:3] + " 111"
+    word = random_name("outage").replace("-", "")
+    made = admin.post("/api/tickets", json={"short_description": f"{word} printers down", "caller": {
+        "name": "Marta Gil", "phone": phone}}).json()
+    sign_in_as(page, "e2e-lookups@example.com", {"agent"})
+    page.select_option("#language", "en")
+    page.click("header a.button.primary")
+    form = page.locator("#ticket-form")
+    form.locator("input[name=caller_phone]").fill(phone)
+    form.locator("input[name=caller_phone]").press("Tab")
+    expect(page.locator(".known-caller")).to_have_text("Known caller: Marta Gil")
+    expect(form.locator("input[name=caller_name]")).to_have_value("Marta Gil")
+    form.locator("input[name=parent]").press_sequentially(word[:12])
+    expect(page.locator("#parent-choices option")).to_have_count(1)
+    expect(page.locator("#parent-choices option")).to_have_attribute("value", made["number"])

@@ -59,8 +59,9 @@ export function barChart(summary, items, format) {
 
 /** Columns per day for two series (opened, resolved) side by side, with the first and last day written. */
 export function dayColumns(summary, days, series, formatDay) {
-  const width = 620;
-  const height = 160;
+  // Drawn about as wide as it is shown, so its labels keep the page's text size.
+  const width = 1200;
+  const height = 220;
   const bottom = height - 22;
   const max = Math.max(1, ...days.flatMap((d) => series.map((s) => d[s.key])));
   const slot = width / days.length;

@@ -2,6 +2,8 @@
 
 const STRINGS = {
   en: {
+    'crumbs.title': 'Filters', 'crumbs.all': 'All tickets', 'crumbs.remove': 'Remove filter: {what}', 'crumbs.name': 'Name for this filter', 'crumbs.save': 'Save filter',
+    'crumbs.mine': 'My filters', 'crumbs.delete': 'Delete saved filter {name}', 'crumbs.view': 'View', 'crumbs.q': 'Search', 'field.q': 'Search',
     'activity.write': 'Comment or work note', 'activity.show': 'Show', 'activity.all': 'Everything', 'activity.comments': 'Comments', 'activity.work_notes': 'Work notes', 'activity.changes': 'Changes',
     'field.version': 'Version', 'field.responded_at': 'Responded', 'field.resolved_at': 'Resolved', 'field.closed_at': 'Closed', 'field.caller_id': 'Caller',
     'related.title': 'Related tickets', 'related.children': 'Child tickets', 'related.caller': 'The caller\'s other tickets', 'related.none': 'None.',
@@ -81,6 +83,8 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'crumbs.title': 'Filtros', 'crumbs.all': 'Todos los tickets', 'crumbs.remove': 'Quitar filtro: {what}', 'crumbs.name': 'Nombre para este filtro', 'crumbs.save': 'Guardar filtro',
+    'crumbs.mine': 'Mis filtros', 'crumbs.delete': 'Borrar el filtro guardado {name}', 'crumbs.view': 'Vista', 'crumbs.q': 'Búsqueda', 'field.q': 'Búsqueda',
     'activity.write': 'Comentario o nota de trabajo', 'activity.show': 'Mostrar', 'activity.all': 'Todo', 'activity.comments': 'Comentarios', 'activity.work_notes': 'Notas de trabajo', 'activity.changes': 'Cambios',
     'field.version': 'Versión', 'field.responded_at': 'Respondido', 'field.resolved_at': 'Resuelto', 'field.closed_at': 'Cerrado', 'field.caller_id': 'Llamante',
     'related.title': 'Tickets relacionados', 'related.children': 'Tickets hijos', 'related.caller': 'Otros tickets del llamante', 'related.none': 'Ninguno.',

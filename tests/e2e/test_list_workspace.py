@@ -105,3 +105,29 @@ def test_at_tablet_width_the_page_never_scrolls_sideways(page: Page, where):
     page.wait_for_timeout(300)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 820, (where, width)
+
+
+def test_filters_are_breadcrumbs_removed_one_by_one_and_can_be_saved(page: Page, admin, reference_data):
+    word = random_name("crumbs").replace("-", "")
+    queue(admin, word, 2, assignment_group=reference_data["group"], impact=1, urgency=1)
+    queue(admin, word, 1, assignment_group=reference_data["group"])
+    sign_in(page, "e2e-crumbs@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets?view=open&q={word}&priority=1&assignment_group={reference_data['group']}")
+    expect(page.locator("tbody tr")).to_have_count(2)
+    crumbs = page.locator(".breadcrumbs li")
+    expect(crumbs).to_have_count(5)  # All tickets › View › Search › Priority › Group
+    page.get_by_label("Remove filter: Priority: 1 - Critical").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    expect(page).not_to_have_url(re.compile("priority="))
+    expect(page.locator("#filters input[name=q]")).to_have_value(word)
+
+    page.fill(".save-filter input[name=name]", "My group's outage")
+    page.click(".save-filter button")
+    page.get_by_label("Remove filter: Search: " + word).click()
+    expect(page).not_to_have_url(re.compile("q="))
+    page.locator(".saved-filters a", has_text="My group's outage").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    expect(page.locator("#filters input[name=q]")).to_have_value(word)
+    page.reload()  # saved for this agent, not for this page view
+    expect(page.locator(".saved-filters a")).to_have_text(["My group's outage"])

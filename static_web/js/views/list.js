@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { clone, delegate, fillOptions, text } from '../dom.js';
 import { formatNumber, formatTime, t, translate } from '../i18n.js';
 import { bindBulk } from './bulk.js';
+import { bindCrumbs } from './crumbs.js';
 
 const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
 // Cursors are base64url; this word is never one, and marks the first page in the list of pages before.
@@ -24,6 +25,7 @@ export async function renderList(mount, params, navigate) {
   fillOptions(form.elements.assignment_group, groups.map((g) => [g.name, g.name]), 1);
   for (const name of ['q', 'state', 'priority', 'assignment_group']) form.elements[name].value = params.get(name) || '';
 
+  bindCrumbs(section, params, navigate);
   const sort = params.get('sort') || '-number';
   // The sorted column says so to screen readers (aria-sort) as well as with its arrow.
   const sorted = section.querySelector(`th[data-sort="${sort.replace('-', '')}"]`);

@@ -31,8 +31,6 @@ sys.path.insert(0, str(ROOT))
 
 from domain.store.migrations import migrate  # noqa: E402
 
-WORDS_ES = "impresora red correo contraseña portátil pantalla lenta error acceso factura servidor teléfono".split()
-WORDS_EN = "printer network email password laptop screen slow error access invoice server phone".split()
 
 
 def fresh_database(server_url: str, name: str) -> str:
@@ -46,25 +44,10 @@ def fresh_database(server_url: str, name: str) -> str:
 
 
 def fill(url: str, count: int) -> None:
-    rng = random.Random(7)
-    with psycopg.connect(url) as conn:
-        groups = [conn.execute("INSERT INTO assignment_groups (name) VALUES (%s) RETURNING id", (g,)).fetchone()[0]
-                  for g in ("Service Desk", "Redes", "Hardware", "Aplicaciones")]
-        with conn.cursor().copy(
-            "COPY tickets (number, state, impact, urgency, priority, short_description, description, channel,"
-            " assignment_group_id, opened_at, opened_by) FROM STDIN"
-        ) as copy:
-            for i in range(count):
-                words = WORDS_ES if i % 2 else WORDS_EN
-                impact, urgency = rng.randint(1, 3), rng.randint(1, 3)
-                number = 10001 + i
-                copy.write_row((
-                    f"INC{number:07d}", rng.choice([1, 2, 3, 6, 7]), impact, urgency, impact + urgency - 1,
-                    " ".join(rng.sample(words, 4)), " ".join(rng.choices(words, k=30)), "phone",
-                    rng.choice(groups), "2026-01-01T00:00:00Z", "bench",
-                ))
-        conn.execute("SELECT setval('ticket_number_seq', %s)", (10001 + count,))
-        conn.execute("ANALYZE tickets")
+    """The same realistic tickets as `python -m devhost fill`."""
+    from devhost.fill import fill as fill_tickets
+
+    fill_tickets(url, count, progress=lambda _: None)
 
 
 def start_devhost(url: str) -> tuple[subprocess.Popen, str]:

@@ -1,4 +1,4 @@
-"""`python -m devhost serve|migrate|seed`: run Atiende on one machine."""
+"""`python -m devhost serve|migrate|seed|fill|reindex|call`: run Atiende on one machine."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-timers", action="store_true", help="do not run timer-triggered functions")
     commands.add_parser("migrate", help="apply database migrations and exit")
     commands.add_parser("seed", help="load demo data into an empty database and exit")
+    fill = commands.add_parser("fill", help="add N realistic synthetic tickets (callers, activity) for scale tests")
+    fill.add_argument("--tickets", type=int, required=True)
     reindex = commands.add_parser("reindex", help="rebuild the vector index from PostgreSQL (resumes a cut-short run)")
     reindex.add_argument("--restart", action="store_true", help="start from scratch even when a run can resume")
     call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
@@ -49,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         get_settings.cache_clear()
         settings = get_settings()
     if args.command == "migrate":
+        return 0
+    if args.command == "fill":
+        from devhost.fill import fill as fill_tickets
+
+        seconds = fill_tickets(settings.DATABASE_URL, args.tickets)
+        print(f"filled {args.tickets} tickets in {seconds:.1f} s")
         return 0
     if args.command == "reindex":
         return _reindex(settings, resume=not args.restart)

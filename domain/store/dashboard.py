@@ -7,21 +7,25 @@ from typing import Any
 # An open ticket is at risk once this share of its resolution target has run.
 AT_RISK_SHARE = 0.75
 
+# Counted per group id first and named after: joining the names row by row costs more than the counting.
 _OPEN = """
-WITH targets (priority, seconds) AS (SELECT * FROM unnest(%(priorities)s::int[], %(seconds)s::int[]))
-SELECT t.priority, t.state, g.name AS assignment_group, count(*) AS open,
-       count(*) FILTER (WHERE clock.elapsed > targets.seconds) AS breached,
-       count(*) FILTER (WHERE clock.elapsed > targets.seconds * %(at_risk)s
-                          AND clock.elapsed <= targets.seconds) AS at_risk
-FROM tickets t
-JOIN targets ON targets.priority = t.priority
-LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id
-CROSS JOIN LATERAL (
-    SELECT extract(epoch FROM %(now)s - t.opened_at) - t.paused_seconds
-           - coalesce(extract(epoch FROM %(now)s - t.paused_since), 0) AS elapsed
-) clock
-WHERE t.state IN (1, 2, 3)
-GROUP BY t.priority, t.state, g.name
+WITH targets (priority, seconds) AS (SELECT * FROM unnest(%(priorities)s::int[], %(seconds)s::int[])),
+counted AS (
+    SELECT t.priority, t.state, t.assignment_group_id, count(*) AS open,
+           count(*) FILTER (WHERE clock.elapsed > targets.seconds) AS breached,
+           count(*) FILTER (WHERE clock.elapsed > targets.seconds * %(at_risk)s
+                              AND clock.elapsed <= targets.seconds) AS at_risk
+    FROM tickets t
+    JOIN targets ON targets.priority = t.priority
+    CROSS JOIN LATERAL (
+        SELECT extract(epoch FROM %(now)s - t.opened_at) - t.paused_seconds
+               - coalesce(extract(epoch FROM %(now)s - t.paused_since), 0) AS elapsed
+    ) clock
+    WHERE t.state IN (1, 2, 3)
+    GROUP BY t.priority, t.state, t.assignment_group_id
+)
+SELECT c.priority, c.state, g.name, c.open, c.breached, c.at_risk
+FROM counted c LEFT JOIN assignment_groups g ON g.id = c.assignment_group_id
 """
 
 _OPENED = """

@@ -21,6 +21,15 @@ export async function renderList(mount, params, navigate) {
   const form = section.querySelector('#filters');
   fillOptions(form.elements.state, STATES.map((s) => [s, t(`state.${s}`)]), 1);
   fillOptions(form.elements.priority, [1, 2, 3, 4, 5].map((p) => [String(p), t(`priority.${p}`)]), 1);
+  // The page is all in the URL: the cursor, the cursors of the pages before it (for Previous), the size. Its
+  // tickets are asked for at once, beside the groups, rather than after them.
+  const limit = ['10', '25', '50', '100'].includes(params.get('limit')) ? params.get('limit') : '25';
+  const back = (params.get('back') || '').split('.').filter(Boolean);
+  const query = new URLSearchParams(params);
+  query.delete('back');
+  query.set('limit', limit);
+  const asked = api.listTickets(query);
+  asked.catch(() => {}); // reported where it is awaited; a rejection must not surface before that
   const groups = (await api.groups()).data.items;
   fillOptions(form.elements.assignment_group, groups.map((g) => [g.name, g.name]), 1);
   for (const name of ['q', 'state', 'priority', 'assignment_group']) form.elements[name].value = params.get(name) || '';
@@ -52,13 +61,7 @@ export async function renderList(mount, params, navigate) {
     navigate(next);
   });
 
-  // The page is all in the URL: the cursor, the cursors of the pages before it (for Previous), the size.
-  const limit = ['10', '25', '50', '100'].includes(params.get('limit')) ? params.get('limit') : '25';
-  const back = (params.get('back') || '').split('.').filter(Boolean);
-  const query = new URLSearchParams(params);
-  query.delete('back');
-  query.set('limit', limit);
-  const page = (await api.listTickets(query)).data;
+  const page = (await asked).data;
   const body = section.querySelector('tbody');
   for (const ticket of page.items) body.append(row(ticket));
   bindBulk(section, new Map(page.items.map((ticket) => [ticket.number, ticket])), groups.map((g) => g.name), row);

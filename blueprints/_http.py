@@ -14,8 +14,8 @@ from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import (
     AtiendeError, Conflict, DependencyUnavailable, FieldError, Forbidden, InvalidInput, MalformedRequest,
-    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TransitionNotAllowed,
-    UnsupportedMediaType,
+    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TooManyRequests,
+    TransitionNotAllowed, UnsupportedMediaType,
 )
 from domain.services.access import authenticate
 
@@ -32,6 +32,7 @@ STATUS_FOR: dict[type[AtiendeError], int] = {
     Conflict: 409,
     StaleVersion: 412,
     PayloadTooLarge: 413,
+    TooManyRequests: 429,
     UnsupportedMediaType: 415,
     InvalidInput: 422,
     PreconditionRequired: 428,
@@ -59,11 +60,15 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
                 else:
                     who = _caller(req)
                     who.require(permission)
+                    bootstrap.rate_limiter().take(who)
                 return handler(req, who)
             except ValidationError as err:
                 return _validation_problem(err)
             except AtiendeError as err:
-                return problem(STATUS_FOR.get(type(err), 400), err.detail, err.errors)
+                status = STATUS_FOR.get(type(err), 400)
+                # How long to wait: the caller's bucket says; an unreachable dependency is worth a retry soon.
+                wait = err.retry_after if isinstance(err, TooManyRequests) else 5 if status == 503 else None
+                return problem(status, err.detail, err.errors, retry_after=wait)
             except Exception:
                 log.exception("unhandled error in %s", handler.__name__)
                 return problem(500, "Something went wrong on our side; it has been logged.")
@@ -135,7 +140,8 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
     )
 
 
-def problem(status: int, detail: str, errors: list[FieldError] | None = None) -> func.HttpResponse:
+def problem(status: int, detail: str, errors: list[FieldError] | None = None,
+            retry_after: int | None = None) -> func.HttpResponse:
     """An RFC 9457 problem document."""
     payload: dict[str, Any] = {
         "type": "about:blank",
@@ -147,6 +153,8 @@ def problem(status: int, detail: str, errors: list[FieldError] | None = None) ->
     headers = {**_NO_STORE}
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="atiende"'
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return func.HttpResponse(
         json.dumps(payload, ensure_ascii=False), status_code=status, mimetype="application/problem+json",
         charset="utf-8", headers=headers,

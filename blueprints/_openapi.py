@@ -104,6 +104,11 @@ OPERATIONS: tuple[Operation, ...] = (
               "reference:write", {200: s.SlaTargetOut}, request=s.SlaTargetIn, errors=(400, 404, 415, 422)),
     Operation("get", "/contacts", "findContacts", "Find contacts by phone or e-mail", "reference",
               "reference:read", {200: s.ContactList}, query=s.ContactQuery, errors=(422,)),
+    Operation("post", "/contacts/{id}/erase", "eraseCaller", "Erase a caller's personal data", "reference",
+              "callers:erase", {200: s.ErasedOut}, errors=(404, 503),
+              description="Removes the contact's name, phone and e-mail, their calls' recordings and transcripts, "
+                          "and their words from phone tickets; the tickets stay, anonymized, with a work note. "
+                          "Running it again is harmless."),
     Operation("post", "/api-keys", "createApiKey", "Create an API key (the secret is shown once)", "api keys",
               "api_keys:manage", {201: s.ApiKeyCreated}, request=s.ApiKeyIn, errors=(400, 415, 422)),
     Operation("get", "/api-keys", "listApiKeys", "List API keys", "api keys", "api_keys:manage",
@@ -224,7 +229,7 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
         content = {"application/json": {"schema": _ref(keys, model, "serialization") if model else {"type": "object"}}}
         responses[str(status)] = {"description": "OK" if status < 300 else "See the body", "content": content}
     problem = {"application/problem+json": {"schema": _ref(keys, s.Problem, "serialization")}}
-    errors = set(op.errors) | ({401, 403} if op.permission else set())
+    errors = set(op.errors) | ({401, 403, 429} if op.permission else set())
     for status in sorted(errors):
         responses[str(status)] = {"description": "A problem document", "content": problem}
     operation: dict[str, Any] = {

@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     from devhost.app import create_app
 
     app = create_app(run_timer_functions=not args.no_timers, durable_base_url=f"http://127.0.0.1:{args.port}")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # No Server header: an anonymous caller learns nothing about what serves the app.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", server_header=False)
     return 0
 
 

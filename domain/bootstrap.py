@@ -12,6 +12,7 @@ import redis
 
 from domain.adapters.embeddings import AzureOpenAIEmbedder, CachedEmbedder, LocalMiniLM
 from domain.adapters.learned import TriageModelStore
+from domain.adapters.ratelimit import RateLimiter
 from domain.adapters.vectors import RedisVectorIndex
 from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
 from domain.errors import DependencyUnavailable
@@ -132,6 +133,12 @@ def embedder() -> CachedEmbedder:
 def vector_index() -> RedisVectorIndex:
     model = embedder()
     return RedisVectorIndex(redis_client(), model.model, model.dimensions, get_settings().REDIS_NAMESPACE)
+
+
+@lru_cache(maxsize=1)
+def rate_limiter() -> RateLimiter:
+    config = get_settings()
+    return RateLimiter(redis_client(), config.REDIS_NAMESPACE, config.RATE_LIMIT_PER_MINUTE, config.RATE_LIMIT_BURST)
 
 
 @lru_cache(maxsize=1)

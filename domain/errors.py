@@ -72,3 +72,10 @@ class UnsupportedMediaType(AtiendeError):
 
 class DependencyUnavailable(AtiendeError):
     """A service behind Atiende (PostgreSQL, Redis, ...) could not be reached."""
+
+
+@dataclass
+class TooManyRequests(AtiendeError):
+    """The caller has used up its requests for now; `retry_after` seconds from now it may send again."""
+
+    retry_after: int = 1

@@ -27,6 +27,9 @@ class Blobs(Protocol):
 
     def exists(self, container: str, name: str) -> bool: ...
 
+    def delete(self, container: str, name: str) -> None:
+        """Remove the blob; one already gone is no error."""
+
     def read_url(self, container: str, name: str, minutes: int) -> str:
         """A URL anyone holding it may read the blob from, for `minutes`."""
 

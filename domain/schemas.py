@@ -12,7 +12,10 @@ from domain.tickets import NUMBER_PATTERN, Channel, CloseCode, OnHoldReason
 # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage; patterns
 # rather than validators, so that the OpenAPI document tells integrators the same rule.
 _PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
-_PRINTABLE_NOT_BLANK = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+# Not blank: at least one character that shows, so neither spaces nor invisible format characters (zero-width
+# spaces and joiners, direction marks, word joiners, the byte-order mark, Hangul fillers) make a note.
+_INVISIBLE = r"\s\x00-\x1f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0"
+_PRINTABLE_NOT_BLANK = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^{_INVISIBLE}][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
 
 
 def _text(min_length: int, max_length: int, blank: bool = False) -> object:
@@ -204,6 +207,13 @@ class GroupIn(Input):
 class GroupOut(BaseModel):
     id: int
     name: str
+
+
+class ErasedOut(BaseModel):
+    contact_id: int
+    calls: int = Field(description="Calls whose recordings and transcripts were removed")
+    tickets: int = Field(description="Tickets kept, anonymized, each with a work note")
+    recordings_deleted: int
 
 
 class MemberIn(Input):

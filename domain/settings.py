@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     # Open tickets at least this similar to a new one are offered as duplicates; a call this similar joins one.
     DUPLICATE_CANDIDATE_SCORE: float = Field(default=0.6, gt=0, le=1)
     DUPLICATE_CALL_SCORE: float = Field(default=0.85, gt=0, le=1)
+    # Calls' recordings and transcripts are deleted this many days after the call (0 keeps them); tickets keep
+    # a note that they existed.
+    RECORDING_RETENTION_DAYS: int = Field(default=0, ge=0, le=36500)
+    # Requests per minute for each API key and each signed-in user, with this many at once; 0 turns limits off.
+    # Twilio's webhooks and anonymous routes are never limited.
+    RATE_LIMIT_PER_MINUTE: int = Field(default=600, ge=0, le=1_000_000)
+    RATE_LIMIT_BURST: int = Field(default=120, ge=1, le=100_000)
     # Triage's classifier learns from this many of the most recent labelled tickets, retrained at most this
     # often while tickets change (each training reads and counts them all: seconds of CPU at 20,000).
     TRIAGE_TRAINING_TICKETS: int = Field(default=20000, ge=100, le=1_000_000)

@@ -94,7 +94,9 @@ class Devhost:
         # Each devhost serves a task hub, and keeps vectors under a Redis namespace, of its own.
         self.env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": self.base,
                     "DURABLE_TASK_HUB": random_name("hub"), "REDIS_NAMESPACE": random_name("t").lower(),
-                    "TRIAGE_TRAINING_INTERVAL_SECONDS": "0", **env}
+                    "TRIAGE_TRAINING_INTERVAL_SECONDS": "0",
+                    # The suite sends bursts no agent would; the limits have a devhost of their own.
+                    "RATE_LIMIT_PER_MINUTE": "0", **env}
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 

@@ -40,6 +40,14 @@ class AzureBlobs:
         except AzureError as err:
             raise DependencyUnavailable("Blob Storage is not reachable right now.") from err
 
+    def delete(self, container: str, name: str) -> None:
+        try:
+            self._container(container).delete_blob(name)
+        except ResourceNotFoundError:
+            pass  # already gone: erasing twice is erasing once
+        except AzureError as err:
+            raise DependencyUnavailable("Blob Storage is not reachable right now.") from err
+
     def exists(self, container: str, name: str) -> bool:
         try:
             return self._container(container).get_blob_client(name).exists()

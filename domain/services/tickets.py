@@ -71,6 +71,10 @@ def update_ticket(
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
     with uow:
+        if "parent" in patch.model_fields_set:
+            # Before any row lock: parent changes queue here, so the loop check sees the one before it, and no
+            # update can hold a ticket while waiting for the queue (which would deadlock with the foreign key).
+            uow.tickets.lock_parent_changes()
         ticket = find_ticket(uow, number, for_update=True)
         if if_match is not None and ticket.version != if_match:
             raise StaleVersion(f"Ticket {number} is at version {ticket.version}, not {if_match}.")
@@ -79,9 +83,10 @@ def update_ticket(
             values["state"] = State.from_api(values["state"])
         changes = ticket.update(values, who.name, now)
         if changes:
+            # Only a new parent can close a loop; checking (and locking) for every other edit would be waste.
             _check_references(
                 uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
-                own_number=ticket.number,
+                own_number=ticket.number if "parent" in values else None,
             )
             uow.tickets.save(ticket)
             uow.tickets.add_audit(ticket.id, who.name, now, changes)
@@ -92,6 +97,7 @@ def update_ticket(
 def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
     """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
     with uow:
+        uow.tickets.lock_parent_changes()  # a new parent, as in update_ticket
         ticket = find_ticket(uow, number, for_update=True)
         original = uow.tickets.get(of.upper())
         if original is None or original.number == ticket.number or original.state not in OPEN_STATES:

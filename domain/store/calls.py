@@ -1,9 +1,6 @@
 """Phone calls in PostgreSQL, keyed by Twilio's CallSid, and the callers who joined a ticket."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -11,8 +8,8 @@ from typing import Any
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from domain import cursors
 from domain.calls import Call
-from domain.errors import FieldError, InvalidInput
 
 _COLUMNS = [f.name for f in fields(Call) if f.name != "ticket_number"]
 _SELECT = sql.SQL("SELECT {}, t.number AS ticket_number FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id").format(
@@ -94,14 +91,9 @@ class CallStore:
 
 
 def _write_cursor(call: Call) -> str:
-    raw = json.dumps([call.started_at.isoformat(), call.sid]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(call.started_at, call.sid)
 
 
 def _read_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        started, sid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(started), str(sid)
-    except (binascii.Error, ValueError, TypeError) as err:
-        raise InvalidInput("The cursor is not one this list gave out.",
-                           [FieldError("invalid cursor", parameter="cursor")]) from err
+    started, sid = cursors.decode(cursor, "time", "text")
+    return started, sid

@@ -1,9 +1,6 @@
 """Tickets and their activity in PostgreSQL; reference names are resolved to ids here."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +10,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from domain import cursors
 from domain.contacts import Contact
 from domain.errors import FieldError, InvalidInput, StaleVersion
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket
@@ -143,21 +141,26 @@ class TicketStore:
         row = self.conn.cursor(row_factory=dict_row).execute(query, (number,)).fetchone()
         return _ticket(row) if row else None
 
-    def parent_chain(self, number: str, limit: int = 100) -> list[str]:
-        """`number` and its parents, nearest first; empty when there is no ticket `number`."""
+    def parent_chain(self, number: str) -> set[str]:
+        """`number` and all its parents, however long the chain; empty when there is no ticket `number`. UNION
+        (not UNION ALL) stops at a ticket already seen, so even a loop made before this check existed ends."""
         rows = self.conn.execute(
             """
-            WITH RECURSIVE chain(id, number, parent_id, depth) AS (
-                SELECT id, number, parent_id, 1 FROM tickets WHERE number = %s
-                UNION ALL
-                SELECT t.id, t.number, t.parent_id, chain.depth + 1
-                FROM tickets t JOIN chain ON t.id = chain.parent_id WHERE chain.depth < %s
+            WITH RECURSIVE chain(id, number, parent_id) AS (
+                SELECT id, number, parent_id FROM tickets WHERE number = %s
+                UNION
+                SELECT t.id, t.number, t.parent_id FROM tickets t JOIN chain ON t.id = chain.parent_id
             )
-            SELECT number FROM chain ORDER BY depth
+            SELECT number FROM chain
             """,
-            (number, limit),
+            (number,),
         ).fetchall()
-        return [row[0] for row in rows]
+        return {row[0] for row in rows}
+
+    def lock_parent_changes(self) -> None:
+        """Until this transaction ends, no other may change a parent: two updates that each look loop-free
+        alone (A under B, B under A) cannot both pass."""
+        self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
 
     def save(self, ticket: Ticket) -> None:
         """Write the ticket and bump its version; StaleVersion if someone else saved it first."""
@@ -404,27 +407,14 @@ def _number_like(text: str) -> str:
 
 
 def _write_cursor(sort: str, value: Any, last_id: int) -> str:
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    raw = json.dumps([sort, value, last_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode(sort, value, last_id)
 
 
 def _read_cursor(cursor: str, sort: str) -> tuple[Any, int]:
-    bad = InvalidInput("The cursor is not one this list gave out.", [FieldError("invalid cursor", parameter="cursor")])
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        cursor_sort, value, last_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError) as err:
-        raise bad from err
     key = sort.lstrip("-")
-    if cursor_sort != sort or type(last_id) is not int:
-        raise bad
-    if key in _TIME_SORTS:
-        try:
-            value = datetime.fromisoformat(value)
-        except (TypeError, ValueError) as err:
-            raise bad from err
-    elif type(value) is not (int if key in _INT_SORTS else str):
-        raise bad
+    kind = "time" if key in _TIME_SORTS else "int" if key in _INT_SORTS else "text"
+    cursor_sort, value, last_id = cursors.decode(cursor, "text", kind, "int")
+    if cursor_sort != sort:
+        raise InvalidInput("The cursor belongs to another sort order.",
+                           [FieldError("invalid cursor", parameter="cursor", code="invalid_cursor")])
     return value, last_id

@@ -7,9 +7,10 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from domain.errors import DependencyUnavailable
+from domain.errors import Conflict, DependencyUnavailable
 from domain.store.api_keys import ApiKeyStore
 from domain.store.articles import ArticleStore
+from domain.store.callers_data import CallersDataStore
 from domain.store.calls import CallStore
 from domain.store.contacts import ContactStore
 from domain.store.dashboard import DashboardStore
@@ -27,6 +28,7 @@ class UnitOfWork:
     calls: CallStore
     articles: ArticleStore
     dashboard: DashboardStore
+    callers_data: CallersDataStore
 
     def __init__(self, pool: ConnectionPool):
         self._pool = pool
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.calls = CallStore(self.conn)
         self.articles = ArticleStore(self.conn)
         self.dashboard = DashboardStore(self.conn)
+        self.callers_data = CallersDataStore(self.conn)
         return self
 
     def commit(self) -> None:
@@ -60,5 +63,10 @@ class UnitOfWork:
         finally:
             self._lease.__exit__(*exc_info)
             self._lease = None
+        # Two writes that met head-on are a conflict the caller can retry, not a database outage.
+        if isinstance(exc_info[1], (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
+                                    psycopg.errors.LockNotAvailable)):
+            raise Conflict("Another change to the same tickets happened at the same moment; send yours again.") \
+                from exc_info[1]
         if isinstance(exc_info[1], psycopg.OperationalError):
             raise DependencyUnavailable("The database is not reachable right now.") from exc_info[1]

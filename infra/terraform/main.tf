@@ -69,6 +69,9 @@ locals {
     DUPLICATE_CANDIDATE_SCORE         = "0.6"
     DUPLICATE_CALL_SCORE              = "0.85"
     TRIAGE_TRAINING_TICKETS           = "20000"
+    RATE_LIMIT_PER_MINUTE             = "600"
+    RATE_LIMIT_BURST                  = "120"
+    RECORDING_RETENTION_DAYS          = "0"
     TRIAGE_TRAINING_INTERVAL_SECONDS  = "600"
   }
 }

@@ -59,6 +59,7 @@ export const api = {
   apiKeys: () => request('GET', '/api-keys'),
   createApiKey: (key) => request('POST', '/api-keys', { body: key }),
   revokeApiKey: (id) => request('DELETE', `/api-keys/${enc(id)}`),
+  eraseCaller: (id) => request('POST', `/contacts/${enc(id)}/erase`),
   categories: () => request('GET', '/categories'),
 };
 

@@ -2,6 +2,9 @@
 
 const STRINGS = {
   en: {
+    'admin.callers': 'Callers\' data', 'admin.callers_hint': 'Erasing a caller removes their name, phone, e-mail, call recordings and transcripts. Their tickets stay, anonymized, with a note.',
+    'admin.find': 'Find', 'admin.no_caller': 'No caller has that number.', 'admin.caller_found': '{name} · {phone} · contact {id}', 'admin.erase_confirm': 'I understand this cannot be undone',
+    'admin.erase': 'Erase this caller', 'admin.erased': 'Erased: {calls} calls, {tickets} tickets anonymized, {recordings} recordings deleted.',
     'crumbs.title': 'Filters', 'crumbs.all': 'All tickets', 'crumbs.remove': 'Remove filter: {what}', 'crumbs.name': 'Name for this filter', 'crumbs.save': 'Save filter',
     'crumbs.mine': 'My filters', 'crumbs.delete': 'Delete saved filter {name}', 'crumbs.view': 'View', 'crumbs.q': 'Search', 'field.q': 'Search',
     'activity.write': 'Comment or work note', 'activity.show': 'Show', 'activity.all': 'Everything', 'activity.comments': 'Comments', 'activity.work_notes': 'Work notes', 'activity.changes': 'Changes',
@@ -83,6 +86,9 @@ const STRINGS = {
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
   },
   es: {
+    'admin.callers': 'Datos de llamantes', 'admin.callers_hint': 'Borrar a un llamante elimina su nombre, teléfono, correo, grabaciones y transcripciones. Sus tickets se conservan, anonimizados, con una nota.',
+    'admin.find': 'Buscar', 'admin.no_caller': 'Ningún llamante tiene ese número.', 'admin.caller_found': '{name} · {phone} · contacto {id}', 'admin.erase_confirm': 'Entiendo que no se puede deshacer',
+    'admin.erase': 'Borrar a este llamante', 'admin.erased': 'Borrado: {calls} llamadas, {tickets} tickets anonimizados, {recordings} grabaciones eliminadas.',
     'crumbs.title': 'Filtros', 'crumbs.all': 'Todos los tickets', 'crumbs.remove': 'Quitar filtro: {what}', 'crumbs.name': 'Nombre para este filtro', 'crumbs.save': 'Guardar filtro',
     'crumbs.mine': 'Mis filtros', 'crumbs.delete': 'Borrar el filtro guardado {name}', 'crumbs.view': 'Vista', 'crumbs.q': 'Búsqueda', 'field.q': 'Búsqueda',
     'activity.write': 'Comentario o nota de trabajo', 'activity.show': 'Mostrar', 'activity.all': 'Todo', 'activity.comments': 'Comentarios', 'activity.work_notes': 'Notas de trabajo', 'activity.changes': 'Cambios',

@@ -107,3 +107,23 @@ def test_the_callers_phone_finds_a_known_contact_and_parent_offers_matching_tick
     form.locator("input[name=parent]").press_sequentially(word[:12])
     expect(page.locator("#parent-choices option")).to_have_count(1)
     expect(page.locator("#parent-choices option")).to_have_attribute("value", made["number"])
+
+
+def test_an_admin_finds_a_caller_by_phone_and_erases_them(page: Page, admin):
+    phone = "+34 611 " + str(random_name("")[-3:].encode().hex())[:3].translate(str.maketrans("abcdef", "123456")) + " 222"
+    made = admin.post("/api/tickets", json={"short_description": random_name("Erase me"), "channel": "phone",
+                                            "description": "Soy Rosa Vidal", "caller": {"name": "Rosa Vidal",
+                                                                                       "phone": phone}}).json()
+    sign_in_as(page, "e2e-eraser@example.com", {"agent", "admin"})
+    page.select_option("#language", "en")
+    page.goto("/#/admin")
+    found = page.locator(".found-caller")
+    page.fill(".find-caller input[name=phone]", phone)
+    page.click(".find-caller button[type=submit]")
+    expect(found.locator(".who")).to_contain_text("Rosa Vidal")
+    expect(found.locator(".erase-caller")).to_be_disabled()
+    found.get_by_label("I understand this cannot be undone").check()
+    found.locator(".erase-caller").click()
+    expect(found.locator(".who")).to_have_text("Erased: 0 calls, 1 tickets anonymized, 0 recordings deleted.")
+    ticket = admin.get(f"/api/tickets/{made['number']}").json()
+    assert ticket["caller"]["name"] is None and ticket["description"] == "[erased at the caller's request]"

@@ -32,6 +32,7 @@ ROUTES = [
     ("POST", "/api/groups/999999/members", {"user_name": "ana@example.com", "display_name": "Ana"}, "reference:write"),
     ("DELETE", "/api/groups/999999/members/ana%40example.com", None, "reference:write"),
     ("PUT", "/api/categories/999999", {"subcategories": ["VPN"]}, "reference:write"),
+    ("POST", "/api/contacts/999999999/erase", None, "callers:erase"),
     ("POST", "/api/triage", {"short_description": "printer jam"}, "tickets:read"),
     ("GET", "/api/articles", None, "tickets:read"),
     ("POST", "/api/articles", {"title": "Access", "body": "x", "language": "en"}, "tickets:write"),
@@ -43,7 +44,8 @@ ROUTES = [
 ]
 GRANTS = {
     "agent": {"tickets:read", "tickets:write", "reference:read"},
-    "admin": {"tickets:read", "tickets:write", "reference:read", "reference:write", "api_keys:manage"},
+    "admin": {"tickets:read", "tickets:write", "reference:read", "reference:write", "api_keys:manage",
+              "callers:erase"},
     "no role": set(),
     "key tickets:read": {"tickets:read", "reference:read"},
     "key tickets:write": {"tickets:write"},

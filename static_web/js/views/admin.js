@@ -75,6 +75,7 @@ function bindForms(section, mount, user) {
     shown.scrollIntoView({ block: 'center' });
     return undefined;
   });
+  bindErase(section);
   section.addEventListener('click', async (event) => {
     const button = event.target.closest('button[data-action]');
     if (!button) return;
@@ -164,4 +165,42 @@ function renderKeys(section, keys) {
     tr.append(td);
     body.append(tr);
   }
+}
+
+/** Find a caller by phone, then erase them once the admin has ticked that they understand. */
+function bindErase(section) {
+  const find = section.querySelector('.find-caller');
+  const found = section.querySelector('.found-caller');
+  const confirm = found.querySelector('.confirm-erase');
+  const erase = found.querySelector('.erase-caller');
+  let contact = null;
+  confirm.addEventListener('change', () => { erase.disabled = !confirm.checked || !contact; });
+  find.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    showError('');
+    try {
+      const { data } = await api.contacts({ phone: find.elements.phone.value.trim() });
+      contact = data.items[0] || null;
+      found.hidden = false;
+      confirm.checked = false;
+      erase.disabled = true;
+      confirm.parentElement.hidden = !contact;
+      erase.hidden = !contact;
+      text(found, '.who', contact ? t('admin.caller_found').replace('{name}', contact.name || '—')
+        .replace('{phone}', contact.phone || '—').replace('{id}', String(contact.id)) : t('admin.no_caller'));
+    } catch (err) {
+      if (!showFieldErrors(find, err)) report(err);
+    }
+  });
+  erase.addEventListener('click', async () => {
+    try {
+      const { data } = await api.eraseCaller(contact.id);
+      contact = null;
+      erase.disabled = true;
+      text(found, '.who', t('admin.erased').replace('{calls}', String(data.calls)).replace('{tickets}', String(data.tickets))
+        .replace('{recordings}', String(data.recordings_deleted)));
+      confirm.parentElement.hidden = true;
+      erase.hidden = true;
+    } catch (err) { report(err); }
+  });
 }

@@ -1,0 +1,37 @@
+"""Callers' data: `/api/contacts/{id}/erase` for admins, and the timer that applies the retention period."""
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints._http import endpoint, json_response
+from domain import bootstrap
+from domain.auth import Principal
+from domain.errors import AtiendeError
+from domain.services import callers_data
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+
+@bp.route(route="contacts/{id:int}/erase", methods=["POST"])
+@endpoint("callers:erase")
+def erase_caller(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    erased = callers_data.erase_caller(int(req.route_params["id"]), who, datetime.now(UTC), bootstrap.settings(),
+                                       bootstrap.uow(), bootstrap.blobs())
+    return json_response(200, erased)
+
+
+@bp.timer_trigger(schedule="0 15 3 * * *", arg_name="timer", run_on_startup=False)
+def forget_old_recordings(timer: func.TimerRequest) -> None:
+    """Every night: recordings and transcripts past RECORDING_RETENTION_DAYS are deleted, a batch at a time."""
+    settings = bootstrap.settings()
+    try:
+        while callers_data.forget_old_recordings(settings.RECORDING_RETENTION_DAYS, datetime.now(UTC), settings,
+                                                 bootstrap.uow(), bootstrap.blobs()):
+            pass
+    except AtiendeError as err:
+        log.warning("old recordings wait for the next night: %s", err)

@@ -1,0 +1,61 @@
+"""Callers' data: erasing a caller at their request, and forgetting recordings and transcripts once the
+retention period is over. Tickets stay, anonymized, each with a work note saying what was removed and why."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.auth import Principal
+from domain.errors import NotFound
+from domain.ports import Blobs
+from domain.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+ERASED = "[erased at the caller's request]"
+
+
+def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
+                 blobs: Blobs) -> dict:
+    """Remove the contact's name, phone and e-mail, their calls' recordings and transcripts, and the words of
+    theirs that phone tickets carry. Recordings go first: if the database step then fails, running it again
+    finishes the job, and nothing of the caller is left behind a 'done'."""
+    with uow:
+        if uow.contacts.get(contact_id) is None:
+            raise NotFound(f"There is no contact {contact_id}.")
+        calls = uow.callers_data.calls_of(contact_id)
+    for call in calls:
+        if call["recording_blob"]:
+            blobs.delete(settings.RECORDINGS_CONTAINER, call["recording_blob"])
+    with uow:
+        tickets = uow.callers_data.erase(contact_id, who.name, now, ERASED)
+        note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
+        for ticket_id in tickets:
+            uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
+        uow.commit()
+    log.info("contact %s erased by %s: %d calls, %d tickets", contact_id, who.name, len(calls), len(tickets))
+    return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets),
+            "recordings_deleted": sum(1 for c in calls if c["recording_blob"])}
+
+
+def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWork, blobs: Blobs,
+                          limit: int = 200) -> int:
+    """Delete recordings and transcripts of calls older than `days` (0 keeps them forever); returns how many
+    calls were cleared. Each ticket keeps a note that they existed."""
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    with uow:
+        calls = uow.callers_data.retained_before(cutoff, limit)
+    for call in calls:
+        if call["recording_blob"]:
+            blobs.delete(settings.RECORDINGS_CONTAINER, call["recording_blob"])
+    with uow:
+        for call in calls:
+            uow.callers_data.forget_call(call["sid"])
+            if call["ticket_id"] is not None:
+                uow.tickets.add_note(call["ticket_id"], "work_note", "retention", now,
+                                     f"The recording and transcript of call {call['sid']} were deleted after "
+                                     f"{days} days, as the retention policy says.")
+        uow.commit()
+    return len(calls)

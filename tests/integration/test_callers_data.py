@@ -1,0 +1,83 @@
+"""Callers' data: an admin erases a caller (name, phone, e-mail, recordings, transcripts; tickets kept,
+anonymized, with a note), and the retention timer's service forgets old recordings and transcripts."""
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain import bootstrap
+from domain.adapters.blobs import AzureBlobs
+from domain.calls import Call
+from domain.services.callers_data import ERASED, forget_old_recordings
+from domain.settings import Settings
+from tests.random_refs import random_name, random_phone
+
+
+@pytest.fixture
+def call_with_recording(database_url, azurite, agent):
+    """A phone ticket from a caller, with a call holding a stored recording and both transcripts."""
+    settings = Settings(DATABASE_URL=database_url, AzureWebJobsStorage=azurite, SEED_DEMO_DATA=False)
+    phone = random_phone()
+    ticket = agent.post("/api/tickets", json={
+        "short_description": random_name("Printer"), "description": "Soy Marta Gil, mi impresora no imprime.",
+        "channel": "phone", "caller": {"name": "Marta Gil", "phone": phone, "email": "marta@example.com"}}).json()
+    blobs = AzureBlobs(settings)
+    name = f"calls/{secrets.token_hex(8)}.wav"
+    blobs.put(settings.RECORDINGS_CONTAINER, name, b"RIFF" + b"\0" * 64, "audio/wav")
+    sid = "CA" + secrets.token_hex(16)
+    with bootstrap.uow(settings) as uow:
+        ticket_id = uow.tickets.get(ticket["number"]).id
+        uow.calls.start(Call(sid=sid, from_phone=ticket["caller"]["phone"], locale="es-ES",
+                             started_at=datetime.now(UTC) - timedelta(days=40), contact_id=ticket["caller"]["id"],
+                             speech_text="Soy Marta Gil", transcript="Soy Marta Gil, mi impresora no imprime",
+                             recording_blob=name, ticket_id=ticket_id))
+        uow.commit()
+    return settings, blobs, ticket, sid, name
+
+
+def test_an_admin_erases_a_caller_and_the_tickets_stay_anonymized(admin, agent, db, call_with_recording):
+    settings, blobs, ticket, sid, name = call_with_recording
+    contact = ticket["caller"]["id"]
+    assert agent.post(f"/api/contacts/{contact}/erase").status_code == 403  # agents cannot
+
+    erased = admin.post(f"/api/contacts/{contact}/erase")
+    assert erased.status_code == 200, erased.text
+    assert erased.json() == {"contact_id": contact, "calls": 1, "tickets": 1, "recordings_deleted": 1}
+    assert not blobs.exists(settings.RECORDINGS_CONTAINER, name)
+    row = db.execute("SELECT name, phone, email, erased_by FROM contacts WHERE id = %s", (contact,)).fetchone()
+    assert row == (None, None, None, "admin@example.com")
+    call = db.execute("SELECT from_phone, speech_text, transcript, recording_blob FROM calls WHERE sid = %s",
+                      (sid,)).fetchone()
+    assert call == ("erased", None, None, None)
+    kept = admin.get(f"/api/tickets/{ticket['number']}").json()
+    assert kept["short_description"] == ticket["short_description"] and kept["description"] == ERASED
+    assert kept["caller"]["name"] is None and kept["caller"]["phone"] is None
+    assert kept["version"] == ticket["version"] + 1
+    notes = [a["body"] for a in admin.get(f"/api/tickets/{ticket['number']}/activity").json()["items"]
+             if a["kind"] == "work_note"]
+    assert any("erased by admin@example.com" in n for n in notes)
+    audit = db.execute("SELECT count(*) FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id"
+                       " WHERE t.number = %s AND (a.old_value LIKE '%%Marta%%' OR a.new_value LIKE '%%Marta%%')",
+                       (ticket["number"],)).fetchone()[0]
+    assert audit == 0
+
+    again = admin.post(f"/api/contacts/{contact}/erase")  # harmless a second time
+    assert again.status_code == 200 and again.json()["recordings_deleted"] == 0
+    assert admin.post("/api/contacts/999999999/erase").status_code == 404
+
+
+def test_retention_forgets_old_recordings_and_transcripts_and_notes_it(db, call_with_recording):
+    settings, blobs, ticket, sid, name = call_with_recording
+    now = datetime.now(UTC)
+    assert forget_old_recordings(0, now, settings, bootstrap.uow(settings), blobs) == 0  # 0 keeps them
+    assert forget_old_recordings(60, now, settings, bootstrap.uow(settings), blobs) == 0  # not old enough
+    assert blobs.exists(settings.RECORDINGS_CONTAINER, name)
+    while forget_old_recordings(30, now, settings, bootstrap.uow(settings), blobs):
+        pass
+    assert not blobs.exists(settings.RECORDINGS_CONTAINER, name)
+    call = db.execute("SELECT speech_text, transcript, recording_blob, from_phone FROM calls WHERE sid = %s",
+                      (sid,)).fetchone()
+    assert call[:3] == (None, None, None) and call[3].startswith("+")  # the call itself is kept
+    note = db.execute("SELECT body FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id WHERE t.number = %s"
+                      " AND a.kind = 'work_note' ORDER BY a.id DESC LIMIT 1", (ticket["number"],)).fetchone()[0]
+    assert sid in note and "30 days" in note

@@ -1,0 +1,115 @@
+"""Hostile input closed as classes: odd sign-in principals, forged cursors, invisible notes, parent loops of any
+length or made by two updates at once, writes that meet head-on, and what anonymous callers learn."""
+import base64
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from domain import bootstrap
+from domain.errors import Conflict
+from domain.settings import Settings
+from tests.random_refs import random_name
+
+
+def principal(value) -> str:
+    return base64.b64encode(json.dumps(value).encode()).decode()
+
+
+@pytest.mark.parametrize("odd", [
+    {"userDetails": "ana\x00", "userRoles": ["agent"]}, {"userDetails": 42, "userRoles": ["agent"]},
+    {"userDetails": "ana", "userRoles": "agent"}, {"userDetails": "ana", "userRoles": [{"role": "agent"}]},
+    {"userDetails": "\u200b\u200b", "userRoles": ["agent"]}, {"userDetails": "a" * 500, "userRoles": ["agent"]},
+    {"userDetails": "ana", "userRoles": ["agent"] * 500}, ["ana", "agent"], "ana", 7, None,
+    {"userDetails": "ana\u202eadmin", "userRoles": ["agent"]}, {"userRoles": ["agent"]},
+])
+def test_any_principal_but_a_well_formed_one_is_anonymous(devhost, odd):
+    with httpx.Client(base_url=devhost, timeout=30) as client:
+        for method, path in (("GET", "/api/tickets"), ("POST", "/api/tickets")):
+            response = client.request(method, path, json={"short_description": "x"},
+                                      headers={"x-ms-client-principal": principal(odd)})
+            assert response.status_code == 401, (odd, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("cursor", [
+    base64.urlsafe_b64encode(json.dumps(["-number", 2 ** 70, 1]).encode()).decode(),
+    base64.urlsafe_b64encode(json.dumps(["-caller", "a\x00", 1]).encode()).decode(),
+    base64.urlsafe_b64encode(json.dumps(["-caller", "\ud800", 1]).encode()).decode(),
+    base64.urlsafe_b64encode(json.dumps(["-opened_at", "2026-01-01T00:00:00", 2 ** 64]).encode()).decode(),
+])
+def test_forged_cursors_are_422_on_every_list(agent, cursor):
+    sort = json.loads(base64.urlsafe_b64decode(cursor))[0]
+    assert agent.get("/api/tickets", params={"sort": sort, "cursor": cursor}).status_code == 422
+    assert agent.get("/api/calls", params={"cursor": cursor}).status_code == 422
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", " \u200d\u200c ", "\ufeff", "\u3164", "\u2060\n\u2060", "\t \u00a0"])
+def test_required_text_that_is_blank_or_invisible_is_refused(agent, db, invisible):
+    ticket = agent.post("/api/tickets", json={"short_description": random_name("Invisible")}).json()
+    before = db.execute("SELECT count(*) FROM ticket_activity").fetchone()[0]
+    assert agent.post("/api/tickets", json={"short_description": invisible}).status_code == 422
+    assert agent.post(f"/api/tickets/{ticket['number']}/comments", json={"body": invisible}).status_code == 422
+    resolved = agent.patch(f"/api/tickets/{ticket['number']}", headers={"If-Match": '"1"'},
+                           json={"state": "resolved", "close_code": "solved_remotely", "close_notes": invisible})
+    assert resolved.status_code == 422, resolved.text
+    assert db.execute("SELECT count(*) FROM ticket_activity").fetchone()[0] == before
+
+
+def test_a_parent_chain_of_any_length_never_closes_into_a_loop(agent):
+    chain = [agent.post("/api/tickets", json={"short_description": random_name("Chain")}).json()["number"]]
+    for _ in range(130):  # longer than any depth limit a check might have had
+        made = agent.post("/api/tickets", json={"short_description": random_name("Chain"), "parent": chain[-1]})
+        chain.append(made.json()["number"])
+    root = chain[0]
+    closing = agent.patch(f"/api/tickets/{root}", json={"parent": chain[-1]}, headers={"If-Match": "*"})
+    assert closing.status_code == 422 and closing.json()["errors"][0]["code"] == "loop"
+
+
+def test_two_updates_at_once_cannot_make_a_loop_between_them(agent, db):
+    for _ in range(5):
+        a, b = (agent.post("/api/tickets", json={"short_description": random_name("Pair")}).json()["number"]
+                for _ in range(2))
+        barrier = threading.Barrier(2)
+
+        def link(child: str, parent: str) -> int:
+            barrier.wait()
+            return agent.patch(f"/api/tickets/{child}", json={"parent": parent}, headers={"If-Match": "*"}).status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            statuses = sorted(pool.map(lambda pair: link(*pair), [(a, b), (b, a)]))
+        assert statuses == [200, 422], statuses
+        parents = dict(db.execute("SELECT t.number, p.number FROM tickets t LEFT JOIN tickets p ON p.id = t.parent_id"
+                                  " WHERE t.number = ANY(%s)", ([a, b],)).fetchall())
+        assert not (parents[a] == b and parents[b] == a)
+
+
+def test_writes_that_meet_head_on_are_a_conflict_not_an_outage(database_url, agent):
+    numbers = [agent.post("/api/tickets", json={"short_description": random_name("Deadlock")}).json()["number"]
+               for _ in range(2)]
+    settings = Settings(DATABASE_URL=database_url, SEED_DEMO_DATA=False)
+    barrier = threading.Barrier(2)
+
+    def lock_in_order(first: str, second: str) -> str:
+        try:
+            with bootstrap.uow(settings) as uow:
+                uow.conn.execute("SET LOCAL deadlock_timeout = '100ms'")
+                uow.tickets.get(first, for_update=True)
+                barrier.wait()
+                uow.tickets.get(second, for_update=True)
+            return "done"
+        except Conflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda pair: lock_in_order(*pair), [numbers, numbers[::-1]]))
+    assert outcomes == ["conflict", "done"]
+
+
+def test_anonymous_callers_learn_no_versions(anonymous):
+    health = anonymous.get("/api/health")
+    text = health.text.lower()
+    assert "postgresql 1" not in text and "schema " not in text
+    assert "server" not in {name.lower() for name in health.headers}

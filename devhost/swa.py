@@ -52,13 +52,17 @@ def read_principal(request: Request) -> dict[str, Any] | None:
     raw = request.cookies.get(COOKIE)
     if not raw:
         return None
+    # The same strict reading the app does: the real service only ever sends principals it made itself, and a
+    # cookie forged on this machine must not be able to crash the emulation.
+    from domain.auth import ClientPrincipal
+
     try:
-        principal = json.loads(base64.b64decode(raw, validate=True))
+        principal = ClientPrincipal.model_validate_json(base64.b64decode(raw, validate=True))
     except (binascii.Error, ValueError):
         return None
-    if not isinstance(principal, dict) or not isinstance(principal.get("userDetails"), str):
+    if principal.userDetails is None:
         return None
-    return principal
+    return principal.model_dump()
 
 
 def encode_principal(user: str, roles: list[str], provider: str = "aad") -> str:

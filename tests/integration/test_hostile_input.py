@@ -26,7 +26,13 @@ def principal(value) -> str:
     {"userDetails": "ana\u202eadmin", "userRoles": ["agent"]}, {"userRoles": ["agent"]},
 ])
 def test_any_principal_but_a_well_formed_one_is_anonymous(devhost, odd):
-    with httpx.Client(base_url=devhost, timeout=30) as client:
+    from domain.auth import principal_from_swa_header
+    from domain.errors import NotAuthenticated
+
+    with pytest.raises(NotAuthenticated):  # the app's own reading, as a call straight to the function app gets
+        principal_from_swa_header(principal(odd))
+    # Through the Static Web App, where the principal travels in its cookie and a sent header is dropped.
+    with httpx.Client(base_url=devhost, timeout=30, cookies={"StaticWebAppsAuthCookie": principal(odd)}) as client:
         for method, path in (("GET", "/api/tickets"), ("POST", "/api/tickets")):
             response = client.request(method, path, json={"short_description": "x"},
                                       headers={"x-ms-client-principal": principal(odd)})

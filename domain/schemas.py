@@ -146,6 +146,8 @@ class TicketPage(BaseModel):
     items: list[TicketOut]
     next_cursor: str | None
     total: int = Field(description="How many tickets the view and filters keep, on every page")
+    total_is_estimate: bool = Field(default=False, description="True past 10,000, where total is PostgreSQL's "
+                                                               "estimate rather than a count")
 
 
 SortKey = Literal[

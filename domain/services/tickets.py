@@ -169,8 +169,9 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
     with uow:
         tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit)
         targets = uow.reference.sla_targets()
-        total = uow.tickets.count_matching(where)
-        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor, total=total)
+        total, estimated = uow.tickets.count_matching(where)
+        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor, total=total,
+                          total_is_estimate=estimated)
 
 
 def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:

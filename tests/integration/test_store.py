@@ -82,3 +82,14 @@ def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
     ).fetchone()
     assert audit == ("system", "resolved", "closed")
     assert tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings)) == []
+
+
+def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
+    from domain.store.tickets import TicketFilter
+
+    with uow:
+        exact, estimated = uow.tickets.count_matching(TicketFilter())
+        assert not estimated and exact == uow.tickets.count()
+        uow.tickets.exact_up_to = 0  # as if the desk held more tickets than it is worth counting
+        about, estimated = uow.tickets.count_matching(TicketFilter())
+        assert estimated and about >= 1

@@ -68,7 +68,7 @@ export async function renderList(mount, params, navigate) {
   section.querySelector('.empty').hidden = page.items.length > 0;
   const start = back.length * Number(limit) + 1;
   text(section, '.count', page.items.length ? t('list.count').replace('{start}', formatNumber(start))
-    .replace('{end}', formatNumber(start + page.items.length - 1)).replace('{total}', formatNumber(page.total)) : '');
+    .replace('{end}', formatNumber(start + page.items.length - 1)).replace('{total}', (page.total_is_estimate ? t('list.about') : '') + formatNumber(page.total)) : '');
   const go = (change) => { const p = new URLSearchParams(params); change(p); navigate(p); };
   const next = section.querySelector('.next');
   next.hidden = !page.next_cursor;

@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Annotated
@@ -12,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.errors import Forbidden, NotAuthenticated
+from domain.text import INVISIBLE
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "agent": frozenset({"tickets:read", "tickets:write", "reference:read"}),
@@ -40,7 +40,7 @@ class Principal:
 
 # Printable text: no C0 controls, DEL, or the invisible format characters a name could hide in (the JSON parser
 # already refuses lone surrogates).
-_PRINTABLE_NAME = r"^[^\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$"
+_PRINTABLE_NAME = rf"^[^\x00-\x1f\x7f{INVISIBLE}]+$"
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_PRINTABLE_NAME)]
 
 

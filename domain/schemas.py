@@ -6,16 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.text import INVISIBLE
 from domain.tickets import NUMBER_PATTERN, Channel, CloseCode, OnHoldReason
 
 
 # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage; patterns
 # rather than validators, so that the OpenAPI document tells integrators the same rule.
 _PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
-# Not blank: at least one character that shows, so neither spaces nor invisible format characters (zero-width
-# spaces and joiners, direction marks, word joiners, the byte-order mark, Hangul fillers) make a note.
-_INVISIBLE = r"\s\x00-\x1f\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0"
-_PRINTABLE_NOT_BLANK = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^{_INVISIBLE}][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+# Not blank: at least one character that shows, so neither spaces nor invisible format characters make a note.
+_PRINTABLE_NOT_BLANK = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*[^\s\x00-\x1f{INVISIBLE}][^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
 
 
 def _text(min_length: int, max_length: int, blank: bool = False) -> object:

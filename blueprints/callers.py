@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import endpoint, json_response
+from blueprints._http import endpoint, json_response, now
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
@@ -20,7 +19,7 @@ log = logging.getLogger(__name__)
 @bp.route(route="contacts/{id:int}/erase", methods=["POST"])
 @endpoint("callers:erase")
 def erase_caller(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    erased = callers_data.erase_caller(int(req.route_params["id"]), who, datetime.now(UTC), bootstrap.settings(),
+    erased = callers_data.erase_caller(int(req.route_params["id"]), who, now(), bootstrap.settings(),
                                        bootstrap.uow(), bootstrap.blobs())
     return json_response(200, erased)
 
@@ -30,7 +29,7 @@ def forget_old_recordings(timer: func.TimerRequest) -> None:
     """Every night: recordings and transcripts past RECORDING_RETENTION_DAYS are deleted, a batch at a time."""
     settings = bootstrap.settings()
     try:
-        while callers_data.forget_old_recordings(settings.RECORDING_RETENTION_DAYS, datetime.now(UTC), settings,
+        while callers_data.forget_old_recordings(settings.RECORDING_RETENTION_DAYS, now(), settings,
                                                  bootstrap.uow(), bootstrap.blobs()):
             pass
     except AtiendeError as err:

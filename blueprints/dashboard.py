@@ -1,12 +1,10 @@
 """`/api/dashboard`: the agents' landing page in one aggregate answer."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import endpoint, json_response, query
+from blueprints._http import endpoint, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import DashboardQuery
@@ -19,4 +17,4 @@ bp = df.Blueprint()
 @endpoint("tickets:read")
 def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, DashboardQuery)
-    return json_response(200, dashboard(asked.tz, datetime.now(UTC), bootstrap.uow()))
+    return json_response(200, dashboard(asked.tz, now(), bootstrap.uow()))

@@ -3,12 +3,12 @@ that keeps the vector index current."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, json_response, query
+from blueprints._http import body, endpoint, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
@@ -51,6 +51,6 @@ def index_changed_tickets(timer: func.TimerRequest) -> None:
             models.mark_changed()
         articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
         learning.train_if_due(bootstrap.uow(), models, settings.TRIAGE_TRAINING_TICKETS,
-                              timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), datetime.now(UTC))
+                              timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), now())
     except AtiendeError as err:
         log.warning("tickets wait for the vector index: %s", err)

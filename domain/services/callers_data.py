@@ -24,9 +24,7 @@ def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, 
         if uow.contacts.get(contact_id) is None:
             raise NotFound(f"There is no contact {contact_id}.")
         calls = uow.callers_data.calls_of(contact_id)
-    for call in calls:
-        if call["recording_blob"]:
-            blobs.delete(settings.RECORDINGS_CONTAINER, call["recording_blob"])
+    deleted = _delete_recordings(calls, settings, blobs)
     with uow:
         tickets = uow.callers_data.erase(contact_id, who.name, now, ERASED)
         note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
@@ -34,8 +32,7 @@ def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, 
             uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
         uow.commit()
     log.info("contact %s erased by %s: %d calls, %d tickets", contact_id, who.name, len(calls), len(tickets))
-    return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets),
-            "recordings_deleted": sum(1 for c in calls if c["recording_blob"])}
+    return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets), "recordings_deleted": deleted}
 
 
 def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWork, blobs: Blobs,
@@ -47,9 +44,7 @@ def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWo
     cutoff = now - timedelta(days=days)
     with uow:
         calls = uow.callers_data.retained_before(cutoff, limit)
-    for call in calls:
-        if call["recording_blob"]:
-            blobs.delete(settings.RECORDINGS_CONTAINER, call["recording_blob"])
+    _delete_recordings(calls, settings, blobs)
     with uow:
         for call in calls:
             uow.callers_data.forget_call(call["sid"])
@@ -59,3 +54,11 @@ def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWo
                                      f"{days} days, as the retention policy says.")
         uow.commit()
     return len(calls)
+
+
+def _delete_recordings(calls: list[dict], settings: Any, blobs: Blobs) -> int:
+    """Delete the calls' recordings from Blob Storage, before their rows forget where they were; returns how many."""
+    stored = [call["recording_blob"] for call in calls if call["recording_blob"]]
+    for name in stored:
+        blobs.delete(settings.RECORDINGS_CONTAINER, name)
+    return len(stored)

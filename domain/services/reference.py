@@ -32,11 +32,12 @@ def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
 
 
 def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
+    member = MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
     with uow:
         _group(uow, group_id)
-        added = uow.reference.put_member(group_id, data.user_name.strip(), data.display_name.strip())
+        added = uow.reference.put_member(group_id, member.user_name, member.display_name)
         uow.commit()
-    return added, MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
+    return added, member
 
 
 def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:

@@ -14,6 +14,17 @@ function shown(name, value) {
   return value;
 }
 
+/** A small × button that says in words what it removes. */
+function removeButton(label, onClick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'remove';
+  button.textContent = '×';
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
 function readSaved() {
   try { return JSON.parse(localStorage.getItem(SAVED) || '[]').filter((f) => typeof f?.name === 'string' && typeof f?.query === 'string'); } catch { return []; }
 }
@@ -32,12 +43,7 @@ export function bindCrumbs(section, params, navigate) {
     if (!value || (name === 'view' && value === 'all')) continue;
     const li = document.createElement('li');
     const what = `${t(name === 'view' ? 'crumbs.view' : `field.${name}`)}: ${shown(name, value)}`;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'remove';
-    remove.textContent = '×';
-    remove.setAttribute('aria-label', t('crumbs.remove').replace('{what}', what));
-    remove.addEventListener('click', () => {
+    const remove = removeButton(t('crumbs.remove').replace('{what}', what), () => {
       const next = new URLSearchParams(params);
       next.delete(name);
       next.delete('cursor');
@@ -59,12 +65,7 @@ export function bindCrumbs(section, params, navigate) {
       const link = document.createElement('a');
       link.href = `#/tickets?${filter.query}`;
       link.textContent = filter.name;
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'remove';
-      remove.textContent = '×';
-      remove.setAttribute('aria-label', t('crumbs.delete').replace('{name}', filter.name));
-      remove.addEventListener('click', () => {
+      const remove = removeButton(t('crumbs.delete').replace('{name}', filter.name), () => {
         localStorage.setItem(SAVED, JSON.stringify(readSaved().filter((f) => f.name !== filter.name)));
         draw();
       });

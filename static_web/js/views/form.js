@@ -71,6 +71,7 @@ export async function renderForm(mount, number, go) {
     writeDraft(draftId, { values, base, comment: number ? { body: comment.elements.body.value, visibility: comment.elements.visibility.value } : null });
     section.querySelector('.discard-draft').hidden = !readDraft(draftId);
   };
+  // Lays the draft's values over the form; the callers then show priority and state fields for what is there.
   const applyDraft = (draft) => {
     if (!draft) return;
     const names = Object.keys(draft.values).sort((a, b) => (a === 'category' ? -1 : b === 'category' ? 1 : 0));
@@ -83,8 +84,6 @@ export async function renderForm(mount, number, go) {
       comment.elements.body.value = draft.comment.body || '';
       if (draft.comment.visibility) comment.elements.visibility.value = draft.comment.visibility;
     }
-    showPriority();
-    showStateFields();
   };
   const load = async () => {
     ({ data: ticket, etag } = await api.getTicket(number));

@@ -17,6 +17,7 @@ from domain.errors import (
     NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TooManyRequests,
     TransitionNotAllowed, UnsupportedMediaType,
 )
+from domain.schemas import WriteReceipt
 from domain.services.access import authenticate
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,8 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
                     who = _caller(req)
                     who.require(permission)
                     bootstrap.rate_limiter().take(who)
-                return handler(req, who)
+                answer = handler(req, who)
+                return answer if permission is None or who.may_read_answer_to(permission) else _receipt(answer)
             except ValidationError as err:
                 return _validation_problem(err)
             except AtiendeError as err:
@@ -80,6 +82,15 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
         return door
 
     return decorate
+
+
+def _receipt(answer: func.HttpResponse) -> func.HttpResponse:
+    """The answer to a write cut down to which record and its version, for a caller who may not read it."""
+    if not 200 <= answer.status_code < 300 or answer.mimetype != "application/json":
+        return answer
+    written = json.loads(answer.get_body())
+    kept = {name: written[name] for name in WriteReceipt.model_fields if isinstance(written, dict) and name in written}
+    return json_response(answer.status_code, kept, dict(answer.headers))
 
 
 def _caller(req: func.HttpRequest) -> Principal:

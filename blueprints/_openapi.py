@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from domain import schemas as s
+from domain.auth import READ_BEHIND_WRITE
 from domain.tickets import NUMBER_PATTERN
 
 
@@ -158,7 +159,8 @@ _HEADERS: dict[str, dict[str, Any]] = {
 
 
 def _models() -> list[tuple[type[BaseModel], str]]:
-    found: dict[tuple[type[BaseModel], str], None] = {(s.Problem, "serialization"): None}
+    found: dict[tuple[type[BaseModel], str], None] = {(s.Problem, "serialization"): None,
+                                                      (s.WriteReceipt, "serialization"): None}
     for op in OPERATIONS:
         if op.request is not None:
             found[(op.request, "validation")] = None
@@ -226,7 +228,10 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
                                       {"description": "TwiML" if op.twilio else "The recording",
                                        "content": {media: {"schema": {"type": "string"}}}})
             continue
-        content = {"application/json": {"schema": _ref(keys, model, "serialization") if model else {"type": "object"}}}
+        schema = _ref(keys, model, "serialization") if model else {"type": "object"}
+        if status < 300 and op.permission in READ_BEHIND_WRITE:
+            schema = {"anyOf": [schema, _ref(keys, s.WriteReceipt, "serialization")]}
+        content = {"application/json": {"schema": schema}}
         responses[str(status)] = {"description": "OK" if status < 300 else "See the body", "content": content}
     problem = {"application/problem+json": {"schema": _ref(keys, s.Problem, "serialization")}}
     errors = set(op.errors) | ({401, 403, 429} if op.permission else set())
@@ -241,6 +246,9 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
     }
     if op.description or op.permission:
         needs = f"Needs the {op.permission} permission." if op.permission else "No authentication."
+        if op.permission in READ_BEHIND_WRITE:
+            needs += (f" Without {READ_BEHIND_WRITE[op.permission]}, the answer is a WriteReceipt: what was written"
+                      " and its version, not its data.")
         operation["description"] = f"{op.description} {needs}".strip()
     if op.permission is None:
         operation["security"] = [{"twilioSignature": []}] if op.twilio else []

@@ -24,6 +24,8 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "tickets:write": frozenset({"tickets:write"}),
 }
 KEY_PREFIX = "atk_"
+# A write answers with what it wrote, which is data; a caller who may write but not read gets a receipt instead.
+READ_BEHIND_WRITE: dict[str, str] = {"tickets:write": "tickets:read", "reference:write": "reference:read"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Principal:
     def require(self, permission: str) -> None:
         if permission not in self.permissions:
             raise Forbidden(f"{self.name} lacks the {permission} permission.")
+
+    def may_read_answer_to(self, permission: str) -> bool:
+        """Whether the answer to an operation needing `permission` may carry the data it wrote."""
+        read = READ_BEHIND_WRITE.get(permission)
+        return read is None or read in self.permissions
 
 
 # Printable text: no C0 controls, DEL, or the invisible format characters a name could hide in (the JSON parser

@@ -337,6 +337,13 @@ class FieldProblem(BaseModel):
                                                        "error type, or required, unknown, not_allowed, loop, blank, taken")
 
 
+class WriteReceipt(BaseModel):
+    """The answer to a write for a caller that may write but not read: which record, and its version."""
+    number: str | None = Field(default=None, description="The ticket written")
+    id: int | None = Field(default=None, description="The article or activity entry written")
+    version: int | None = Field(default=None, description="The version to send in If-Match next time")
+
+
 class Problem(BaseModel):
     type: str = "about:blank"
     title: str

@@ -169,3 +169,35 @@ def test_the_roles_source_maps_entra_app_roles(anonymous):
     response = anonymous.post("/api/roles", json={"identityProvider": "aad", "userId": "1",
                                                   "userDetails": "ana@example.com", "claims": claims})
     assert response.status_code == 200 and response.json() == {"roles": ["agent"]}
+
+
+def test_a_write_only_key_gets_receipts_not_the_data_it_could_not_read(client_for, api_key, agent):
+    writer = client_for(key=api_key("tickets:write"))
+    agent.post("/api/tickets", json={"short_description": "Receipt printer shows a paper jam",
+                                     "caller": {"name": "Marta Secreta", "phone": "+34600111222"}})
+    created = writer.post("/api/tickets", json={"short_description": "Receipt printer shows a paper jam",
+                                                "caller": {"phone": "+34600111222"}})
+    assert created.status_code == 201 and set(created.json()) == {"number", "version"}
+    assert created.headers["etag"] == f'"{created.json()["version"]}"' and created.headers["location"]
+    assert "Marta" not in created.text and "no-store" in created.headers["cache-control"]
+    number = created.json()["number"]
+    assert writer.get(f"/api/tickets/{number}").status_code == 403
+
+    patched = writer.patch(f"/api/tickets/{number}", json={"impact": 1}, headers={"If-Match": created.headers["etag"]})
+    assert patched.status_code == 200 and patched.json() == {"number": number, "version": 2}
+    comment = writer.post(f"/api/tickets/{number}/comments", json={"body": "Called back"})
+    assert comment.status_code == 201 and set(comment.json()) == {"id"}
+    article = writer.post("/api/articles", json={"title": "Paper jams", "body": "Open tray 2.", "language": "en"})
+    assert article.status_code == 201 and set(article.json()) == {"id", "version"}
+
+    # What it wrote is there in full for a reader, and refusals are still problems, not receipts.
+    full = agent.get(f"/api/tickets/{number}").json()
+    assert full["impact"] == 1 and full["caller"]["name"] == "Marta Secreta"
+    stale = writer.patch(f"/api/tickets/{number}", json={"impact": 2}, headers={"If-Match": '"1"'})
+    assert stale.status_code == 412 and stale.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_key_that_may_read_gets_the_whole_answer_to_its_writes(client_for, api_key):
+    both = client_for(key=api_key("tickets:read", "tickets:write"))
+    created = both.post("/api/tickets", json={"short_description": "Monitor flickers"}).json()
+    assert created["short_description"] == "Monitor flickers" and "duplicate_candidates" in created

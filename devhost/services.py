@@ -58,18 +58,22 @@ def ensure_azurite(storage: str, data_dir: Path = DATA_DIR) -> subprocess.Popen 
     the process this call started (None when one was already there or storage is a real account)."""
     if storage.strip().rstrip(";") != DEVELOPMENT_STORAGE or _listening(AZURITE_BLOB_PORT):
         return None
+    return start_azurite(AZURITE_BLOB_PORT, data_dir / "azurite")
+
+
+def start_azurite(port: int, location: Path) -> subprocess.Popen:
+    """Azurite's blob service on `port`, keeping its blobs under `location`."""
     if not AZURITE.exists():
         raise RuntimeError("Azurite is not installed; run scripts/setup")
-    location = data_dir / "azurite"
     location.mkdir(parents=True, exist_ok=True)
     with (location / "azurite.log").open("ab") as errors:  # the child keeps its own handle on the file
         process = subprocess.Popen(
-            [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(AZURITE_BLOB_PORT), "--location",
+            [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location",
              str(location), "--skipApiVersionCheck", "--silent", "--loose"],
             stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
         )
-    _wait_for(process, AZURITE_BLOB_PORT, location / "azurite.log")
-    log.info("started Azurite (blob service on 127.0.0.1:%s)", AZURITE_BLOB_PORT)
+    _wait_for(process, port, location / "azurite.log")
+    log.info("started Azurite (blob service on 127.0.0.1:%s)", port)
     return process
 
 

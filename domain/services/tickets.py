@@ -167,9 +167,10 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
     if not states:
         return TicketPage(items=[], next_cursor=None, total=0)
     with uow:
-        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit)
-        targets = uow.reference.sla_targets()
         total, estimated = uow.tickets.count_matching(where)
+        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit,
+                                                matching=None if estimated else total)
+        targets = uow.reference.sla_targets()
         return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor, total=total,
                           total_is_estimate=estimated)
 

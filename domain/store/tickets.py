@@ -51,7 +51,8 @@ _UPDATE = "UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND ve
     ", ".join(f"{c} = {e}" for c, e in _WRITTEN)
 )
 
-# What each sortable column sorts by; nullable ones are folded so that keyset paging stays total.
+# What each sortable column sorts by; nullable ones are folded so that keyset paging stays total. Each has an
+# index on (expression, id) in migration 008; names on other rows are kept on the ticket by triggers there.
 SORT_COLUMNS: dict[str, sql.Composable] = {
     "number": sql.SQL("t.id"),
     "opened_at": sql.SQL("t.opened_at"),
@@ -61,10 +62,10 @@ SORT_COLUMNS: dict[str, sql.Composable] = {
     "impact": sql.SQL("t.impact"),
     "urgency": sql.SQL("t.urgency"),
     "short_description": sql.SQL("lower(t.short_description)"),
-    "category": sql.SQL("coalesce(cat.name, '')"),
-    "assignment_group": sql.SQL("coalesce(g.name, '')"),
+    "category": sql.SQL("t.category_sort"),
+    "assignment_group": sql.SQL("t.group_sort"),
     "assigned_to": sql.SQL("coalesce(t.assigned_to, '')"),
-    "caller": sql.SQL("coalesce(c.name, '')"),
+    "caller": sql.SQL("t.caller_sort"),
 }
 _TIME_SORTS = {"opened_at", "updated_at"}
 _INT_SORTS = {"number", "priority", "state", "impact", "urgency"}
@@ -127,6 +128,7 @@ def _params(ticket: Ticket) -> dict[str, Any]:
 class TicketStore:
     def __init__(self, conn: Any):
         self.conn = conn
+        self._callers_by_prefixes: dict[str, list[int]] = {}
 
     def next_number(self) -> int:
         return self.conn.execute("SELECT nextval('ticket_number_seq')").fetchone()[0]
@@ -316,12 +318,22 @@ class TicketStore:
         ).fetchone()
         return row[0] if row else None
 
-    def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int) -> tuple[list[Ticket], str | None]:
-        """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`."""
+    # A search that matches at most this many tickets is answered from their ids. PostgreSQL cannot know how rare
+    # a word prefix is, and guessing "common" makes it walk every ticket in page order looking for a match.
+    few_matches = 2_000
+
+    def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int,
+             matching: int | None = None) -> tuple[list[Ticket], str | None]:
+        """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`.
+
+        `matching`, when the caller has counted it exactly, is how many tickets the filter keeps."""
         descending = sort.startswith("-")
         key = sort.lstrip("-")
         order_expr = SORT_COLUMNS[key]
         clauses, params = self._conditions(where)
+        if where.text is not None and matching is not None and matching <= self.few_matches:
+            kept = sql.SQL("SELECT t.id FROM tickets t WHERE ") + sql.SQL(" AND ").join(clauses)
+            clauses, params = [sql.SQL("t.id = ANY(%s::bigint[])")], [[row[0] for row in self.conn.execute(kept, params)]]
         if cursor:
             value, last_id = _read_cursor(cursor, sort)
             op = sql.SQL("<") if descending else sql.SQL(">")
@@ -364,8 +376,7 @@ class TicketStore:
         plan = self.conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(kept), params).fetchone()[0]
         return max(counted, int(plan[0]["Plan"]["Plan Rows"])), True
 
-    @staticmethod
-    def _conditions(where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
+    def _conditions(self, where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
         clauses: list[sql.Composable] = []
         params: list[Any] = []
 
@@ -378,35 +389,47 @@ class TicketStore:
         if where.priority is not None:
             add("t.priority = %s", where.priority)
         if where.assignment_group is not None:
-            add("g.name = %s", where.assignment_group)
+            add("t.assignment_group_id = (SELECT id FROM assignment_groups WHERE name = %s)", where.assignment_group)
         if where.assigned_to is not None:
             add("t.assigned_to = %s", where.assigned_to)
         if where.unassigned:
             add("t.assigned_to IS NULL")
         if where.caller_phone is not None:
-            add("c.phone = %s", where.caller_phone)
+            add("t.caller_id = (SELECT id FROM contacts WHERE phone = %s)", where.caller_phone)
         if where.category is not None:
-            add("cat.name = %s", where.category)
+            add("t.category_id = (SELECT id FROM categories WHERE name = %s)", where.category)
         if where.parent is not None:
             add("t.parent_id = (SELECT id FROM tickets WHERE number = %s)", where.parent)
         if where.text is not None:
             # Words in either language, the beginnings of words being typed, a caller's name, or a number with or
-            # without its prefix and zeros ("10012" finds INC0010012): each side has an index of its own.
-            words = re.findall(r"\w+", where.text.lower())[:8]
-            add(
-                "(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
-                " OR t.search @@ to_tsquery('simple', " + _PREFIXES + ")"
-                " OR t.caller_id IN (SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, ''))"
-                " @@ to_tsquery('simple', " + _PREFIXES + "))"
-                " OR t.number = %s)",
-                where.text, where.text, words, words, _number_like(where.text),
-            )
+            # without its prefix and zeros ("10012" finds INC0010012). Each side is a condition an index answers,
+            # and each is a constant by the time PostgreSQL plans it (the prefixes and the callers are worked out
+            # first), so it can tell a rare word, best found through the indexes, from a common one, best found by
+            # walking the page's order.
+            prefixes = _prefix_query(where.text)
+            callers = self._callers_named(prefixes)
+            add("(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
+                " OR t.search @@ to_tsquery('simple', %s) OR t.number = %s" + (" OR t.caller_id = ANY(%s::bigint[]))" if callers else ")"),
+                where.text, where.text, prefixes, _number_like(where.text), *([callers] if callers else []))
         return clauses, params
 
+    # A name typed into search is someone's; past this many callers it is a letter, and the words find the rest.
+    callers_named_up_to = 2_000
 
-# Every word as a prefix, all required; quote_literal keeps a word from being read as query syntax.
-_PREFIXES = ("coalesce(nullif(array_to_string(ARRAY(SELECT quote_literal(w) || ':*' FROM unnest(%s::text[]) w),"
-             " ' & '), ''), 'NOTHING_TO_FIND')")
+    def _callers_named(self, prefixes: str) -> list[int]:
+        # Counting and finding both ask, in one unit of work; the second asks the first's answer.
+        if prefixes not in self._callers_by_prefixes:
+            self._callers_by_prefixes[prefixes] = [row[0] for row in self.conn.execute(
+                "SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, '')) @@ to_tsquery('simple', %s)"
+                " LIMIT %s", (prefixes, self.callers_named_up_to))]
+        return self._callers_by_prefixes[prefixes]
+
+
+def _prefix_query(text: str) -> str:
+    """Every word of `text` as a prefix, all required, as to_tsquery reads it: "wifi lent" is 'wifi':* & 'lent':*."""
+    words = re.findall(r"\w+", text.lower())[:8]
+    # \w+ leaves no quote or backslash to escape, so each word is one quoted lexeme and never query syntax.
+    return " & ".join(f"'{word}':*" for word in words) or "'nothing_to_find'"
 
 
 def _number_like(text: str) -> str:

@@ -94,3 +94,55 @@ def test_search_finds_callers_by_name_tickets_by_partial_number_and_words_being_
     assert made["number"] in find(f"{tag} parpad")
     for hostile in ("':* | !", "a:*", "\\", "' & '"):
         assert agent.get("/api/tickets", params={"q": hostile}).status_code == 200
+
+
+def test_sorting_by_names_on_other_rows_follows_their_renames(admin, agent, db):
+    tag = random_name("zs").replace("-", "")
+    group_a, group_b, category = f"A {tag}", f"B {tag}", f"Cat {tag}"
+    for name in (group_a, group_b):
+        assert admin.post("/api/groups", json={"name": name}).status_code == 201
+    assert admin.post("/api/categories", json={"name": category, "subcategories": []}).status_code == 201
+    first = agent.post("/api/tickets", json={"short_description": f"{tag} one", "assignment_group": group_a,
+                                             "caller": {"name": f"Ana {tag}"}}).json()
+    second = agent.post("/api/tickets", json={"short_description": f"{tag} two", "assignment_group": group_b,
+                                              "category": category, "caller": {"name": f"Bea {tag}"}}).json()
+    order = lambda sort: [t["number"] for t in agent.get("/api/tickets", params={"q": tag, "sort": sort}).json()["items"]]  # noqa: E731
+    assert order("assignment_group") == [first["number"], second["number"]]
+    assert order("caller") == [first["number"], second["number"]]
+    assert order("category") == [first["number"], second["number"]]  # no category sorts first
+
+    # A rename anywhere (here straight in SQL, as an admin tool would) moves the tickets that name it.
+    db.execute("UPDATE assignment_groups SET name = %s WHERE name = %s", (f"0 {tag}", group_b))
+    db.execute("UPDATE contacts SET name = %s WHERE name = %s", (f"Aaron {tag}", f"Bea {tag}"))
+    assert order("assignment_group") == [second["number"], first["number"]]
+    assert order("caller") == [second["number"], first["number"]]
+    # So does pointing a ticket at another row.
+    patched = agent.patch(f"/api/tickets/{first['number']}", json={"assignment_group": f"0 {tag}", "category": category},
+                          headers={"If-Match": "*"})
+    assert patched.status_code == 200
+    assert order("-assignment_group") == [second["number"], first["number"]]  # equal names: newest first
+    assert db.execute("SELECT category_sort, group_sort, caller_sort FROM tickets WHERE number = %s",
+                      (first["number"],)).fetchone() == (category, f"0 {tag}", f"Ana {tag}")
+
+
+@pytest.mark.parametrize("few_matches", [2_000, 0], ids=["from their ids", "walking the page order"])
+def test_a_search_pages_the_same_whether_its_matches_are_few_or_many(uow, agent, few_matches):
+    from domain.store.tickets import TicketFilter
+
+    tag = random_name("zt").replace("-", "")
+    made = [agent.post("/api/tickets", json={"short_description": f"{tag} teclado {i}",
+                                             "impact": 1 + i % 3}).json()["number"] for i in range(5)]
+    with uow:
+        uow.tickets.few_matches = few_matches
+        for sort in ("-number", "impact", "-updated_at", "caller"):
+            seen, cursor = [], None
+            where = TicketFilter(text=tag)
+            total, _ = uow.tickets.count_matching(where)
+            while True:
+                page, cursor = uow.tickets.find(where, sort, cursor, 2, matching=total)
+                seen += [t.number for t in page]
+                if not cursor:
+                    break
+            assert sorted(seen) == sorted(made) and len(seen) == 5, sort
+            if sort == "-number":
+                assert seen == sorted(made, reverse=True)

@@ -1,0 +1,177 @@
+"""CPU milliseconds the app process spends per request, for each API operation, driven by wrk.
+
+On Flex Consumption the CPU a request burns is what the customer pays for. wrk is a C load generator in a
+process of its own, so the server's process does only the server's work; its user and system time (from
+/proc) divided by the requests wrk completed is the cost of one request. Beside them, the same measure of a
+bare Starlette app on uvicorn answering a constant, taken in the same run: the floor under any Python answer.
+
+    .venv/bin/python benchmarks/cpu_per_request.py [--tickets 10000] [--seconds 10] [--profile OPERATION]
+
+--profile samples devhost with py-spy while wrk drives one operation, and prints where its CPU went: the
+functions holding the most samples, with and without what they call.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.api_throughput import fill, fresh_database, start_devhost  # noqa: E402
+
+CONNECTIONS = 4
+PRINCIPAL = base64.b64encode(json.dumps({"userDetails": "bench@example.com",
+                                         "userRoles": ["authenticated", "agent"]}).encode()).decode()
+BARE_APP = textwrap.dedent("""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    async def answer(request):
+        return JSONResponse({"number": "INC0010001", "state": "new"})
+
+    app = Starlette(routes=[Route("/api/bare", answer)])
+""")
+
+
+def operations(number: str) -> list[tuple[str, str, str, dict | None]]:
+    """(label, method, path, JSON body) for each operation measured."""
+    return [
+        ("get a ticket", "GET", f"/api/tickets/{number}", None),
+        ("create a ticket", "POST", "/api/tickets", {"short_description": "La impresora no imprime",
+                                                     "description": "Atasco de papel en la bandeja 2", "impact": 2}),
+        ("update a ticket", "PATCH", f"/api/tickets/{number}", {"urgency": 2}),
+        ("comment", "POST", f"/api/tickets/{number}/comments", {"body": "Llamé al usuario"}),
+        ("list, first page", "GET", "/api/tickets?limit=25", None),
+        ("search words", "GET", "/api/tickets?q=impresora&limit=25", None),
+    ]
+
+
+def wrk_script(method: str, body: dict | None) -> str:
+    """A wrk Lua script sending the agent's cookie, and the method and body of the operation."""
+    lines = [f'wrk.method = "{method}"', f'wrk.headers["Cookie"] = "StaticWebAppsAuthCookie={PRINCIPAL}"']
+    if body is not None:
+        lines += ['wrk.headers["Content-Type"] = "application/json"', f"wrk.body = {json.dumps(json.dumps(body))}"]
+    if method == "PATCH":
+        lines.append('wrk.headers["If-Match"] = "*"')
+    return "\n".join(lines) + "\n"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time of a process (all its threads) so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drive(url: str, method: str, body: dict | None, seconds: int, pid: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(wrk_script(method, body))
+    before = cpu_seconds(pid)
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, url],
+                         capture_output=True, text=True, check=True).stdout
+    used = cpu_seconds(pid) - before
+    os.unlink(script.name)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise SystemExit(f"{failed.group(1)} of {requests} answers to {method} {url} were not 2xx:\n{out}")
+    return {"requests": requests, "rps": requests / seconds, "cpu_ms": used * 1000 / requests}
+
+
+def bare_reference(seconds: int) -> dict:
+    """The same measure of a bare Starlette app on uvicorn, in a process of its own."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "bare_app.py").write_text(BARE_APP)
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--port", "7399", "--log-level",
+                                "warning"], cwd=folder)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get("http://127.0.0.1:7399/api/bare", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        return drive("http://127.0.0.1:7399/api/bare", "GET", None, seconds, process.pid)
+    finally:
+        process.terminate()
+        process.wait()
+        shutil.rmtree(folder)
+
+
+def profile(url: str, method: str, body: dict | None, seconds: int, pid: int, shown: int = 40) -> None:
+    """Sample the process while wrk drives it, then print the functions holding the most samples."""
+    stacks = Path(tempfile.mkdtemp()) / "stacks.txt"
+    sampler = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record",
+                                "--pid", str(pid), "--duration", str(seconds), "--rate", "250", "--format", "raw",
+                                "--output", str(stacks), "--nonblocking"], stdout=subprocess.DEVNULL)
+    time.sleep(1)  # let the sampler attach before the load starts
+    measured = drive(url, method, body, seconds - 1, pid)
+    sampler.wait()
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in stacks.read_text().splitlines():
+        frames, count = line.rsplit(" ", 1)
+        frames_list = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
+                       if " (" in f else f for f in frames.split(";")]
+        total += int(count)
+        for frame in set(frames_list):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+        own[frames_list[-1]] = own.get(frames_list[-1], 0) + int(count)
+    print(f"{measured['cpu_ms']:.3f} CPU ms per request, {total} samples\n")
+    for title, table in (("with what it calls", inclusive), ("itself", own)):
+        print(f"share  function ({title})")
+        for frame, count in sorted(table.items(), key=lambda kv: -kv[1])[:shown]:
+            print(f"{100 * count / total:5.1f}  {frame}")
+        print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--profile", help="label of one operation to profile instead of measuring all")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: scripts/setup installs it")
+
+    url = fresh_database(args.server, "atiende_bench_cpu")
+    fill(url, args.tickets)
+    number = f"INC{10001 + args.tickets // 2:07d}"
+    process, base = start_devhost(url)
+    try:
+        if args.profile:
+            label, method, path, body = next(op for op in operations(number) if op[0] == args.profile)
+            profile(base + path, method, body, args.seconds, process.pid)
+            return
+        bare = bare_reference(args.seconds)
+        print(f"{args.tickets:,} tickets, wrk with {CONNECTIONS} connections for {args.seconds} s per row\n")
+        header = f"{'operation':<22}{'req/s':>8}{'CPU ms/request':>16}{'x bare':>8}"
+        print(header)
+        print("-" * len(header))
+        print(f"{'bare Starlette':<22}{bare['rps']:>8.0f}{bare['cpu_ms']:>16.3f}{1:>8.1f}")
+        for label, method, path, body in operations(number):
+            measured = drive(base + path, method, body, args.seconds, process.pid)
+            print(f"{label:<22}{measured['rps']:>8.0f}{measured['cpu_ms']:>16.3f}"
+                  f"{measured['cpu_ms'] / bare['cpu_ms']:>8.1f}", flush=True)
+    finally:
+        process.terminate()
+        process.wait()
+
+
+if __name__ == "__main__":
+    main()

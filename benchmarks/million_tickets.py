@@ -1,0 +1,140 @@
+"""One page of the list at a million tickets: every sortable column both ways, every view, search by words, by
+caller and by (partial) number, the common filters, a second page, and the dashboard, each beside the default
+page measured in the same run. The goal is every row within 10x of the default page.
+
+    .venv/bin/python benchmarks/million_tickets.py [--tickets 1000000] [--runs 5] [--reuse]
+
+It fills a fresh `atiende_bench_million` database with `python -m devhost fill` (a million tickets take a few
+minutes; --reuse keeps one that already holds that many), starts devhost on it and asks the API over HTTP as an
+agent would. Beside the default page it times raw psycopg reading the same 26 rows, for the floor under it all.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.api_throughput import fresh_database, start_devhost  # noqa: E402
+from devhost.fill import fill  # noqa: E402
+from domain.store.migrations import migrate  # noqa: E402
+from domain.store.tickets import SORT_COLUMNS  # noqa: E402
+
+DATABASE = "atiende_bench_million"
+AGENT = "agent7@atiende.example"  # one of the filler's agents, so "mine" has tickets
+
+
+def pages(number_in_the_middle: str) -> list[tuple[str, dict]]:
+    asked: list[tuple[str, dict]] = [("default (-number)", {})]
+    for column in SORT_COLUMNS:
+        asked += [(f"sort {column}", {"sort": column}), (f"sort -{column}", {"sort": f"-{column}"})]
+    asked += [(f"view {view}", {"view": view}) for view in ("mine", "unassigned", "open", "resolved")]
+    asked += [(f"view open, sort {s}", {"view": "open", "sort": s}) for s in ("-updated_at", "caller", "-priority")]
+    digits = str(int(number_in_the_middle[3:]))
+    asked += [
+        ("q=impresora", {"q": "impresora"}), ("q=printer jams", {"q": "printer jams"}),
+        ("q=contraseña caducado", {"q": "contraseña caducado"}), ("q=wifi lent (prefixes)", {"q": "wifi lent"}),
+        ("q=García (caller)", {"q": "García"}), ("q=Lucía García (caller)", {"q": "Lucía García"}),
+        (f"q={digits} (partial number)", {"q": digits}), (f"q={number_in_the_middle}", {"q": number_in_the_middle}),
+        ("q=zzzz (nothing)", {"q": "zzzz"}), ("q=impresora, sort caller", {"q": "impresora", "sort": "caller"}),
+        ("group=Redes", {"assignment_group": "Redes"}), ("category=Hardware", {"category": "Hardware"}),
+        ("priority=1", {"priority": 1}), ("state=on_hold", {"state": "on_hold"}),
+        ("group=Redes, sort -updated_at", {"assignment_group": "Redes", "sort": "-updated_at"}),
+        (f"assigned_to={AGENT}", {"assigned_to": AGENT}),
+    ]
+    return asked
+
+
+def timed(call, runs: int) -> float:
+    call()  # the first answer warms the caches an agent's second page would find warm
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def database(server: str, tickets: int, reuse: bool) -> str:
+    url = psycopg.conninfo.make_conninfo(server, dbname=DATABASE)
+    if reuse:
+        try:
+            with psycopg.connect(url) as conn:
+                held = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+            if held >= tickets:
+                migrate(url)
+                with psycopg.connect(url, autocommit=True) as conn:
+                    conn.execute("VACUUM ANALYZE tickets")
+                print(f"reusing {DATABASE} with {held:,} tickets", flush=True)
+                return url
+        except psycopg.OperationalError:
+            pass
+    url = fresh_database(server, DATABASE)
+    print(f"filled {tickets:,} tickets in {fill(url, tickets, progress=lambda _: None):.0f} s", flush=True)
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+
+    url = database(args.server, args.tickets, args.reuse)
+    with psycopg.connect(url) as conn:
+        middle = conn.execute("SELECT number FROM tickets ORDER BY id OFFSET %s LIMIT 1", (args.tickets // 2,)).fetchone()[0]
+    process, base = start_devhost(url)
+    principal = base64.b64encode(json.dumps({"userDetails": AGENT, "userRoles": ["authenticated", "agent"]}).encode())
+    client = httpx.Client(base_url=base, cookies={"StaticWebAppsAuthCookie": principal.decode()}, timeout=120)
+
+    def page(params: dict):
+        def call():
+            response = client.get("/api/tickets?" + urlencode({"limit": 25, **params}))
+            assert response.status_code == 200, response.text
+            return response.json()
+        return call
+
+    try:
+        with psycopg.connect(url) as conn:
+            raw = timed(lambda: conn.execute(
+                "SELECT t.*, c.name FROM tickets t LEFT JOIN contacts c ON c.id = t.caller_id"
+                " ORDER BY t.id DESC LIMIT 26").fetchall(), args.runs)
+        default = timed(page({}), args.runs)
+        print(f"\n{args.tickets:,} tickets, median of {args.runs} answers over HTTP after one warm-up\n")
+        header = f"{'page':<40}{'ms':>9}{'x default':>11}{'rows':>7}{'total':>12}"
+        print(header)
+        print("-" * len(header))
+        print(f"{'raw psycopg, newest 26 rows':<40}{raw:>9.1f}{raw / default:>11.2f}")
+        worst = 0.0
+        for label, params in pages(middle):
+            answer = page(params)()
+            ms = default if label.startswith("default") else timed(page(params), args.runs)
+            worst = max(worst, ms / default)
+            total = f"{'~' if answer.get('total_is_estimate') else ''}{answer['total']:,}"
+            print(f"{label:<40}{ms:>9.1f}{ms / default:>11.2f}{len(answer['items']):>7}{total:>12}", flush=True)
+            if answer["next_cursor"] and label.startswith("sort "):
+                second = timed(page({**params, "cursor": answer["next_cursor"]}), args.runs)
+                worst = max(worst, second / default)
+                print(f"{'  its second page':<40}{second:>9.1f}{second / default:>11.2f}", flush=True)
+        dashboard = timed(lambda: client.get("/api/dashboard?tz=Europe/Madrid").raise_for_status(), args.runs)
+        print(f"{'dashboard':<40}{dashboard:>9.1f}{dashboard / default:>11.2f}")
+        print(f"\nslowest list page: {worst:.1f}x the default page")
+    finally:
+        process.terminate()
+
+
+if __name__ == "__main__":
+    main()

@@ -143,11 +143,12 @@ def etag(version: int) -> dict[str, str]:
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> func.HttpResponse:
-    if isinstance(payload, BaseModel):
-        payload = payload.model_dump(mode="json")
+    # A model goes straight to JSON bytes in pydantic's Rust serializer, several times cheaper than through
+    # dicts and the json module.
+    encoded = payload.model_dump_json() if isinstance(payload, BaseModel) else json.dumps(payload, ensure_ascii=False)
     return func.HttpResponse(
-        json.dumps(payload, ensure_ascii=False), status_code=status, mimetype="application/json",
-        charset="utf-8", headers={**_NO_STORE, **(headers or {})},
+        encoded, status_code=status, mimetype="application/json", charset="utf-8",
+        headers={**_NO_STORE, **(headers or {})},
     )
 
 

@@ -9,6 +9,7 @@ from domain.schemas import (
 )
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
+from domain.store.reference import forget_sla_targets
 from domain.store.uow import UnitOfWork
 
 
@@ -91,7 +92,7 @@ def list_categories(uow: UnitOfWork) -> list[CategoryOut]:
 
 def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
     with uow:
-        stored = uow.reference.sla_targets()
+        stored = uow.reference.sla_targets(fresh=True)
     return [
         SlaTargetOut(**vars(stored.get(p) or SlaTarget(p, *DEFAULT_TARGETS[p])))
         for p in sorted(DEFAULT_TARGETS)
@@ -110,6 +111,7 @@ def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTarg
     with uow:
         uow.reference.set_sla_target(target)
         uow.commit()
+    forget_sla_targets()
     return SlaTargetOut(**vars(target))
 
 

@@ -61,7 +61,7 @@ def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact |
 
 
 def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
-    with uow:
+    with uow.reading():
         return _out(find_ticket(uow, number), uow, now)
 
 
@@ -136,7 +136,7 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
 
 
 def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
-    with uow:
+    with uow.reading():
         ticket = find_ticket(uow, number)
         return [ActivityOut(**row) for row in uow.tickets.activity(ticket.id)]
 
@@ -166,7 +166,7 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
     )
     if not states:
         return TicketPage(items=[], next_cursor=None, total=0)
-    with uow:
+    with uow.reading():
         total, estimated = uow.tickets.count_matching(where)
         tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit,
                                                 matching=None if estimated else total)

@@ -1,12 +1,22 @@
 """Reference data: assignment groups, categories with their subcategories, SLA targets."""
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from psycopg.rows import dict_row
 
 from domain.errors import Conflict, FieldError
 from domain.sla import SlaTarget
+
+
+SLA_TARGETS_KEPT_SECONDS = 30
+_sla_targets_kept: dict[tuple[str, int, str], tuple[float, dict[int, SlaTarget]]] = {}
+
+
+def forget_sla_targets() -> None:
+    """Drop this process's copy, after a change to them has committed."""
+    _sla_targets_kept.clear()
 
 
 class ReferenceStore:
@@ -73,11 +83,20 @@ class ReferenceStore:
         rows = self._rows("SELECT subcategories FROM categories WHERE name = %s", (category,))
         return rows[0]["subcategories"] if rows else None
 
-    def sla_targets(self) -> dict[int, SlaTarget]:
-        return {
+    def sla_targets(self, fresh: bool = False) -> dict[int, SlaTarget]:
+        """The SLA targets by priority. Every ticket answer needs them and they change a few times a year, so each
+        process keeps them for SLA_TARGETS_KEPT_SECONDS; another process sees an admin's change that much later.
+        `fresh` reads the table (the admin page does)."""
+        database = (self.conn.info.host, self.conn.info.port, self.conn.info.dbname)
+        kept = _sla_targets_kept.get(database)
+        if not fresh and kept and time.monotonic() - kept[0] < SLA_TARGETS_KEPT_SECONDS:
+            return kept[1]
+        targets = {
             row["priority"]: SlaTarget(**row)
             for row in self._rows("SELECT priority, response_minutes, resolution_minutes FROM sla_targets")
         }
+        _sla_targets_kept[database] = (time.monotonic(), targets)
+        return targets
 
     def set_sla_target(self, target: SlaTarget) -> None:
         self.conn.execute(

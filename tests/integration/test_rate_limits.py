@@ -50,3 +50,25 @@ def test_requests_go_through_when_redis_cannot_count_them():
     for _ in range(3):
         limiter.take(who)  # no exception: a Redis outage must not stop the desk
     dead.close()
+
+
+def test_a_process_takes_tokens_in_batches_and_never_spends_more_than_the_bucket(search_redis):
+    import pytest
+
+    from domain.errors import TooManyRequests
+
+    client = redis.Redis.from_url(search_redis)
+    limiter = RateLimiter(client, random_name("t"), per_minute=1, burst=10)  # no refill worth counting
+    who = Principal("ana@example.com", "user", frozenset())
+    asked = lambda: client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)  # noqa: E731
+    before = asked()
+    for _ in range(10):
+        limiter.take(who)
+    with pytest.raises(TooManyRequests):
+        limiter.take(who)
+    # Batches of 1, 2, 4 and the last 3, then one refusal: 5 questions to Redis for 11 requests.
+    assert asked() - before == 5
+    other = RateLimiter(client, limiter.prefix.removesuffix(":rate:"), per_minute=1, burst=10)
+    with pytest.raises(TooManyRequests):
+        other.take(who)  # another process shares the same spent bucket
+    client.close()

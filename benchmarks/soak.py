@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.api_throughput import fill, fresh_database, start_devhost  # noqa: E402
 from devhost.call import CallSimulator  # noqa: E402
 from devhost.services import ensure_redis, start_azurite  # noqa: E402
+from domain.voice_script import text  # noqa: E402
 
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 WORDS = ["impresora", "printer", "vpn", "contraseña", "password", "correo", "monitor", "wifi"]
@@ -65,15 +66,25 @@ class Ledger:
     bad: list[str] = field(default_factory=list)  # 5xx answers that break the rules
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     phase: str = "normal"
+    back_since: float | None = None  # when PostgreSQL or Redis came back, until the first answer that needed it
+    recovered_in: list[tuple[str, float]] = field(default_factory=list)
 
-    def note(self, operation: str, response: httpx.Response, seconds: float) -> None:
+    def note(self, operation: str, response: httpx.Response, seconds: float, phase: str) -> None:
+        """An answer, counted in the phase its request was sent in (a request sent while PostgreSQL was down
+        may wait out the pool's timeout and answer 503 after it is back)."""
         with self.lock:
-            self.answers[(self.phase, operation, response.status_code)] += 1
+            self.answers[(phase, operation, response.status_code)] += 1
+            needed = {"postgresql back": operation != "similar", "redis back": operation == "similar"}
+            if self.back_since is not None and response.status_code < 300 and needed.get(self.phase):
+                self.recovered_in.append((self.phase, time.monotonic() - self.back_since))
+                self.back_since = None
             self.latency[operation].append(seconds)
             if response.status_code >= 500 and not (response.status_code == 503 and response.headers.get("retry-after")):
-                self.bad.append(f"{self.phase} {operation} {response.status_code} {response.text[:200]}")
-            if response.status_code == 503 and self.phase == "normal":
-                self.bad.append(f"503 with every dependency up: {operation} {response.text[:200]}")
+                self.bad.append(f"{time.strftime('%H:%M:%S')} {phase} {operation} {response.status_code}"
+                                f" {response.text[:200]}")
+            if response.status_code == 503 and phase == "normal":
+                self.bad.append(f"{time.strftime('%H:%M:%S')} 503 with every dependency up: {operation}"
+                                f" {response.text[:200]}")
 
 
 def free_port() -> int:
@@ -91,10 +102,17 @@ class Client:
         self.random = random.Random(n)
         self.seq = 0
 
-    def send(self, operation: str, method: str, path: str, **kwargs) -> httpx.Response:
-        started = time.perf_counter()
-        response = self.http.request(method, path, **kwargs)
-        self.ledger.note(operation, response, time.perf_counter() - started)
+    def send(self, operation: str, method: str, path: str, **kwargs) -> httpx.Response | None:
+        started, phase = time.perf_counter(), self.ledger.phase
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as err:
+            # A kept-alive connection the server closed as this request went out (its idle timeout) is a flaky
+            # network to the client: no answer, so nothing acknowledged; the client goes on as a real one would.
+            with self.ledger.lock:
+                self.ledger.answers[(self.ledger.phase, operation, type(err).__name__)] += 1
+            return None
+        self.ledger.note(operation, response, time.perf_counter() - started, phase)
         if response.status_code in (429, 503):
             time.sleep(min(5, int(response.headers.get("retry-after", "1"))) * self.random.uniform(0.5, 1))
         return response
@@ -117,7 +135,7 @@ class Client:
                 "description": "Desde esta mañana.", "impact": self.random.randint(1, 3)}
         while time.monotonic() < self.stop_at + 60:
             response = self.send("create", "POST", "/api/tickets", json=body, headers={"Idempotency-Key": key})
-            if response.status_code in (200, 201):
+            if response is not None and response.status_code in (200, 201):
                 with self.ledger.lock:
                     self.ledger.created[key] = response.json()["number"]
                 return
@@ -127,12 +145,12 @@ class Client:
         if not number:
             return
         read = self.send("read", "GET", f"/api/tickets/{number}")
-        if read.status_code != 200:
+        if read is None or read.status_code != 200:
             return
         written = f"edit soak-{self.n}-{self.seq}"
         response = self.send("update", "PATCH", f"/api/tickets/{number}", json={"description": written},
                              headers={"If-Match": read.headers["etag"]})
-        if response.status_code == 200:
+        if response is not None and response.status_code == 200:
             with self.ledger.lock:
                 self.ledger.updates.append((number, written))
 
@@ -141,7 +159,7 @@ class Client:
         if number:
             response = self.send("comment", "POST", f"/api/tickets/{number}/comments",
                                  json={"body": f"comment soak-{self.n}-{self.seq}"})
-            if response.status_code == 201:
+            if response is not None and response.status_code == 201:
                 with self.ledger.lock:
                     self.ledger.comments.append((number, response.json()["id"]))
 
@@ -163,10 +181,14 @@ def place_calls(base: str, ledger: Ledger, stop_at: float) -> None:
     def one(caller: str, say: str) -> None:
         simulator = CallSimulator(base, caller, say, honour_pauses=False)
         try:
-            simulator.run(wait=False)
+            heard = simulator.run(wait=False).heard
         except Exception as err:  # noqa: BLE001 - Twilio gets the same refusal and tells the caller to try later
             with ledger.lock:
                 ledger.answers[(ledger.phase, "call refused", type(err).__name__)] += 1
+            return
+        if any(text("unavailable", language) in line for line in heard for language in ("es", "en")):
+            with ledger.lock:  # told, before saying anything, to call again: there is nothing to make a ticket of
+                ledger.answers[(ledger.phase, "call", "call again")] += 1
             return
         with ledger.lock:
             ledger.calls.append(simulator.sid)
@@ -198,7 +220,12 @@ class Faults:
         for share, phase, action in plan:
             time.sleep(max(0, started + share * seconds - time.monotonic()))
             if phase == "normal":
+                down = self.ledger.phase
                 action()
+                with self.ledger.lock:
+                    # Until the first answer that needed the dependency and got it: the time to recover.
+                    self.ledger.phase = down.replace(" down", " back")
+                    self.ledger.back_since = time.monotonic()
                 time.sleep(5)  # what was refused in the window is retried after Retry-After
             with self.ledger.lock:
                 self.ledger.phase = phase
@@ -268,6 +295,9 @@ def check(url: str, ledger: Ledger) -> list[tuple[str, int, int]]:
         duplicated_numbers = conn.execute("SELECT count(*) - count(DISTINCT number) FROM tickets").fetchone()[0]
         call_tickets = conn.execute("SELECT count(*) FROM calls WHERE sid = ANY(%s) AND ticket_id IS NOT NULL",
                                     (ledger.calls,)).fetchone()[0]
+        recordings = conn.execute("SELECT count(*) FILTER (WHERE recording_blob IS NOT NULL), count(*) FROM calls"
+                                  " WHERE sid = ANY(%s)", (ledger.calls,)).fetchone()
+    print(f"\ncalls: {recordings[1]} answered, {recordings[0]} with their recording stored")
     return [
         ("acknowledged creates are there", len(numbers), len(numbers) - len(found)),
         ("creates made twice (same key)", len(made), twice),
@@ -297,8 +327,10 @@ def main() -> None:
     faults = Faults(ledger, redis_url, work, azurite_port, work / "azurite")
     storage = (f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};"
                f"BlobEndpoint=http://127.0.0.1:{azurite_port}/devstoreaccount1;")
-    process, base = start_devhost(url, timers=True, env={
-        "REDIS_URL": redis_url, "AzureWebJobsStorage": storage})
+    log = Path(tempfile.gettempdir()) / "atiende-soak-devhost.log"
+    log.unlink(missing_ok=True)
+    process, base = start_devhost(url, timers=True, env={"REDIS_URL": redis_url, "AzureWebJobsStorage": storage},
+                                  log=log)
     seconds = args.minutes * 60
     started = time.monotonic()
     stop_at = started + seconds
@@ -331,6 +363,8 @@ def main() -> None:
     print(f"\n{'phase':<18}{'operation':<14}{'answer':>14}{'count':>9}")
     for (phase, operation, status), count in sorted(ledger.answers.items(), key=lambda kv: tuple(map(str, kv[0]))):
         print(f"{phase:<18}{operation:<14}{status!s:>14}{count:>9,}")
+    print("\nrecovered (first answer that needed the dependency, after it came back): "
+          + ", ".join(f"{phase.replace(' back', '')} {seconds:.1f} s" for phase, seconds in ledger.recovered_in))
     print(f"\nbacklog after the run: {backlog['outbox']} tickets to index, {backlog['calls without ticket']} calls"
           f" without a ticket, waited {backlog['seconds']:.0f} s")
     print(f"\n{'consistency check':<66}{'checked':>9}{'wrong':>7}")
@@ -338,6 +372,7 @@ def main() -> None:
         print(f"{what:<66}{checked:>9,}{wrong:>7}")
     for line in ledger.bad[:20]:
         print("  ", line)
+    print(f"\ndevhost's log: {log}")
     if any(wrong for _, _, wrong in rules):
         raise SystemExit(1)
 

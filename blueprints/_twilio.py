@@ -23,9 +23,12 @@ log = logging.getLogger(__name__)
 Handler = Callable[[func.HttpRequest, TwilioForm, df.DurableOrchestrationClient], Awaitable[func.HttpResponse]]
 
 
-def twilio_webhook(conversation: bool) -> Callable[[Handler], Callable[..., Awaitable[func.HttpResponse]]]:
+def twilio_webhook(conversation: bool, pipeline_started: bool = False) \
+        -> Callable[[Handler], Callable[..., Awaitable[func.HttpResponse]]]:
     """Run `handler` only for a request Twilio signed (403 otherwise, with nothing written). When the caller is
-    on the line (`conversation`), a failure still answers TwiML they can hear; a callback gets a 503."""
+    on the line (`conversation`), a failure still answers TwiML they can hear: that their number comes by SMS
+    once the call's pipeline holds their report (`pipeline_started`), and to call again before; a callback
+    gets a 503."""
 
     def decorate(handler: Handler) -> Callable[..., Awaitable[func.HttpResponse]]:
         async def door(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
@@ -44,7 +47,7 @@ def twilio_webhook(conversation: bool) -> Callable[[Handler], Callable[..., Awai
                     log.exception("voice webhook %s failed", handler.__name__)
                 if not conversation:
                     return problem(503, "This callback could not be handled now; Twilio may send it again.")
-                return twiml(_apology())
+                return twiml(_apology("error" if pipeline_started else "unavailable"))
 
         door.__name__ = handler.__name__
         door.__qualname__ = handler.__qualname__
@@ -95,9 +98,9 @@ async def off_loop(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
-def _apology() -> str:
+def _apology(what: str) -> str:
     locale = bootstrap.settings().DEFAULT_CALL_LOCALE
     response = VoiceResponse()
-    response.say(text("error", locale[:2]), voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
+    response.say(text(what, locale[:2]), voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
     response.hangup()
     return str(response)

@@ -50,7 +50,7 @@ async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.Dura
 
 @bp.route(route="voice/wait", methods=["POST"])
 @bp.durable_client_input(client_name="client")
-@twilio_webhook(conversation=True)
+@twilio_webhook(conversation=True, pipeline_started=True)
 async def voice_wait(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     progress = await _ticket_progress(client, form.CallSid)
     round_ = int_param(req, "round", 0, voice.MAX_WAIT_ROUNDS)

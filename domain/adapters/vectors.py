@@ -36,6 +36,14 @@ class Hit:
     tags: dict[str, str]
 
 
+# Writes the index's metadata only where there is none, in one step.
+_CLAIM_META = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'model', ARGV[1], 'dimensions', ARGV[2], 'filled', '0')
+return 1
+"""
+
+
 class IndexOutOfDate(DependencyUnavailable):
     """The index was built with another embedding model or size: it needs a reindex."""
 
@@ -55,6 +63,7 @@ class RedisVectorIndex:
         self._matrix: tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray, dict[str, np.ndarray]] | None = None
         self._lock = threading.Lock()
         self._checked_until = 0.0
+        self._claim_meta = client.register_script(_CLAIM_META)
 
     @property
     def mode(self) -> str:
@@ -72,12 +81,41 @@ class RedisVectorIndex:
             return
         meta = redis_call(lambda: self.client.hgetall(self.meta))
         if not meta:
-            self.reset()
+            self._start()
             return
         if meta.get(b"model", b"").decode() != self.model or int(meta.get(b"dimensions", 0)) != self.dimensions:
             raise IndexOutOfDate(f"The vector index holds {meta.get(b'model', b'?').decode()} vectors; this app "
                                  f"embeds with {self.model} ({self.dimensions} dimensions). Run the reindex command.")
         self._checked_until = time.monotonic() + 5
+
+    def _start(self) -> None:
+        """Start an empty index where Redis holds none (a new Redis, or one that lost its data), marked as
+        needing to be filled from PostgreSQL. Every process and thread may find it missing at once: the
+        metadata is claimed atomically, and an index another one just created is theirs to share."""
+        def start() -> None:
+            self._claim_meta(keys=[self.meta], args=[self.model, self.dimensions])
+            if self.mode == "search":
+                try:
+                    self._create_search_index()
+                except redis.ResponseError as err:
+                    if "already exists" not in str(err).lower():
+                        raise
+        redis_call(start)
+
+    def needs_filling(self) -> bool:
+        """Whether this index was started empty and PostgreSQL's tickets and articles are still to be queued."""
+        return redis_call(lambda: self.client.hget(self.meta, "filled")) == b"0"
+
+    def filled(self) -> None:
+        redis_call(lambda: self.client.hset(self.meta, "filled", "1"))
+
+    def _create_search_index(self) -> None:
+        self.client.ft(self.index).create_index(
+            [*(TagField(tag) for tag in TAGS),
+             VectorField("vector", "HNSW", {"TYPE": "FLOAT32", "DIM": self.dimensions,
+                                            "DISTANCE_METRIC": "COSINE", "M": 16, "EF_CONSTRUCTION": 200})],
+            definition=IndexDefinition(prefix=[self.prefix], index_type=IndexType.HASH),
+        )
 
     def reset(self) -> None:
         """Drop every vector and start an index for this model and size."""
@@ -95,12 +133,7 @@ class RedisVectorIndex:
             self.client.hset(self.meta, mapping={"model": self.model, "dimensions": self.dimensions})
             self.client.set(self.version, uuid.uuid4().hex)
             if self.mode == "search":
-                self.client.ft(self.index).create_index(
-                    [*(TagField(tag) for tag in TAGS),
-                     VectorField("vector", "HNSW", {"TYPE": "FLOAT32", "DIM": self.dimensions,
-                                                    "DISTANCE_METRIC": "COSINE", "M": 16, "EF_CONSTRUCTION": 200})],
-                    definition=IndexDefinition(prefix=[self.prefix], index_type=IndexType.HASH),
-                )
+                self._create_search_index()
 
         redis_call(drop)
 
@@ -157,8 +190,13 @@ class RedisVectorIndex:
         knn = f"[KNN {k} @vector $vector EF_RUNTIME {max(100, k)} AS distance]"
         text = f"({filters})=>{knn}=>{{$HYBRID_POLICY: BATCHES}}" if filters else f"*=>{knn}"
         query = Query(text).sort_by("distance").return_fields("distance", *TAGS, "key").paging(0, k).dialect(2)
-        result = redis_call(lambda: self.client.ft(self.index).search(
-            query, query_params={"vector": np.asarray(vector, dtype=np.float32).tobytes()}))
+        try:
+            result = redis_call(lambda: self.client.ft(self.index).search(
+                query, query_params={"vector": np.asarray(vector, dtype=np.float32).tobytes()}))
+        except redis.ResponseError as err:
+            if "no such index" in str(err).lower():
+                return []  # another process is starting it this moment: nothing is indexed yet
+            raise
         return [Hit(doc.kind, doc.key, round(1 - float(doc.distance), 6),
                     {t: getattr(doc, t, "") for t in TAGS}) for doc in result.docs]
 

@@ -35,7 +35,15 @@ def ticket_documents(tickets: list[Ticket], embedder: object) -> list[Document]:
 
 def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorIndex, limit: int = BATCH) -> int:
     """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
-    rows stay, with the error, for the next run."""
+    rows stay, with the error, for the next run. An index that Redis started empty (a new Redis, or one that
+    lost its data) first gets every ticket and article queued, so the backlog refills it."""
+    index.check()
+    if index.needs_filling():
+        with uow:
+            queued = uow.tickets.queue_all_for_index() + uow.articles.queue_all_for_index()
+            uow.commit()
+        index.filled()
+        log.warning("the vector index was empty: %s tickets and articles are queued to fill it again", queued)
     with uow:
         rows = uow.tickets.waiting_for_index(limit)
         if not rows:

@@ -167,7 +167,9 @@ class VectorDuplicates:
 
 
 def _described(hits: list, uow: UnitOfWork) -> list[dict]:
-    with uow:
+    if not hits:
+        return []  # most new tickets have no duplicate: no need to ask the database about none
+    with uow.reading():
         tickets = uow.tickets.brief([h.key for h in hits])
     return [dict(_brief(tickets[h.key]), score=h.score) for h in hits if h.key in tickets]
 

@@ -73,6 +73,11 @@ class ArticleStore:
         self.conn.cursor().executemany(
             "DELETE FROM article_index_outbox WHERE article_id = %s AND enqueued_at = %s", done)
 
+    def queue_all_for_index(self) -> int:
+        """Queue every article for the vector index (it was found empty); returns how many were not queued yet."""
+        return self.conn.execute("INSERT INTO article_index_outbox (article_id) SELECT id FROM articles"
+                                 " ON CONFLICT (article_id) DO NOTHING").rowcount
+
     def ids_after(self, after_id: int, limit: int) -> list[int]:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM articles WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()]

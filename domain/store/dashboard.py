@@ -1,4 +1,5 @@
-"""The dashboard's aggregates, each one query over an index made for it (migration 005)."""
+"""The dashboard's aggregates, each one query over an index made for it (migration 005). Seconds are taken with
+date_part, in floating point: extract() answers in numeric, several times slower to add up over a million rows."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,8 +19,8 @@ counted AS (
     FROM tickets t
     JOIN targets ON targets.priority = t.priority
     CROSS JOIN LATERAL (
-        SELECT extract(epoch FROM %(now)s - t.opened_at) - t.paused_seconds
-               - coalesce(extract(epoch FROM %(now)s - t.paused_since), 0) AS elapsed
+        SELECT date_part('epoch', %(now)s - t.opened_at) - t.paused_seconds
+               - coalesce(date_part('epoch', %(now)s - t.paused_since), 0) AS elapsed
     ) clock
     WHERE t.state IN (1, 2, 3)
     GROUP BY t.priority, t.state, t.assignment_group_id
@@ -35,7 +36,7 @@ FROM tickets WHERE opened_at >= %(since)s AND opened_at <= %(now)s GROUP BY 1
 
 _RESOLVED = """
 SELECT (resolved_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS resolved,
-       sum(greatest(0, extract(epoch FROM resolved_at - opened_at) - paused_seconds)) AS seconds
+       sum(greatest(0, date_part('epoch', resolved_at - opened_at) - paused_seconds)) AS seconds
 FROM tickets WHERE resolved_at IS NOT NULL AND resolved_at >= %(since)s AND resolved_at <= %(now)s GROUP BY 1
 """
 

@@ -23,6 +23,10 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
                 max_size=max_size,
                 open=True,
                 timeout=10,
+                # The pool retries a failed connection with doubling waits (1, 2, 4 ... s) until it gives up, so
+                # after a 30 s outage its next try could come half a minute after the server is back, with every
+                # request answered 503 meanwhile. Giving up after 10 s starts a fresh series on the next request.
+                reconnect_timeout=10,
                 check=_still_connected,
                 kwargs={"connect_timeout": 5},
                 name="atiende",
@@ -42,6 +46,8 @@ def _still_connected(conn: psycopg.Connection) -> None:
     idle = select.poll()  # poll, not select: select cannot watch a descriptor numbered past 1023
     idle.register(conn.pgconn.socket, select.POLLIN)
     if idle.poll(0):
+        # Closed here, so the pool sees a broken connection and replaces it; an open one it would lend again.
+        conn.close()
         raise psycopg.OperationalError("the server closed the connection while it was idle in the pool")
 
 

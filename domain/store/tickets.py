@@ -177,6 +177,11 @@ class TicketStore:
             raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
 
+    def queue_all_for_index(self) -> int:
+        """Queue every ticket for the vector index (it was found empty); returns how many were not queued yet."""
+        return self.conn.execute("INSERT INTO index_outbox (ticket_id) SELECT id FROM tickets"
+                                 " ON CONFLICT (ticket_id) DO NOTHING").rowcount
+
     def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
         """Tickets to (re)index, oldest first, each with when it was enqueued; skips rows another worker holds."""
         return self.conn.execute(

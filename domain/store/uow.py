@@ -38,7 +38,11 @@ class UnitOfWork:
         self._lease = self._pool.connection()
         try:
             self.conn = self._lease.__enter__()
-        except (PoolTimeout, psycopg.OperationalError) as err:
+        except PoolTimeout as err:
+            # Down, or every connection busy for the whole wait: either way, a retry soon is the answer.
+            raise DependencyUnavailable("The database is not reachable right now, or too busy to answer in time;"
+                                        " send the request again shortly.") from err
+        except psycopg.OperationalError as err:
             raise DependencyUnavailable("The database is not reachable right now.") from err
         self.tickets = TicketStore(self.conn)
         self.contacts = ContactStore(self.conn)

@@ -93,3 +93,47 @@ def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
         uow.tickets.exact_up_to = 0  # as if the desk held more tickets than it is worth counting
         about, estimated = uow.tickets.count_matching(TicketFilter())
         assert estimated and about >= 1
+
+
+def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
+    from domain.store.pool import get_pool
+
+    pool = get_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
+    with pool.connection() as conn:
+        ended = conn.info.backend_pid
+    ended_pids = [row[0] for row in db.execute(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = '' AND datname = current_database()"
+        " AND pid <> pg_backend_pid() AND state = 'idle'")]
+    for pid in ended_pids:
+        db.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))  # as a server restart ends idle sessions
+    for _ in range(pool.get_stats()["pool_size"] + 1):
+        with pool.connection() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+            assert conn.info.backend_pid != ended
+
+
+def test_reads_run_outside_a_transaction_and_hand_the_connection_back_as_lent(uow):
+    from psycopg.pq import TransactionStatus
+
+    with uow.reading():
+        uow.tickets.count()
+        assert uow.conn.autocommit and uow.conn.info.transaction_status == TransactionStatus.IDLE
+        conn = uow.conn
+    assert not conn.autocommit
+    with uow:
+        uow.tickets.count()
+        assert uow.conn.info.transaction_status == TransactionStatus.INTRANS
+
+
+def test_a_changed_sla_target_shows_at_once_in_this_process(admin, agent):
+    made = agent.post("/api/tickets", json={"short_description": random_name("sla"), "impact": 3,
+                                            "urgency": 3}).json()
+    agent.get(f"/api/tickets/{made['number']}")  # this process now keeps the targets
+    kept = next(t for t in admin.get("/api/sla-targets").json()["items"] if t["priority"] == 5)
+    changed = {"response_minutes": kept["response_minutes"], "resolution_minutes": kept["resolution_minutes"] + 7}
+    assert admin.put("/api/sla-targets/5", json=changed).status_code == 200
+    try:
+        shown = agent.get(f"/api/tickets/{made['number']}").json()["sla"]["resolution"]["target_minutes"]
+        assert shown == kept["resolution_minutes"] + 7
+    finally:
+        admin.put("/api/sla-targets/5", json={k: kept[k] for k in ("response_minutes", "resolution_minutes")})

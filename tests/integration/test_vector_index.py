@@ -131,3 +131,51 @@ def test_every_ticket_write_enqueues_it_and_draining_indexes_it(vector_index, em
         pass
     hit = vector_index.nearest(embedder.embed([f"The {word} plotter is jammed"])[0], 1)[0]
     assert hit.tags["state"] == "in_progress"
+
+
+def test_many_threads_finding_no_index_start_one_and_none_fails(vector_index, embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = vector_index.client
+    for key in client.scan_iter(match=vector_index.prefix + "*"):
+        client.delete(key)
+    client.delete(vector_index.meta)
+    if vector_index.mode == "search":
+        client.ft(vector_index.index).dropindex()  # as a Redis that restarted empty
+    probe = embedder.embed(["the printer is jammed"])[0]
+    fresh = [RedisVectorIndex(client, vector_index.model, vector_index.dimensions,
+                              namespace=vector_index.prefix.removesuffix(":vec:")) for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda index: index.nearest(probe, 3, kind="ticket"), fresh * 3))
+    assert answers == [[]] * 24
+    assert vector_index.needs_filling()
+
+
+def test_an_index_redis_lost_is_filled_again_from_postgresql(vector_index, embedder):
+    from datetime import UTC, datetime
+
+    from domain import bootstrap
+    from domain.settings import Settings
+    from tests.conftest import fresh_database
+
+    settings = Settings(DATABASE_URL=fresh_database(f"atiende_test_refill_{vector_index.mode}"))
+    agent = Principal("indexer@example.com", "user", ROLE_PERMISSIONS["agent"])
+    said = ["The plotter on floor two is jammed", "My badge does not open the garage door"]
+    made = [tickets.create_ticket(TicketCreate(short_description=text), agent, None, datetime.now(UTC), settings,
+                                  bootstrap.uow(settings))[1]["number"] for text in said]
+    while indexing.index_pending(bootstrap.uow(settings), embedder, vector_index):
+        pass
+    client = vector_index.client
+    for key in client.scan_iter(match=vector_index.prefix + "*"):
+        client.delete(key)
+    client.delete(vector_index.meta)  # Redis restarted with nothing kept
+    if vector_index.mode == "search":
+        client.ft(vector_index.index).dropindex()
+    vector_index._checked_until = 0.0
+    assert vector_index.nearest(embedder.embed([said[0]])[0], 1) == []
+
+    while indexing.index_pending(bootstrap.uow(settings), embedder, vector_index):
+        pass
+    assert not vector_index.needs_filling()
+    for text, number in zip(said, made):
+        assert vector_index.nearest(embedder.embed([text])[0], 1)[0].key == number

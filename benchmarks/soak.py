@@ -66,13 +66,20 @@ class Ledger:
     bad: list[str] = field(default_factory=list)  # 5xx answers that break the rules
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     phase: str = "normal"
+    # When each fault began and (once its dependency was back) ended, on the monotonic clock.
+    faults: list[list[float]] = field(default_factory=list)
     back_since: float | None = None  # when PostgreSQL or Redis came back, until the first answer that needed it
     recovered_in: list[tuple[str, float]] = field(default_factory=list)
 
     def note(self, operation: str, response: httpx.Response, seconds: float, phase: str) -> None:
         """An answer, counted in the phase its request was sent in (a request sent while PostgreSQL was down
-        may wait out the pool's timeout and answer 503 after it is back)."""
+        may wait out the pool's timeout and answer 503 after it is back). A 503 is the fault's when the request
+        was in flight at any moment of one."""
+        answered = time.monotonic()
         with self.lock:
+            if phase == "normal" and any(start <= answered and end >= answered - seconds
+                                         for start, end in self.faults):
+                phase = "in flight at a fault"
             self.answers[(phase, operation, response.status_code)] += 1
             needed = {"postgresql back": operation != "similar", "redis back": operation == "similar"}
             if self.back_since is not None and response.status_code < 300 and needed.get(self.phase):
@@ -229,6 +236,10 @@ class Faults:
                 time.sleep(5)  # what was refused in the window is retried after Retry-After
             with self.ledger.lock:
                 self.ledger.phase = phase
+                if phase == "normal":
+                    self.ledger.faults[-1][1] = time.monotonic()
+                else:
+                    self.ledger.faults.append([time.monotonic(), float("inf")])
             if phase != "normal":
                 action()
             self.timeline.append((time.monotonic() - started, f"{action.__name__.replace('_', ' ')}"))

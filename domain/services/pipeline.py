@@ -156,8 +156,7 @@ def improve_ticket(sid: str, now: datetime, uow: UnitOfWork) -> bool:
         if ticket is None or ticket.is_final or ticket.description.startswith(new):
             return False
         changes = ticket.update({"description": new}, VOICE_ACTOR, now)
-        uow.tickets.save(ticket)
-        uow.tickets.add_audit(ticket.id, VOICE_ACTOR, now, changes)
+        uow.tickets.save(ticket, VOICE_ACTOR, now, changes)
         uow.tickets.add_note(
             ticket.id, "work_note", VOICE_ACTOR, now,
             f"Description replaced by the recording's transcript ({call.transcript_provider}, confidence "

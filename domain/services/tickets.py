@@ -53,10 +53,9 @@ def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact |
     """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
     ticket = Ticket(number=format_number(uow.tickets.next_number()), opened_at=now, opened_by=actor,
                     caller_id=caller.id if caller else None, caller=caller, **fields)
-    uow.tickets.add(ticket)
     initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
                if getattr(ticket, name) is not None]
-    uow.tickets.add_audit(ticket.id, actor, now, initial)
+    uow.tickets.add(ticket, actor, now, initial)
     return ticket
 
 
@@ -88,8 +87,7 @@ def update_ticket(
                 uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
                 own_number=ticket.number if "parent" in values else None,
             )
-            uow.tickets.save(ticket)
-            uow.tickets.add_audit(ticket.id, who.name, now, changes)
+            uow.tickets.save(ticket, who.name, now, changes)
             uow.commit()
         return _out(ticket, uow, now)
 
@@ -106,8 +104,7 @@ def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: Uni
         changes = ticket.update({"parent": original.number, "state": State.CANCELED}, who.name, now)
         _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
                           own_number=ticket.number)
-        uow.tickets.save(ticket)
-        uow.tickets.add_audit(ticket.id, who.name, now, changes)
+        uow.tickets.save(ticket, who.name, now, changes)
         uow.tickets.add_note(ticket.id, "work_note", who.name, now,
                              f"Duplicate of {original.number}: {original.short_description}")
         uow.commit()
@@ -127,8 +124,7 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
         elif comment.visibility == "public":
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
-        uow.tickets.save(ticket)
-        uow.tickets.add_audit(ticket.id, who.name, now, ticket.changes[before:])
+        uow.tickets.save(ticket, who.name, now, ticket.changes[before:])
         kind = "comment" if comment.visibility == "public" else "work_note"
         row = uow.tickets.add_note(ticket.id, kind, who.name, now, comment.body)
         uow.commit()
@@ -184,8 +180,7 @@ def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -
             ticket = uow.tickets.get(number, for_update=True)
             if ticket is None or not ticket.close_if_resolved_before(cutoff, SYSTEM_ACTOR, now):
                 continue
-            uow.tickets.save(ticket)
-            uow.tickets.add_audit(ticket.id, SYSTEM_ACTOR, now, ticket.changes)
+            uow.tickets.save(ticket, SYSTEM_ACTOR, now, ticket.changes)
             closed.append(number)
         uow.commit()
     return closed

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Sequence
 
 from psycopg import sql
 from psycopg.rows import dict_row
@@ -44,19 +44,30 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
 )
 _CREATED = (("number", "%(number)s"), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
-# Every write of a ticket queues it for the vector index in the same statement (and so the same transaction):
-# the index catches up after the commit, whatever happens to Redis, for no extra round trip.
-_QUEUE_FOR_INDEX = (
-    "INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
-    " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL"
+# Every write of a ticket queues it for the vector index and adds its audit rows in the same statement (and so
+# the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
+# round trip of its own. Audit rows come as arrays, in order; none is an empty array.
+_QUEUE_AND_AUDIT = (
+    "queued AS (INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
+    " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL),"
+    " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, created_at)"
+    " SELECT written.id, 'audit', %(audit_actor)s, changed.field, changed.old_value, changed.new_value, %(audit_at)s"
+    " FROM written, unnest(%(audit_fields)s::text[], %(audit_old)s::text[], %(audit_new)s::text[])"
+    " WITH ORDINALITY AS changed (field, old_value, new_value, n) ORDER BY changed.n)"
 )
-_INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id), queued AS ({}) SELECT id FROM written".format(
-    ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN), _QUEUE_FOR_INDEX
+_INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id), {} SELECT id FROM written".format(
+    ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN), _QUEUE_AND_AUDIT
 )
 _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s"
-           " RETURNING id, version), queued AS ({}) SELECT version FROM written").format(
-    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_FOR_INDEX
+           " RETURNING id, version), {} SELECT version FROM written").format(
+    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT
 )
+
+
+def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange]) -> dict[str, Any]:
+    return {"audit_actor": actor, "audit_at": at, "audit_fields": [c.field for c in changes],
+            "audit_old": [audit_text(c.old) for c in changes], "audit_new": [audit_text(c.new) for c in changes]}
+
 
 # What each sortable column sorts by; nullable ones are folded so that keyset paging stays total. Each has an
 # index on (expression, id) in migration 008; names on other rows are kept on the ticket by triggers there.
@@ -140,8 +151,10 @@ class TicketStore:
     def next_number(self) -> int:
         return self.conn.execute("SELECT nextval('ticket_number_seq')").fetchone()[0]
 
-    def add(self, ticket: Ticket) -> Ticket:
-        ticket.id = self.conn.execute(_INSERT, _params(ticket)).fetchone()[0]
+    def add(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
+            audit: Sequence[FieldChange] = ()) -> Ticket:
+        """Store a new ticket with the audit rows of its creation (by `actor` at `at`)."""
+        ticket.id = self.conn.execute(_INSERT, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()[0]
         return ticket
 
     def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
@@ -170,9 +183,11 @@ class TicketStore:
         alone (A under B, B under A) cannot both pass."""
         self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
 
-    def save(self, ticket: Ticket) -> None:
-        """Write the ticket and bump its version; StaleVersion if someone else saved it first."""
-        row = self.conn.execute(_UPDATE, _params(ticket)).fetchone()
+    def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
+             audit: Sequence[FieldChange] = ()) -> None:
+        """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`);
+        StaleVersion if someone else saved it first."""
+        row = self.conn.execute(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()
         if row is None:
             raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
@@ -226,20 +241,6 @@ class TicketStore:
             " RETURNING id, kind, actor, body, field, old_value, new_value, created_at",
             (ticket_id, kind, actor, body, at),
         ).fetchone()
-
-    def add_audit(self, ticket_id: int, actor: str, at: datetime, changes: list[FieldChange]) -> None:
-        """One audit row per change, in the order given."""
-        if not changes:
-            return
-        # One statement over arrays: executemany's pipeline costs more CPU than the rows it sends.
-        self.conn.execute(
-            "INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, created_at)"
-            " SELECT %s, 'audit', %s, field, old_value, new_value, %s"
-            " FROM unnest(%s::text[], %s::text[], %s::text[]) WITH ORDINALITY AS changed (field, old_value, new_value, n)"
-            " ORDER BY n",
-            (ticket_id, actor, at, [c.field for c in changes], [audit_text(c.old) for c in changes],
-             [audit_text(c.new) for c in changes]),
-        )
 
     def activity(self, ticket_id: int) -> list[dict[str, Any]]:
         return self.conn.cursor(row_factory=dict_row).execute(

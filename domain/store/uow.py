@@ -69,6 +69,10 @@ class UnitOfWork:
         try:
             if not self.conn.closed:
                 self.conn.rollback()
+        except psycopg.OperationalError:
+            # The server went away after the work was done: nothing uncommitted survives a lost connection,
+            # and the pool replaces it. The work's own error, if any, is what the caller hears about.
+            pass
         finally:
             self._lease.__exit__(*exc_info)
             self._lease = None

@@ -371,9 +371,9 @@ def main() -> None:
     for operation, samples in sorted(ledger.latency.items()):
         q = statistics.quantiles(samples, n=100) if len(samples) > 1 else [samples[0]] * 99
         print(f"{operation:<10}{len(samples):>9,}{q[49] * 1000:>9.1f}{q[94] * 1000:>9.1f}{q[98] * 1000:>9.1f}")
-    print(f"\n{'phase':<18}{'operation':<14}{'answer':>14}{'count':>9}")
+    print(f"\n{'phase':<22}{'operation':<14}{'answer':>14}{'count':>9}")
     for (phase, operation, status), count in sorted(ledger.answers.items(), key=lambda kv: tuple(map(str, kv[0]))):
-        print(f"{phase:<18}{operation:<14}{status!s:>14}{count:>9,}")
+        print(f"{phase:<22}{operation:<14}{status!s:>14}{count:>9,}")
     print("\nrecovered (first answer that needed the dependency, after it came back): "
           + ", ".join(f"{phase.replace(' back', '')} {seconds:.1f} s" for phase, seconds in ledger.recovered_in))
     print(f"\nbacklog after the run: {backlog['outbox']} tickets to index, {backlog['calls without ticket']} calls"

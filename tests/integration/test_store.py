@@ -137,3 +137,14 @@ def test_a_changed_sla_target_shows_at_once_in_this_process(admin, agent):
         assert shown == kept["resolution_minutes"] + 7
     finally:
         admin.put("/api/sla-targets/5", json={k: kept[k] for k in ("response_minutes", "resolution_minutes")})
+
+
+def test_a_read_whose_connection_the_server_drops_is_a_503_not_a_500(uow, db):
+    from domain.errors import DependencyUnavailable
+
+    with pytest.raises(DependencyUnavailable):
+        with uow.reading():
+            db.execute("SELECT pg_terminate_backend(%s, 5000)", (uow.conn.info.backend_pid,))
+            uow.tickets.count()
+    with uow.reading():  # and the next read gets a working connection
+        assert uow.tickets.count() >= 0

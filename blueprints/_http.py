@@ -89,7 +89,8 @@ def _receipt(answer: func.HttpResponse) -> func.HttpResponse:
     if not 200 <= answer.status_code < 300 or answer.mimetype != "application/json":
         return answer
     written = json.loads(answer.get_body())
-    kept = {name: written[name] for name in WriteReceipt.model_fields if isinstance(written, dict) and name in written}
+    kept = {name: written[name] for name in WriteReceipt.model_fields if name in written} \
+        if isinstance(written, dict) else {}
     return json_response(answer.status_code, kept, dict(answer.headers))
 
 

@@ -1,5 +1,5 @@
 """Requests per API key and per signed-in user, as a token bucket in Redis: each caller may send a burst, then
-keeps a steady rate. One Lua script reads, refills and takes a token atomically, on Redis's own clock, so every
+keeps a steady rate. One Lua script reads, refills and takes tokens atomically, on Redis's own clock, so every
 instance of the app shares the same buckets."""
 from __future__ import annotations
 

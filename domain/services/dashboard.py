@@ -17,10 +17,12 @@ DAYS = 30
 def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
     targets = {t.priority: t.resolution_minutes * 60 for t in list_sla_targets(uow)}
     first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)
-    since = datetime.combine(first_day, time(), ZoneInfo(tz))
-    with uow:
+    days = [first_day + timedelta(days=i) for i in range(DAYS)]
+    # Local midnights, found here so that a day of 23 or 25 hours is one too; the last closes today.
+    day_starts = [datetime.combine(first_day + timedelta(days=i), time(), ZoneInfo(tz)) for i in range(DAYS + 1)]
+    with uow.reading():
         open_rows = uow.dashboard.open_tickets(targets, now)
-        opened_rows, resolved_rows = uow.dashboard.per_day(since, now, tz)
+        opened_rows, resolved_rows = uow.dashboard.per_day(day_starts, now)
     by_priority: Counter[int] = Counter()
     by_state: Counter[int] = Counter()
     by_group: Counter[str | None] = Counter()
@@ -32,11 +34,10 @@ def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
         breached += late
         at_risk += risky
     total = sum(by_priority.values())
-    opened = dict(opened_rows)
-    resolved = {day: count for day, count, _ in resolved_rows}
-    resolved_count = sum(resolved.values())
+    opened = [count for _, count in opened_rows]
+    resolved = [count for _, count, _ in resolved_rows]
+    resolved_count = sum(resolved)
     seconds = sum(float(s) for _, _, s in resolved_rows)
-    days = [first_day + timedelta(days=i) for i in range(DAYS)]
     return DashboardOut(
         generated_at=now, time_zone=tz, open=total,
         by_priority=[{"priority": p, "count": by_priority[p]} for p in sorted(targets)],
@@ -44,7 +45,7 @@ def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
         by_group=[{"assignment_group": g, "count": c} for g, c in
                   sorted(by_group.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))],
         sla={"on_track": total - breached - at_risk, "at_risk": at_risk, "breached": breached},
-        per_day=[{"date": d.isoformat(), "opened": opened.get(d, 0), "resolved": resolved.get(d, 0)} for d in days],
+        per_day=[{"date": d.isoformat(), "opened": o, "resolved": r} for d, o, r in zip(days, opened, resolved, strict=True)],
         resolved_in_period=resolved_count,
         mean_time_to_resolve_hours=round(seconds / resolved_count / 3600, 2) if resolved_count else None,
     )

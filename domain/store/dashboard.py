@@ -1,43 +1,54 @@
-"""The dashboard's aggregates, each one query over an index made for it (migration 005). Seconds are taken with
-date_part, in floating point: extract() answers in numeric, several times slower to add up over a million rows."""
+"""The dashboard's aggregates, each one query over an index made for it (migration 005).
+
+Every query compares timestamps with bounds worked out once, in Python, instead of working out a number per row:
+at a million tickets, date_part and AT TIME ZONE on each of the 80,000 open or recent tickets cost three times
+the counting itself."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 # An open ticket is at risk once this share of its resolution target has run.
 AT_RISK_SHARE = 0.75
 
+# A ticket's SLA clock runs from opened_at, less the seconds it spent on hold, less the time it has been on hold
+# now: it is late once that start is before now - target. Most tickets never paused, and for them the start is
+# opened_at itself, which the CASE answers without interval arithmetic. Arrays of bounds are indexed by priority.
 # Counted per group id first and named after: joining the names row by row costs more than the counting.
 _OPEN = """
-WITH targets (priority, seconds) AS (SELECT * FROM unnest(%(priorities)s::int[], %(seconds)s::int[])),
-counted AS (
-    SELECT t.priority, t.state, t.assignment_group_id, count(*) AS open,
-           count(*) FILTER (WHERE clock.elapsed > targets.seconds) AS breached,
-           count(*) FILTER (WHERE clock.elapsed > targets.seconds * %(at_risk)s
-                              AND clock.elapsed <= targets.seconds) AS at_risk
+WITH counted AS (
+    SELECT priority, state, assignment_group_id, count(*) AS open,
+           count(*) FILTER (WHERE clock_start < (%(late_before)s::timestamptz[])[priority]) AS breached,
+           count(*) FILTER (WHERE clock_start < (%(at_risk_before)s::timestamptz[])[priority]) AS at_risk_or_breached
     FROM tickets t
-    JOIN targets ON targets.priority = t.priority
     CROSS JOIN LATERAL (
-        SELECT date_part('epoch', %(now)s - t.opened_at) - t.paused_seconds
-               - coalesce(date_part('epoch', %(now)s - t.paused_since), 0) AS elapsed
+        SELECT CASE WHEN t.paused_seconds = 0 AND t.paused_since IS NULL THEN t.opened_at
+                    ELSE t.opened_at + t.paused_seconds * interval '1 second'
+                         + coalesce(%(now)s - t.paused_since, interval '0') END AS clock_start
     ) clock
-    WHERE t.state IN (1, 2, 3)
-    GROUP BY t.priority, t.state, t.assignment_group_id
+    WHERE state IN (1, 2, 3)
+    GROUP BY priority, state, assignment_group_id
 )
-SELECT c.priority, c.state, g.name, c.open, c.breached, c.at_risk
+SELECT c.priority, c.state, g.name, c.open, c.breached, c.at_risk_or_breached - c.breached
 FROM counted c LEFT JOIN assignment_groups g ON g.id = c.assignment_group_id
 """
 
+# One range count per local day: each is a walk along the index with nothing to compute per row.
 _OPENED = """
-SELECT (opened_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS opened
-FROM tickets WHERE opened_at >= %(since)s AND opened_at <= %(now)s GROUP BY 1
+SELECT day.starts, (SELECT count(*) FROM tickets
+                    WHERE opened_at >= day.starts AND opened_at < day.ends AND opened_at <= %(now)s)
+FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS day (starts, ends)
 """
 
 _RESOLVED = """
-SELECT (resolved_at AT TIME ZONE %(tz)s)::date AS day, count(*) AS resolved,
-       sum(greatest(0, date_part('epoch', resolved_at - opened_at) - paused_seconds)) AS seconds
-FROM tickets WHERE resolved_at IS NOT NULL AND resolved_at >= %(since)s AND resolved_at <= %(now)s GROUP BY 1
+SELECT day.starts, resolved.count, resolved.seconds
+FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS day (starts, ends)
+CROSS JOIN LATERAL (
+    SELECT count(*) AS count,
+           coalesce(sum(greatest(0, date_part('epoch', resolved_at - opened_at) - paused_seconds)), 0) AS seconds
+    FROM tickets
+    WHERE resolved_at IS NOT NULL AND resolved_at >= day.starts AND resolved_at < day.ends AND resolved_at <= %(now)s
+) resolved
 """
 
 
@@ -46,12 +57,17 @@ class DashboardStore:
         self.conn = conn
 
     def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple]:
-        """(priority, state, group, open, breached, at risk) for every combination that has open tickets."""
-        params = {"priorities": list(resolution_seconds), "seconds": list(resolution_seconds.values()),
-                  "now": now, "at_risk": AT_RISK_SHARE}
+        """(priority, state, group, open, breached, at risk) for every combination that has open tickets.
+        A priority without a target is never late."""
+        def clock_starts_before(share: float) -> list[datetime | None]:
+            return [now - timedelta(seconds=resolution_seconds[p] * share) if p in resolution_seconds else None
+                    for p in range(1, max(resolution_seconds, default=0) + 1)]
+        params = {"now": now, "late_before": clock_starts_before(1), "at_risk_before": clock_starts_before(AT_RISK_SHARE)}
         return self.conn.execute(_OPEN, params).fetchall()
 
-    def per_day(self, since: datetime, now: datetime, tz: str) -> tuple[list[tuple], list[tuple]]:
-        """(day, opened) and (day, resolved, seconds to resolve) per local day since `since`."""
-        params = {"since": since, "now": now, "tz": tz}
-        return self.conn.execute(_OPENED, params).fetchall(), self.conn.execute(_RESOLVED, params).fetchall()
+    def per_day(self, day_starts: list[datetime], now: datetime) -> tuple[list[tuple], list[tuple]]:
+        """(day start, opened) and (day start, resolved, seconds to resolve) for each day that starts at one of
+        `day_starts` and ends at the next; the last one is where the period ends."""
+        params = {"starts": day_starts[:-1], "ends": day_starts[1:], "now": now}
+        return (self.conn.execute(_OPENED, params).fetchall(),
+                self.conn.execute(_RESOLVED, params).fetchall())

@@ -58,3 +58,28 @@ def test_an_unknown_time_zone_or_parameter_is_refused(agent):
         response = agent.get("/api/dashboard", params=params)
         assert response.status_code == 422, (params, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_time_on_hold_is_left_off_the_sla_clock(agent, db):
+    """Five tickets of the lowest priority whose clocks, once what they spent on hold is taken off, sit on either
+    side of its target and of the at-risk share; days apart from any edge, so the seconds between the answer
+    and the database's clock do not matter."""
+    target_days = db.execute("SELECT resolution_minutes FROM sla_targets WHERE priority = 5").fetchone()[0] / 1440
+    before = agent.get("/api/dashboard").json()["sla"]
+    clocks = [  # (days since opened, days already paused, on hold since days ago or None): what the clock shows
+        (target_days + 11, 11 + target_days * 0.1, None),   # ran 0.9 of the target: at risk
+        (target_days + 11, 11 + target_days * 0.5, None),   # ran half: on track
+        (target_days * 3, 0, target_days * 2.5),            # on hold since it had run half: on track
+        (target_days * 2, 0, 2),                             # ran past the target before it went on hold: breached
+        (target_days * 2, target_days * 0.2, target_days),  # ran 0.8 before it went on hold: at risk
+    ]
+    for opened_days_ago, paused_days, on_hold_days_ago in clocks:
+        number, _ = ticket(agent, impact=3, urgency=3)
+        db.execute("""UPDATE tickets SET opened_at = now() - %s * interval '1 day', paused_seconds = %s * 86400,
+                             state = CASE WHEN %s::float IS NULL THEN state ELSE 3 END,
+                             on_hold_reason = CASE WHEN %s::float IS NULL THEN NULL ELSE 'awaiting_vendor' END,
+                             paused_since = now() - %s * interval '1 day'
+                      WHERE number = %s""",
+                   (opened_days_ago, paused_days, on_hold_days_ago, on_hold_days_ago, on_hold_days_ago, number))
+    after = agent.get("/api/dashboard").json()["sla"]
+    assert {band: after[band] - before[band] for band in after} == {"on_track": 2, "at_risk": 2, "breached": 1}

@@ -51,15 +51,15 @@ def fill(url: str, count: int) -> None:
 
 
 def start_devhost(url: str, timers: bool = False, env: dict[str, str] | None = None,
-                  root: Path = ROOT, log: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """devhost on a free port over `url`; `root` serves another checkout of Atiende (a benchmark's "before"),
-    `log` keeps what it logs."""
+                  root: Path = ROOT, log: Path | None = None, python: str = sys.executable) -> tuple[subprocess.Popen, str]:
+    """devhost on a free port over `url`; `root` serves another checkout of Atiende (a benchmark's "before") with
+    `python`, `log` keeps what it logs."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     # A benchmark measures the work, not the rate limit that would keep one agent from asking this often.
     env = {**os.environ, "DATABASE_URL": url, "SEED_DEMO_DATA": "false", "RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
-    command = [sys.executable, "-m", "devhost", "serve", "--port", str(port), *([] if timers else ["--no-timers"])]
+    command = [python, "-m", "devhost", "serve", "--port", str(port), *([] if timers else ["--no-timers"])]
     output = log.open("ab") if log else subprocess.DEVNULL
     process = subprocess.Popen(command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import re
@@ -73,6 +74,10 @@ def wrk_script(method: str, body: dict | None) -> str:
         lines += ['wrk.headers["Content-Type"] = "application/json"', f"wrk.body = {json.dumps(json.dumps(body))}"]
     if method == "PATCH":
         lines.append('wrk.headers["If-Match"] = "*"')
+    # The first few refused answers are printed whole, so a failed run says why.
+    lines += ["shown = 0", "function response(status, headers, body)",
+              "  if status >= 300 and shown < 3 then shown = shown + 1; io.write(status, ' ', body, '\\n') end",
+              "end"]
     return "\n".join(lines) + "\n"
 
 
@@ -150,20 +155,38 @@ def open_ticket_number(url: str) -> str:
         return conn.execute("SELECT number FROM tickets WHERE state IN (1, 2) ORDER BY id DESC LIMIT 1").fetchone()[0]
 
 
-def other_revision(revision: str, server: str, tickets: int) -> tuple[Path, str]:
-    """A checkout of `revision` and a database its own migrations made, filled like ours."""
+def other_revision(revision: str, server: str, tickets: int) -> tuple[Path, str, str]:
+    """A checkout of `revision`, the Python to run it with, and a database its own migrations made, filled
+    like ours."""
     folder = Path(tempfile.mkdtemp(prefix="atiende-before-"))
     subprocess.run(["git", "worktree", "add", "--detach", str(folder), revision], cwd=ROOT, check=True,
                    capture_output=True)
+    python = python_for(folder)
     admin = psycopg.conninfo.make_conninfo(server, dbname="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute('DROP DATABASE IF EXISTS "atiende_bench_cpu_before" WITH (FORCE)')
         conn.execute('CREATE DATABASE "atiende_bench_cpu_before"')
     url = psycopg.conninfo.make_conninfo(server, dbname="atiende_bench_cpu_before")
-    subprocess.run([sys.executable, "-m", "devhost", "migrate"], cwd=folder, env={**os.environ, "DATABASE_URL": url},
+    subprocess.run([python, "-m", "devhost", "migrate"], cwd=folder, env={**os.environ, "DATABASE_URL": url},
                    check=True, capture_output=True)
     fill(url, tickets)
-    return folder, url
+    return folder, url, python
+
+
+def python_for(folder: Path) -> str:
+    """Our Python when the checkout in `folder` asks for the same packages; otherwise one of its own (kept in
+    .data/ by what it asks for), so that a dependency added since is measured as part of the change."""
+    def asked(root: Path) -> bytes:
+        return b"".join((root / name).read_bytes() for name in ("requirements.txt", "requirements-dev.txt"))
+    if asked(folder) == asked(ROOT):
+        return sys.executable
+    venv = ROOT / ".data" / f"bench-venv-{hashlib.sha256(asked(folder)).hexdigest()[:12]}"
+    if not (venv / "bin" / "python").exists():
+        print(f"making {venv.name} for the other revision's requirements", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-r", str(folder / "requirements-dev.txt")],
+                       check=True)
+    return str(venv / "bin" / "python")
 
 
 def main() -> None:
@@ -191,8 +214,8 @@ def main() -> None:
             profile(base + path, method, body, args.seconds, process.pid)
             return
         if args.against:
-            before_folder, before_url = other_revision(args.against, args.server, args.tickets)
-            hosts = {"before": start_devhost(before_url, env=limits, root=before_folder)
+            before_folder, before_url, before_python = other_revision(args.against, args.server, args.tickets)
+            hosts = {"before": start_devhost(before_url, env=limits, root=before_folder, python=before_python)
                      + (open_ticket_number(before_url),), **hosts}
         bare = bare_reference(args.seconds)
         print(f"{args.tickets:,} tickets, wrk with {CONNECTIONS} connections for {args.seconds} s per turn, "

@@ -221,16 +221,19 @@ def embedder():
     return LocalMiniLM()
 
 
-@pytest.fixture(params=["search", "exact"])
+@pytest.fixture(params=["search", "search over RESP2", "exact"])
 def vector_index(request, search_redis, embedder):
-    """A fresh, empty index in each mode: RediSearch on the search-capable Redis, numpy on the plain one."""
+    """A fresh, empty index in each mode: RediSearch on the search-capable Redis (read in both protocols, whose
+    search replies differ in shape), numpy on the plain one."""
     import redis
 
     from domain.adapters.vectors import RedisVectorIndex
 
-    client = redis.Redis.from_url(search_redis if request.param == "search" else PLAIN_REDIS)
+    mode, _, protocol = request.param.partition(" over RESP")
+    chosen = {"protocol": int(protocol)} if protocol else {}  # otherwise redis-py's default, as the app's client
+    client = redis.Redis.from_url(search_redis if mode == "search" else PLAIN_REDIS, **chosen)
     index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=random_name("t").lower())
-    assert index.mode == request.param
+    assert index.mode == mode
     index.reset()
     yield index
     for key in client.scan_iter(match=index.prefix + "*"):

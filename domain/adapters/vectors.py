@@ -13,7 +13,6 @@ import numpy as np
 import redis
 from redis.commands.search.field import TagField, VectorField
 from redis.commands.search.index_definition import IndexDefinition, IndexType
-from redis.commands.search.query import Query
 
 from domain.errors import DependencyUnavailable
 
@@ -189,16 +188,19 @@ class RedisVectorIndex:
         # in the benchmark, 100 finds them all for a fraction of a millisecond more.
         knn = f"[KNN {k} @vector $vector EF_RUNTIME {max(100, k)} AS distance]"
         text = f"({filters})=>{knn}=>{{$HYBRID_POLICY: BATCHES}}" if filters else f"*=>{knn}"
-        query = Query(text).sort_by("distance").return_fields("distance", *TAGS, "key").paging(0, k).dialect(2)
+        fields = ("distance", *TAGS, "key")
+        # The command itself rather than redis-py's Query and Result: their building and parsing cost more CPU
+        # than the search (measured: 0.34 -> 0.13 ms a query, with hiredis).
+        command = ["FT.SEARCH", self.index, text, "SORTBY", "distance", "RETURN", len(fields), *fields,
+                   "LIMIT", 0, k, "PARAMS", 2, "vector", np.asarray(vector, dtype=np.float32).tobytes(), "DIALECT", 2]
         try:
-            result = redis_call(lambda: self.client.ft(self.index).search(
-                query, query_params={"vector": np.asarray(vector, dtype=np.float32).tobytes()}))
+            reply = redis_call(lambda: self.client.execute_command(*command))
         except redis.ResponseError as err:
             if "no such index" in str(err).lower():
                 return []  # another process is starting it this moment: nothing is indexed yet
             raise
-        return [Hit(doc.kind, doc.key, round(1 - float(doc.distance), 6),
-                    {t: getattr(doc, t, "") for t in TAGS}) for doc in result.docs]
+        return [Hit(found["kind"], found["key"], round(1 - float(found["distance"]), 6),
+                    {t: found.get(t, "") for t in TAGS}) for found in _search_results(reply)]
 
     def _exact(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
         _, docs, matrix, tags = self._load()
@@ -248,6 +250,19 @@ def _tag(value: str | None) -> str:
 
 def _escape(value: str) -> str:
     return re.sub(r"([^A-Za-z0-9_])", r"\\\1", value)
+
+
+def _search_results(reply: Any) -> list[dict[str, str]]:
+    """The returned fields of each document in an FT.SEARCH reply, in either protocol: RESP3 answers a map with
+    "results", RESP2 a flat list of the total, then each document's key and its fields as name, value pairs."""
+    def text(value: Any) -> str:
+        return value.decode() if isinstance(value, bytes) else str(value)
+    if isinstance(reply, dict):
+        results = reply.get(b"results", reply.get("results", []))
+        return [{text(n): text(v) for n, v in (r.get(b"extra_attributes") or r.get("extra_attributes") or {}).items()}
+                for r in results]
+    pairs = reply[2::2]
+    return [{text(pair[i]): text(pair[i + 1]) for i in range(0, len(pair), 2)} for pair in pairs]
 
 
 def redis_call(operation: Any) -> Any:

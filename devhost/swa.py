@@ -7,7 +7,6 @@ browser sent is dropped, as the real service does.
 from __future__ import annotations
 
 import base64
-import binascii
 import fnmatch
 import hashlib
 import json
@@ -54,13 +53,10 @@ def read_principal(request: Request) -> dict[str, Any] | None:
         return None
     # The same strict reading the app does: the real service only ever sends principals it made itself, and a
     # cookie forged on this machine must not be able to crash the emulation.
-    from domain.auth import ClientPrincipal
+    from domain.auth import read_client_principal
 
-    try:
-        principal = ClientPrincipal.model_validate_json(base64.b64decode(raw, validate=True))
-    except (binascii.Error, ValueError):
-        return None
-    if principal.userDetails is None:
+    principal = read_client_principal(raw)
+    if principal is None or principal.userDetails is None:
         return None
     return principal.model_dump()
 

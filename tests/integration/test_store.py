@@ -95,6 +95,39 @@ def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
         assert estimated and about >= 1
 
 
+def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monkeypatch):
+    from domain.store import tickets as store
+    from domain.store.tickets import TicketFilter
+    from domain.tickets import State
+
+    class CountingStatements:
+        def __init__(self, conn):
+            self.conn, self.statements = conn, 0
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+        def execute(self, *args, **kwargs):
+            self.statements += 1
+            return self.conn.execute(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_estimates", {})  # none kept from another test
+    with uow:
+        counting = uow.tickets.conn = CountingStatements(uow.tickets.conn)
+        uow.tickets.count_matching(TicketFilter())
+        uow.tickets.count_matching(TicketFilter())
+        assert counting.statements == 2  # exact: counted every time
+        uow.tickets.exact_up_to = 0
+        first = uow.tickets.count_matching(TicketFilter())
+        assert first[1] and counting.statements == 4  # the count and the plan
+        assert uow.tickets.count_matching(TicketFilter()) == first and counting.statements == 4
+        uow.tickets.count_matching(TicketFilter(states=tuple(State)))
+        assert counting.statements == 6  # another filter is another estimate
+        monkeypatch.setattr(store, "ESTIMATE_KEPT_SECONDS", 0)
+        uow.tickets.count_matching(TicketFilter())
+        assert counting.statements == 8  # out of date: asked again
+
+
 def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
     from domain.store.pool import get_pool
 

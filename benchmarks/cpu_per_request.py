@@ -4,6 +4,9 @@ On Flex Consumption the CPU a request burns is what the customer pays for. wrk i
 process of its own, so the server's process does only the server's work; its user and system time (from
 /proc) divided by the requests wrk completed is the cost of one request. Beside them, the same measure of a
 bare Starlette app on uvicorn answering a constant, taken in the same run: the floor under any Python answer.
+Each row also gives the CPU spent inside the function itself (benchmarks/measured_devhost.py counts it), which
+is Atiende's own code: the rest is uvicorn and devhost's emulation of Static Web Apps and the Functions host,
+which on Azure are the platform's.
 
     .venv/bin/python benchmarks/cpu_per_request.py [--tickets 10000] [--seconds 10] [--profile OPERATION]
                                                    [--against REVISION] [--rounds 3]
@@ -54,24 +57,30 @@ BARE_APP = textwrap.dedent("""
 """)
 
 
-def operations(number: str) -> list[tuple[str, str, str, dict | None]]:
-    """(label, method, path, JSON body) for each operation measured."""
+def operations(number: str) -> list[tuple[str, str, str, dict | list[dict] | None]]:
+    """(label, method, path, JSON body or bodies to take turns with) for each operation measured."""
     return [
         ("get a ticket", "GET", f"/api/tickets/{number}", None),
         ("create a ticket", "POST", "/api/tickets", {"short_description": "La impresora no imprime",
                                                      "description": "Atasco de papel en la bandeja 2", "impact": 2}),
-        ("update a ticket", "PATCH", f"/api/tickets/{number}", {"urgency": 2}),
+        # Taking turns, so that every update changes the ticket: the same one again would write nothing.
+        ("update a ticket", "PATCH", f"/api/tickets/{number}", [{"urgency": 2}, {"urgency": 3}]),
         ("comment", "POST", f"/api/tickets/{number}/comments", {"body": "Llamé al usuario"}),
         ("list, first page", "GET", "/api/tickets?limit=25", None),
         ("search words", "GET", "/api/tickets?q=impresora&limit=25", None),
     ]
 
 
-def wrk_script(method: str, body: dict | None) -> str:
-    """A wrk Lua script sending the agent's cookie, and the method and body of the operation."""
+def wrk_script(method: str, body: dict | list[dict] | None) -> str:
+    """A wrk Lua script sending the agent's cookie, and the method and body (or bodies, in turn) of the
+    operation."""
     lines = [f'wrk.method = "{method}"', f'wrk.headers["Cookie"] = "StaticWebAppsAuthCookie={PRINCIPAL}"']
     if body is not None:
-        lines += ['wrk.headers["Content-Type"] = "application/json"', f"wrk.body = {json.dumps(json.dumps(body))}"]
+        bodies = body if isinstance(body, list) else [body]
+        lines += ['wrk.headers["Content-Type"] = "application/json"',
+                  "bodies = {" + ", ".join(json.dumps(json.dumps(b)) for b in bodies) + "}", "sent = 0",
+                  "function request()", "  sent = sent + 1",
+                  "  return wrk.format(nil, nil, nil, bodies[sent % #bodies + 1])", "end"]
     if method == "PATCH":
         lines.append('wrk.headers["If-Match"] = "*"')
     # The first few refused answers are printed whole, so a failed run says why.
@@ -87,19 +96,29 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def drive(url: str, method: str, body: dict | None, seconds: int, pid: int) -> dict:
+def function_cpu_seconds(url: str) -> float:
+    """CPU seconds spent inside function invocations so far, as measured_devhost.py counts them."""
+    base = url.split("/api/", 1)[0]
+    return httpx.get(f"{base}/__function_cpu", timeout=5).json()["cpu_seconds"]
+
+
+def drive(url: str, method: str, body: dict | list[dict] | None, seconds: int, pid: int,
+          in_functions_too: bool = True) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(method, body))
+    in_functions = function_cpu_seconds(url) if in_functions_too else 0.0
     before = cpu_seconds(pid)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, url],
                          capture_output=True, text=True, check=True).stdout
     used = cpu_seconds(pid) - before
+    in_functions = function_cpu_seconds(url) - in_functions if in_functions_too else 0.0
     os.unlink(script.name)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if failed:
         raise SystemExit(f"{failed.group(1)} of {requests} answers to {method} {url} were not 2xx:\n{out}")
-    return {"requests": requests, "rps": requests / seconds, "cpu_ms": used * 1000 / requests}
+    return {"requests": requests, "rps": requests / seconds, "cpu_ms": used * 1000 / requests,
+            "function_ms": in_functions * 1000 / requests}
 
 
 def bare_reference(seconds: int) -> dict:
@@ -115,14 +134,14 @@ def bare_reference(seconds: int) -> dict:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        return drive("http://127.0.0.1:7399/api/bare", "GET", None, seconds, process.pid)
+        return drive("http://127.0.0.1:7399/api/bare", "GET", None, seconds, process.pid, in_functions_too=False)
     finally:
         process.terminate()
         process.wait()
         shutil.rmtree(folder)
 
 
-def profile(url: str, method: str, body: dict | None, seconds: int, pid: int, shown: int = 40) -> None:
+def profile(url: str, method: str, body: dict | list[dict] | None, seconds: int, pid: int, shown: int = 40) -> None:
     """Sample the process while wrk drives it, then print the functions holding the most samples."""
     stacks = Path(tempfile.mkdtemp()) / "stacks.txt"
     sampler = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record",
@@ -205,7 +224,7 @@ def main() -> None:
     fill(url, args.tickets)
     # Rate limiting stays on, as shipped, with a bucket no benchmark empties: its Redis call is part of the cost.
     limits = {"RATE_LIMIT_PER_MINUTE": "1000000", "RATE_LIMIT_BURST": "100000"}
-    hosts = {"after": start_devhost(url, env=limits) + (open_ticket_number(url),)}
+    hosts = {"after": start_devhost(url, env=limits, count_function_cpu=True) + (open_ticket_number(url),)}
     before_folder = None
     try:
         if args.profile:
@@ -215,13 +234,15 @@ def main() -> None:
             return
         if args.against:
             before_folder, before_url, before_python = other_revision(args.against, args.server, args.tickets)
-            hosts = {"before": start_devhost(before_url, env=limits, root=before_folder, python=before_python)
+            hosts = {"before": start_devhost(before_url, env=limits, root=before_folder, python=before_python,
+                                               count_function_cpu=True)
                      + (open_ticket_number(before_url),), **hosts}
         bare = bare_reference(args.seconds)
         print(f"{args.tickets:,} tickets, wrk with {CONNECTIONS} connections for {args.seconds} s per turn, "
-              f"median of {args.rounds} turns; CPU ms per request\n")
-        header = f"{'operation':<22}" + "".join(f"{name + ' req/s':>14}{name + ' CPU':>12}" for name in hosts) + \
-            (f"{'after/before':>14}" if "before" in hosts else f"{'x bare':>8}")
+              f"median of {args.rounds} turns; CPU ms per request: the whole process, and inside the function\n")
+        header = f"{'operation':<22}" + "".join(f"{name + ' req/s':>14}{name + ' CPU':>12}{'function':>10}"
+                                                for name in hosts)
+        header += f"{'CPU after/before':>18}{'function':>10}" if "before" in hosts else f"{'x bare':>8}"
         print(header)
         print("-" * len(header))
         print(f"{'bare Starlette':<22}{bare['rps']:>14.0f}{bare['cpu_ms']:>12.3f}")
@@ -231,10 +252,15 @@ def main() -> None:
                 for name, (process, base, number) in hosts.items():
                     _, method, path, body = operations(number)[index]
                     turns[name].append(drive(base + path, method, body, args.seconds, process.pid))
-            cpu = {name: statistics.median(t["cpu_ms"] for t in measured) for name, measured in turns.items()}
-            rps = {name: statistics.median(t["rps"] for t in measured) for name, measured in turns.items()}
-            row = f"{label:<22}" + "".join(f"{rps[name]:>14.0f}{cpu[name]:>12.3f}" for name in hosts)
-            row += f"{cpu['after'] / cpu['before']:>14.2f}" if "before" in hosts else f"{cpu['after'] / bare['cpu_ms']:>8.1f}"
+            median = {name: {measure: statistics.median(t[measure] for t in measured)
+                             for measure in ("rps", "cpu_ms", "function_ms")} for name, measured in turns.items()}
+            row = f"{label:<22}" + "".join(f"{m['rps']:>14.0f}{m['cpu_ms']:>12.3f}{m['function_ms']:>10.3f}"
+                                           for m in median.values())
+            if "before" in hosts:
+                before, after = median["before"], median["after"]
+                row += f"{after['cpu_ms'] / before['cpu_ms']:>18.2f}{after['function_ms'] / before['function_ms']:>10.2f}"
+            else:
+                row += f"{median['after']['cpu_ms'] / bare['cpu_ms']:>8.1f}"
             print(row, flush=True)
     finally:
         for process, _, _ in hosts.values():

@@ -80,8 +80,8 @@ def priority_for(impact: int, urgency: int) -> int:
 NUMBER_PATTERN = r"INC[0-9]{7}"
 
 
-def format_number(sequence_value: int) -> str:
-    return f"INC{sequence_value:07d}"
+# A ticket not stored yet: the store gives it its number as it stores it.
+UNNUMBERED = ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
 from domain.store.tickets import SORT_COLUMNS, TicketFilter
 from domain.store.uow import UnitOfWork
-from domain.tickets import NUMBER_PATTERN, OPEN_STATES, Channel, FieldChange, State, Ticket, format_number
+from domain.tickets import NUMBER_PATTERN, OPEN_STATES, UNNUMBERED, Channel, FieldChange, State, Ticket
 
 SYSTEM_ACTOR = "system"
 # What a new ticket's first audit rows record, when set.
@@ -51,7 +51,7 @@ def create_ticket(
 
 def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, **fields: Any) -> Ticket:
     """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
-    ticket = Ticket(number=format_number(uow.tickets.next_number()), opened_at=now, opened_by=actor,
+    ticket = Ticket(number=UNNUMBERED, opened_at=now, opened_by=actor,
                     caller_id=caller.id if caller else None, caller=caller, **fields)
     initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
                if getattr(ticket, name) is not None]
@@ -82,10 +82,16 @@ def update_ticket(
             values["state"] = State.from_api(values["state"])
         changes = ticket.update(values, who.name, now)
         if changes:
-            # Only a new parent can close a loop; checking (and locking) for every other edit would be waste.
+            # Only what this update changes is looked up: the rest was checked when it was set, and an agent
+            # changing the urgency must not be stopped by a subcategory retired since. Only a new parent can
+            # close a loop.
+            changed = {c.field for c in changes}
+            category_changed = bool(changed & {"category", "subcategory"})
             _check_references(
-                uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
-                own_number=ticket.number if "parent" in values else None,
+                uow, ticket.category if category_changed else None, ticket.subcategory if category_changed else None,
+                ticket.assignment_group if "assignment_group" in changed else None,
+                ticket.parent if "parent" in changed else None,
+                own_number=ticket.number if "parent" in changed else None,
             )
             uow.tickets.save(ticket, who.name, now, changes)
             uow.commit()
@@ -104,9 +110,8 @@ def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: Uni
         changes = ticket.update({"parent": original.number, "state": State.CANCELED}, who.name, now)
         _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
                           own_number=ticket.number)
-        uow.tickets.save(ticket, who.name, now, changes)
-        uow.tickets.add_note(ticket.id, "work_note", who.name, now,
-                             f"Duplicate of {original.number}: {original.short_description}")
+        uow.tickets.save(ticket, who.name, now, changes,
+                         note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
         uow.commit()
         return _out(ticket, uow, now)
 
@@ -124,9 +129,8 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
         elif comment.visibility == "public":
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
-        uow.tickets.save(ticket, who.name, now, ticket.changes[before:])
         kind = "comment" if comment.visibility == "public" else "work_note"
-        row = uow.tickets.add_note(ticket.id, kind, who.name, now, comment.body)
+        row = uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
         uow.commit()
     return ActivityOut(**row)
 

@@ -43,31 +43,47 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
     ("closed_at", "%(closed_at)s"), ("closed_by", "%(closed_by)s"), ("responded_at", "%(responded_at)s"),
     ("paused_since", "%(paused_since)s"), ("paused_seconds", "%(paused_seconds)s"),
 )
-_CREATED = (("number", "%(number)s"), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
+# A new ticket's number is INC and the next value of the sequence, at least seven digits, drawn by the INSERT
+# itself rather than by a round trip of its own.
+_NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0') FROM nextval('ticket_number_seq') n)"
+_CREATED = (("number", _NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
-# Every write of a ticket queues it for the vector index and adds its audit rows in the same statement (and so
+# Every write of a ticket queues it for the vector index and adds its activity in the same statement (and so
 # the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
-# round trip of its own. Audit rows come as arrays, in order; none is an empty array.
+# round trip of its own. Activity comes as arrays, in order (the audit rows, then a comment or work note when
+# the write adds one); none is an empty array.
 _QUEUE_AND_AUDIT = (
     "queued AS (INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
     " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL),"
-    " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, created_at)"
-    " SELECT written.id, 'audit', %(audit_actor)s, changed.field, changed.old_value, changed.new_value, %(audit_at)s"
-    " FROM written, unnest(%(audit_fields)s::text[], %(audit_old)s::text[], %(audit_new)s::text[])"
-    " WITH ORDINALITY AS changed (field, old_value, new_value, n) ORDER BY changed.n)"
+    " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, body, created_at)"
+    " SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value, entry.new_value, entry.body,"
+    " %(audit_at)s FROM written, unnest(%(audit_kinds)s::text[], %(audit_fields)s::text[], %(audit_old)s::text[],"
+    " %(audit_new)s::text[], %(audit_bodies)s::text[])"
+    " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, n) ORDER BY entry.n"
+    " RETURNING id, kind, actor, body, field, old_value, new_value, created_at)"
 )
-_INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id), {} SELECT id FROM written".format(
+_INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id, number), {} SELECT id, number FROM written".format(
     ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN), _QUEUE_AND_AUDIT
 )
+# The version, and the note the write added as stored (all None without one).
 _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s"
-           " RETURNING id, version), {} SELECT version FROM written").format(
+           " RETURNING id, version), {} SELECT written.version, noted.id, noted.kind, noted.actor, noted.body,"
+           " noted.field, noted.old_value, noted.new_value, noted.created_at"
+           " FROM written LEFT JOIN audited noted ON noted.kind <> 'audit'").format(
     ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT
 )
+_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
 
 
-def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange]) -> dict[str, Any]:
-    return {"audit_actor": actor, "audit_at": at, "audit_fields": [c.field for c in changes],
-            "audit_old": [audit_text(c.old) for c in changes], "audit_new": [audit_text(c.new) for c in changes]}
+def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
+                  note: tuple[str, str] | None = None) -> dict[str, Any]:
+    entries: list[tuple[str, str | None, str | None, str | None, str | None]] = [
+        ("audit", c.field, audit_text(c.old), audit_text(c.new), None) for c in changes]
+    if note is not None:
+        entries.append((note[0], None, None, None, note[1]))
+    kinds, changed_fields, old, new, bodies = (list(column) for column in zip(*entries)) if entries else ([],) * 5
+    return {"audit_actor": actor, "audit_at": at, "audit_kinds": kinds, "audit_fields": changed_fields,
+            "audit_old": old, "audit_new": new, "audit_bodies": bodies}
 
 
 # What each sortable column sorts by; nullable ones are folded so that keyset paging stays total. Each has an
@@ -162,13 +178,11 @@ class TicketStore:
         self.conn = conn
         self._callers_by_prefixes: dict[str, list[int]] = {}
 
-    def next_number(self) -> int:
-        return self.conn.execute("SELECT nextval('ticket_number_seq')").fetchone()[0]
-
     def add(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
             audit: Sequence[FieldChange] = ()) -> Ticket:
-        """Store a new ticket with the audit rows of its creation (by `actor` at `at`)."""
-        ticket.id = self.conn.execute(_INSERT, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()[0]
+        """Number and store a new ticket with the audit rows of its creation (by `actor` at `at`)."""
+        ticket.id, ticket.number = self.conn.execute(
+            _INSERT, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()
         return ticket
 
     def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
@@ -198,13 +212,15 @@ class TicketStore:
         self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
 
     def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
-             audit: Sequence[FieldChange] = ()) -> None:
-        """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`);
-        StaleVersion if someone else saved it first."""
-        row = self.conn.execute(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()
+             audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None) -> dict[str, Any] | None:
+        """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
+        comment or work note `note` (kind, body), which it returns as stored; StaleVersion if someone else saved
+        the ticket first."""
+        row = self.conn.execute(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note)}).fetchone()
         if row is None:
             raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
+        return dict(zip(_NOTED, row[1:])) if note is not None else None
 
     def queue_all_for_index(self) -> int:
         """Queue every ticket for the vector index (it was found empty); returns how many were not queued yet."""

@@ -165,6 +165,24 @@ def test_unknown_references_are_422_with_every_field(agent, reference_data):
     assert wrong_sub.json()["errors"][0]["pointer"] == "/subcategory"
 
 
+def test_an_update_looks_up_only_the_references_it_changes(agent, admin, reference_data):
+    category = random_name("Retiring")
+    made = admin.post("/api/categories", json={"name": category, "subcategories": ["Fax", "Telex"]})
+    assert made.status_code == 201, made.text
+    created = agent.post("/api/tickets", json={"short_description": "Fax line dead", "category": category,
+                                               "subcategory": "Telex"})
+    number, etag = created.json()["number"], created.headers["ETag"]
+    retired = admin.put(f"/api/categories/{made.json()['id']}", json={"subcategories": ["Fax"]})
+    assert retired.status_code == 200, retired.text
+    urgent = agent.patch(f"/api/tickets/{number}", headers={"If-Match": etag}, json={"urgency": 1})
+    assert urgent.status_code == 200, urgent.text  # the retired subcategory it already had does not stop it
+    recategorized = agent.patch(f"/api/tickets/{number}", headers={"If-Match": urgent.headers["ETag"]},
+                                json={"category": reference_data["category"], "subcategory": "Telex"})
+    assert recategorized.status_code == 422  # what an update changes is checked
+    assert recategorized.json()["errors"][0]["pointer"] == "/subcategory"
+    assert agent.get(f"/api/tickets/{number}").json()["subcategory"] == "Telex"
+
+
 def test_unknown_ticket_numbers_are_404(agent):
     for path in ("/api/tickets/INC9999998", "/api/tickets/INC9999998/activity", "/api/tickets/%00",
                  "/api/tickets/" + "A" * 5000, "/api/tickets/INC0010001%27%20OR%201=1", "/api/tickets/%F0%9F%9A%91"):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidInput, TransitionNotAllowed
 from domain.tickets import (
-    ALLOWED_MOVES, FINAL_STATES, CloseCode, OnHoldReason, State, Ticket, format_number, priority_for,
+    ALLOWED_MOVES, FINAL_STATES, CloseCode, OnHoldReason, State, Ticket, priority_for,
 )
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -74,11 +74,6 @@ def test_every_move_is_allowed_exactly_when_the_table_says(source, target):
 
 def test_priority_matrix_is_servicenows():
     assert [[priority_for(i, u) for u in (1, 2, 3)] for i in (1, 2, 3)] == [[1, 2, 3], [2, 3, 4], [3, 4, 5]]
-
-
-def test_numbers_are_inc_and_seven_digits():
-    assert format_number(10001) == "INC0010001"
-    assert format_number(9_999_999) == "INC9999999"
 
 
 def test_resolving_needs_a_code_and_notes():

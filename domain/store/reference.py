@@ -1,22 +1,21 @@
 """Reference data: assignment groups, categories with their subcategories, SLA targets."""
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from psycopg.rows import dict_row
 
 from domain.errors import Conflict, FieldError
 from domain.sla import SlaTarget
+from domain.store.kept import KeptForSeconds
 
 
-SLA_TARGETS_KEPT_SECONDS = 30
-_sla_targets_kept: dict[tuple[str, int, str], tuple[float, dict[int, SlaTarget]]] = {}
+SLA_TARGETS = KeptForSeconds(30)
 
 
 def forget_sla_targets() -> None:
     """Drop this process's copy, after a change to them has committed."""
-    _sla_targets_kept.clear()
+    SLA_TARGETS.forget()
 
 
 class ReferenceStore:
@@ -85,17 +84,16 @@ class ReferenceStore:
 
     def sla_targets(self, fresh: bool = False) -> dict[int, SlaTarget]:
         """The SLA targets by priority. Every ticket answer needs them and they change a few times a year, so each
-        process keeps them for SLA_TARGETS_KEPT_SECONDS; another process sees an admin's change that much later.
+        process keeps them for SLA_TARGETS.seconds; another process sees an admin's change that much later.
         `fresh` reads the table (the admin page does)."""
-        database = (self.conn.info.host, self.conn.info.port, self.conn.info.dbname)
-        kept = _sla_targets_kept.get(database)
-        if not fresh and kept and time.monotonic() - kept[0] < SLA_TARGETS_KEPT_SECONDS:
-            return kept[1]
+        kept = None if fresh else SLA_TARGETS.get(self.conn, "targets")
+        if kept is not None:
+            return kept
         targets = {
             row["priority"]: SlaTarget(**row)
             for row in self._rows("SELECT priority, response_minutes, resolution_minutes FROM sla_targets")
         }
-        _sla_targets_kept[database] = (time.monotonic(), targets)
+        SLA_TARGETS.keep(self.conn, "targets", targets)
         return targets
 
     def set_sla_target(self, target: SlaTarget) -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum
@@ -14,6 +13,7 @@ from psycopg.rows import dict_row
 from domain import cursors
 from domain.contacts import Contact
 from domain.errors import FieldError, InvalidInput, StaleVersion
+from domain.store.kept import KeptForSeconds
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket
 
 _SELECT = """
@@ -119,9 +119,8 @@ class TicketFilter:
     text: str | None = None
 
 
-ESTIMATE_KEPT_SECONDS = 10
-# (server, database, exact limit, filter) -> (when, estimated total), for this process.
-_estimates: dict[tuple[Any, ...], tuple[float, int]] = {}
+# Estimated totals by (exact limit, filter).
+ESTIMATES = KeptForSeconds(10)
 
 
 def audit_text(value: Any) -> str | None:
@@ -403,12 +402,12 @@ class TicketStore:
 
     def count_matching(self, where: TicketFilter) -> tuple[int, bool]:
         """How many tickets the filter keeps, for the list's "1–25 of N", and whether that is an estimate.
-        An estimate is kept for ESTIMATE_KEPT_SECONDS per filter: it is "about" a number anyway, and the next
+        An estimate is kept for ESTIMATES.seconds per filter: it is "about" a number anyway, and the next
         page, or the next agent opening the same view, then costs neither the count to 10,001 nor the plan."""
-        key = (self.conn.info.host, self.conn.info.port, self.conn.info.dbname, self.exact_up_to, repr(where))
-        kept_estimate = _estimates.get(key)
-        if kept_estimate is not None and time.monotonic() - kept_estimate[0] < ESTIMATE_KEPT_SECONDS:
-            return kept_estimate[1], True
+        key = (self.exact_up_to, repr(where))
+        kept_estimate = ESTIMATES.get(self.conn, key)
+        if kept_estimate is not None:
+            return kept_estimate, True
         clauses, params = self._conditions(where)
         kept = sql.SQL("SELECT 1 FROM tickets t")  # every condition is on the ticket's own columns
         if clauses:
@@ -419,9 +418,7 @@ class TicketStore:
             return counted, False
         plan = self.conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(kept), params, prepare=False).fetchone()[0]
         estimate = max(counted, int(plan[0]["Plan"]["Plan Rows"]))
-        if len(_estimates) >= 1_000:  # filters are endless (words searched for): keep the memory bounded
-            _estimates.clear()
-        _estimates[key] = (time.monotonic(), estimate)
+        ESTIMATES.keep(self.conn, key, estimate)
         return estimate, True
 
     def _conditions(self, where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:

@@ -97,6 +97,7 @@ def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
 
 def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monkeypatch):
     from domain.store import tickets as store
+    from domain.store.kept import KeptForSeconds
     from domain.store.tickets import TicketFilter
     from domain.tickets import State
 
@@ -111,7 +112,7 @@ def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monk
             self.statements += 1
             return self.conn.execute(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_estimates", {})  # none kept from another test
+    monkeypatch.setattr(store, "ESTIMATES", KeptForSeconds(10))  # none kept from another test
     with uow:
         counting = uow.tickets.conn = CountingStatements(uow.tickets.conn)
         uow.tickets.count_matching(TicketFilter())
@@ -123,7 +124,7 @@ def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monk
         assert uow.tickets.count_matching(TicketFilter()) == first and counting.statements == 4
         uow.tickets.count_matching(TicketFilter(states=tuple(State)))
         assert counting.statements == 6  # another filter is another estimate
-        monkeypatch.setattr(store, "ESTIMATE_KEPT_SECONDS", 0)
+        monkeypatch.setattr(store.ESTIMATES, "seconds", 0)
         uow.tickets.count_matching(TicketFilter())
         assert counting.statements == 8  # out of date: asked again
 

@@ -156,13 +156,12 @@ def improve_ticket(sid: str, now: datetime, uow: UnitOfWork) -> bool:
         if ticket is None or ticket.is_final or ticket.description.startswith(new):
             return False
         changes = ticket.update({"description": new}, VOICE_ACTOR, now)
-        uow.tickets.save(ticket, VOICE_ACTOR, now, changes)
-        uow.tickets.add_note(
-            ticket.id, "work_note", VOICE_ACTOR, now,
+        uow.tickets.save(ticket, VOICE_ACTOR, now, changes, note=(
+            "work_note",
             f"Description replaced by the recording's transcript ({call.transcript_provider}, confidence "
             f"{_percent(call.transcript_confidence)}); the live transcript ({_percent(call.speech_confidence)}) "
             f"was: “{call.speech_text or ''}”",
-        )
+        ))
         uow.calls.update(sid, now, pipeline_step="improve_ticket")
         uow.commit()
     return True

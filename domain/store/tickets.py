@@ -48,6 +48,8 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
 _NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0') FROM nextval('ticket_number_seq') n)"
 _CREATED = (("number", _NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
+# An activity row as the API shows it (ActivityOut, but for the actor's display name).
+_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
 # Every write of a ticket queues it for the vector index and adds its activity in the same statement (and so
 # the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
 # round trip of its own. Activity comes as arrays, in order (the audit rows, then a comment or work note when
@@ -60,19 +62,17 @@ _QUEUE_AND_AUDIT = (
     " %(audit_at)s FROM written, unnest(%(audit_kinds)s::text[], %(audit_fields)s::text[], %(audit_old)s::text[],"
     " %(audit_new)s::text[], %(audit_bodies)s::text[])"
     " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, n) ORDER BY entry.n"
-    " RETURNING id, kind, actor, body, field, old_value, new_value, created_at)"
+    " RETURNING " + ", ".join(_NOTED) + ")"
 )
 _INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id, number), {} SELECT id, number FROM written".format(
     ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN), _QUEUE_AND_AUDIT
 )
 # The version, and the note the write added as stored (all None without one).
 _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s"
-           " RETURNING id, version), {} SELECT written.version, noted.id, noted.kind, noted.actor, noted.body,"
-           " noted.field, noted.old_value, noted.new_value, noted.created_at"
-           " FROM written LEFT JOIN audited noted ON noted.kind <> 'audit'").format(
-    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT
+           " RETURNING id, version), {} SELECT written.version, {} FROM written"
+           " LEFT JOIN audited noted ON noted.kind <> 'audit'").format(
+    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT, ", ".join(f"noted.{c}" for c in _NOTED)
 )
-_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
 
 
 def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
@@ -267,7 +267,7 @@ class TicketStore:
         """A comment or a work note; returns it as stored."""
         return self.conn.cursor(row_factory=dict_row).execute(
             "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at) VALUES (%s, %s, %s, %s, %s)"
-            " RETURNING id, kind, actor, body, field, old_value, new_value, created_at",
+            " RETURNING " + ", ".join(_NOTED),
             (ticket_id, kind, actor, body, at),
         ).fetchone()
 

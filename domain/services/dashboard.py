@@ -17,9 +17,9 @@ DAYS = 30
 def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
     targets = {t.priority: t.resolution_minutes * 60 for t in list_sla_targets(uow)}
     first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)
-    days = [first_day + timedelta(days=i) for i in range(DAYS)]
-    # Local midnights, found here so that a day of 23 or 25 hours is one too; the last closes today.
-    day_starts = [datetime.combine(first_day + timedelta(days=i), time(), ZoneInfo(tz)) for i in range(DAYS + 1)]
+    days = [first_day + timedelta(days=i) for i in range(DAYS + 1)]  # the last one only closes today
+    # Local midnights, found here so that a day of 23 or 25 hours is one too.
+    day_starts = [datetime.combine(day, time(), ZoneInfo(tz)) for day in days]
     with uow.reading():
         open_rows = uow.dashboard.open_tickets(targets, now)
         opened_rows, resolved_rows = uow.dashboard.per_day(day_starts, now)
@@ -34,10 +34,10 @@ def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
         breached += late
         at_risk += risky
     total = sum(by_priority.values())
-    opened = [count for _, count in opened_rows]
-    resolved = [count for _, count, _ in resolved_rows]
+    opened = [count for (count,) in opened_rows]
+    resolved = [count for count, _ in resolved_rows]
     resolved_count = sum(resolved)
-    seconds = sum(float(s) for _, _, s in resolved_rows)
+    seconds = sum(float(s) for _, s in resolved_rows)
     return DashboardOut(
         generated_at=now, time_zone=tz, open=total,
         by_priority=[{"priority": p, "count": by_priority[p]} for p in sorted(targets)],
@@ -45,7 +45,7 @@ def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
         by_group=[{"assignment_group": g, "count": c} for g, c in
                   sorted(by_group.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))],
         sla={"on_track": total - breached - at_risk, "at_risk": at_risk, "breached": breached},
-        per_day=[{"date": d.isoformat(), "opened": o, "resolved": r} for d, o, r in zip(days, opened, resolved, strict=True)],
+        per_day=[{"date": d.isoformat(), "opened": o, "resolved": r} for d, o, r in zip(days[:-1], opened, resolved, strict=True)],
         resolved_in_period=resolved_count,
         mean_time_to_resolve_hours=round(seconds / resolved_count / 3600, 2) if resolved_count else None,
     )

@@ -33,22 +33,24 @@ SELECT c.priority, c.state, g.name, c.open, c.breached, c.at_risk_or_breached - 
 FROM counted c LEFT JOIN assignment_groups g ON g.id = c.assignment_group_id
 """
 
-# One range count per local day: each is a walk along the index with nothing to compute per row.
+# One range count per local day, in the days' order: each is a walk along the index with nothing to compute
+# per row.
 _OPENED = """
-SELECT day.starts, (SELECT count(*) FROM tickets
-                    WHERE opened_at >= day.starts AND opened_at < day.ends AND opened_at <= %(now)s)
-FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS day (starts, ends)
+SELECT (SELECT count(*) FROM tickets WHERE opened_at >= day.starts AND opened_at < day.ends AND opened_at <= %(now)s)
+FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) WITH ORDINALITY AS day (starts, ends, n)
+ORDER BY day.n
 """
 
 _RESOLVED = """
-SELECT day.starts, resolved.count, resolved.seconds
-FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) AS day (starts, ends)
+SELECT resolved.count, resolved.seconds
+FROM unnest(%(starts)s::timestamptz[], %(ends)s::timestamptz[]) WITH ORDINALITY AS day (starts, ends, n)
 CROSS JOIN LATERAL (
     SELECT count(*) AS count,
            coalesce(sum(greatest(0, date_part('epoch', resolved_at - opened_at) - paused_seconds)), 0) AS seconds
     FROM tickets
     WHERE resolved_at IS NOT NULL AND resolved_at >= day.starts AND resolved_at < day.ends AND resolved_at <= %(now)s
 ) resolved
+ORDER BY day.n
 """
 
 
@@ -66,8 +68,8 @@ class DashboardStore:
         return self.conn.execute(_OPEN, params).fetchall()
 
     def per_day(self, day_starts: list[datetime], now: datetime) -> tuple[list[tuple], list[tuple]]:
-        """(day start, opened) and (day start, resolved, seconds to resolve) for each day that starts at one of
-        `day_starts` and ends at the next; the last one is where the period ends."""
+        """(opened,) and (resolved, seconds to resolve) for each day, in order, that starts at one of `day_starts`
+        and ends at the next; the last one is where the period ends."""
         params = {"starts": day_starts[:-1], "ends": day_starts[1:], "now": now}
         return (self.conn.execute(_OPENED, params).fetchall(),
                 self.conn.execute(_RESOLVED, params).fetchall())

@@ -17,7 +17,7 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
         pool = _pools.get(database_url)
         if pool is None:
             # open=True explicitly: the psycopg docs warn that the default may change.
-            pool = ConnectionPool(
+            pool = _LiveConnectionPool(
                 database_url,
                 min_size=1,
                 max_size=max_size,
@@ -27,7 +27,6 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
                 # after a 30 s outage its next try could come half a minute after the server is back, with every
                 # request answered 503 meanwhile. Giving up after 10 s starts a fresh series on the next request.
                 reconnect_timeout=10,
-                check=_still_connected,
                 kwargs={"connect_timeout": 5},
                 name="atiende",
             )
@@ -35,20 +34,35 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
         return pool
 
 
-def _still_connected(conn: psycopg.Connection) -> None:
+class _LiveConnectionPool(ConnectionPool):
+    """Lends only connections that survived their idle time.
+
+    The pool's own `check` runs a query on every lease, which costs more CPU than most of ours, and after a
+    connection fails it waits a second before trying the next, then two, then four: a server restart ends every
+    idle connection at once, and a request drawing from a full pool of them timed out before it got through.
+    Here a dead connection is closed and handed back (the pool connects a replacement in the background), and
+    the next one is tried at once."""
+
+    def getconn(self, timeout: float | None = None) -> psycopg.Connection:
+        for _ in range(self.max_size):
+            conn = super().getconn(timeout)
+            if _still_connected(conn):
+                return conn
+            conn.close()
+            self.putconn(conn)
+        return super().getconn(timeout)  # every one was dead: this waits for a replacement
+
+
+def _still_connected(conn: psycopg.Connection) -> bool:
     """Whether a pooled connection survived its idle time, asked without a round trip. An idle connection is
     sent nothing (Atiende does not LISTEN), so a socket with something to read holds the server's goodbye (it
-    shut down, restarted or ended the session) or its end of file. The pool's own check sends a query on every
-    lease instead, which costs more CPU than most of our queries. A connection lost silently still fails its
+    shut down, restarted or ended the session) or its end of file. A connection lost silently still fails its
     first query, and that one request gets a 503 with Retry-After."""
     if conn.closed or conn.pgconn.status != ConnStatus.OK:
-        raise psycopg.OperationalError("the connection is closed")
+        return False
     idle = select.poll()  # poll, not select: select cannot watch a descriptor numbered past 1023
     idle.register(conn.pgconn.socket, select.POLLIN)
-    if idle.poll(0):
-        # Closed here, so the pool sees a broken connection and replaces it; an open one it would lend again.
-        conn.close()
-        raise psycopg.OperationalError("the server closed the connection while it was idle in the pool")
+    return not idle.poll(0)
 
 
 def close_pools() -> None:

@@ -46,6 +46,10 @@ class StaleVersion(AtiendeError):
     """The client's If-Match names an older version than the stored one."""
 
 
+class SavedMeanwhile(StaleVersion):
+    """Someone else saved the row between this request's reading it and saving it."""
+
+
 class PreconditionRequired(AtiendeError):
     pass
 

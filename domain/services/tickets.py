@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from domain.auth import Principal
 from domain.contacts import Contact, to_e164
-from domain.errors import FieldError, InvalidInput, NotFound, StaleVersion
+from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
     ActivityOut, CallerOut, CommentIn, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
     TicketQuery,
@@ -20,6 +20,7 @@ from domain.store.uow import UnitOfWork
 from domain.tickets import NUMBER_PATTERN, OPEN_STATES, UNNUMBERED, Channel, FieldChange, State, Ticket
 
 SYSTEM_ACTOR = "system"
+T = TypeVar("T")
 # What a new ticket's first audit rows record, when set.
 CREATION_AUDIT = ("state", "priority", "short_description", "category", "subcategory", "assignment_group",
                   "assigned_to", "parent")
@@ -69,33 +70,59 @@ def update_ticket(
 ) -> TicketOut:
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
+    return _change_ticket(uow, number, lambda ticket: _apply_patch(ticket, patch, if_match, who, now, uow),
+                          new_parent="parent" in patch.model_fields_set, named_version=if_match is not None)
+
+
+def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime,
+                 uow: UnitOfWork) -> TicketOut:
+    if if_match is not None and ticket.version != if_match:
+        raise StaleVersion(f"Ticket {ticket.number} is at version {ticket.version}, not {if_match}.")
+    values = patch.model_dump(exclude_unset=True)
+    if "state" in values:
+        values["state"] = State.from_api(values["state"])
+    changes = ticket.update(values, who.name, now)
+    if changes:
+        # Only what this update changes is looked up: the rest was checked when it was set, and an agent
+        # changing the urgency must not be stopped by a subcategory retired since. Only a new parent can
+        # close a loop.
+        changed = {c.field for c in changes}
+        category_changed = bool(changed & {"category", "subcategory"})
+        _check_references(
+            uow, ticket.category if category_changed else None, ticket.subcategory if category_changed else None,
+            ticket.assignment_group if "assignment_group" in changed else None,
+            ticket.parent if "parent" in changed else None,
+            own_number=ticket.number if "parent" in changed else None,
+        )
+        uow.tickets.save(ticket, who.name, now, changes)
+    return _out(ticket, uow, now)
+
+
+def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], T], *, new_parent: bool = False,
+                   named_version: bool = False) -> T:
+    """Read ticket `number` and `change` it, which saves it; returns what `change` returns.
+
+    First without a lock, the save being the only write and its own transaction: two round trips instead of
+    BEGIN, SELECT ... FOR UPDATE, the save and COMMIT. If someone else saved the ticket in between, its save
+    says so (SavedMeanwhile) and the change is made again in a transaction holding the ticket's row lock, which
+    cannot clash: a busy ticket costs a few round trips more, never a refusal. A client that named the version
+    it changes (`named_version`) gets its 412 instead, as it would have a moment later. A new parent always takes
+    the locked way, queued behind the lock on parent changes."""
+    if not new_parent:
+        try:
+            with uow.saving_alone():
+                return change(find_ticket(uow, number))
+        except SavedMeanwhile:
+            if named_version:
+                raise
     with uow:
-        if "parent" in patch.model_fields_set:
+        if new_parent:
             # Before any row lock: parent changes queue here, so the loop check sees the one before it, and no
             # update can hold a ticket while waiting for the queue (which would deadlock with the foreign key).
             uow.tickets.lock_parent_changes()
-        ticket = find_ticket(uow, number, for_update=True)
-        if if_match is not None and ticket.version != if_match:
-            raise StaleVersion(f"Ticket {number} is at version {ticket.version}, not {if_match}.")
-        values = patch.model_dump(exclude_unset=True)
-        if "state" in values:
-            values["state"] = State.from_api(values["state"])
-        changes = ticket.update(values, who.name, now)
-        if changes:
-            # Only what this update changes is looked up: the rest was checked when it was set, and an agent
-            # changing the urgency must not be stopped by a subcategory retired since. Only a new parent can
-            # close a loop.
-            changed = {c.field for c in changes}
-            category_changed = bool(changed & {"category", "subcategory"})
-            _check_references(
-                uow, ticket.category if category_changed else None, ticket.subcategory if category_changed else None,
-                ticket.assignment_group if "assignment_group" in changed else None,
-                ticket.parent if "parent" in changed else None,
-                own_number=ticket.number if "parent" in changed else None,
-            )
-            uow.tickets.save(ticket, who.name, now, changes)
-            uow.commit()
-        return _out(ticket, uow, now)
+        answer = change(find_ticket(uow, number, for_update=True))
+        uow.commit()
+        return answer
 
 
 def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
@@ -120,8 +147,8 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
-    with uow:
-        ticket = find_ticket(uow, number, for_update=True)
+
+    def comment_on(ticket: Ticket) -> ActivityOut:
         ticket.refuse_if_final()
         before = len(ticket.changes)
         if comment.from_caller:
@@ -131,8 +158,9 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
         ticket.updated_at, ticket.updated_by = now, who.name
         kind = "comment" if comment.visibility == "public" else "work_note"
         row = uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
-        uow.commit()
-    return ActivityOut(**row)
+        return ActivityOut(**row)
+
+    return _change_ticket(uow, number, comment_on)
 
 
 def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:

@@ -12,7 +12,7 @@ from psycopg.rows import dict_row
 
 from domain import cursors
 from domain.contacts import Contact
-from domain.errors import FieldError, InvalidInput, StaleVersion
+from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.store.kept import KeptForSeconds
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket
 
@@ -213,11 +213,11 @@ class TicketStore:
     def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
              audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None) -> dict[str, Any] | None:
         """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
-        comment or work note `note` (kind, body), which it returns as stored; StaleVersion if someone else saved
-        the ticket first."""
+        comment or work note `note` (kind, body), which it returns as stored; SavedMeanwhile if someone else saved
+        the ticket since it was read."""
         row = self.conn.execute(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note)}).fetchone()
         if row is None:
-            raise StaleVersion(f"Ticket {ticket.number} changed while this update ran.")
+            raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
         return dict(zip(_NOTED, row[1:])) if note is not None else None
 

@@ -58,10 +58,17 @@ class UnitOfWork:
     def commit(self) -> None:
         self.conn.commit()
 
-    def reading(self) -> "_Reading":
+    def reading(self) -> "_Autocommit":
         """This unit of work for reads only: each statement stands alone (autocommit), which saves the BEGIN
         and ROLLBACK round trips of a transaction. For answers whose queries need no common snapshot."""
-        return _Reading(self)
+        return _Autocommit(self)
+
+    def saving_alone(self) -> "_Autocommit":
+        """This unit of work for a change that one statement writes (a ticket's save, which carries its audit
+        rows, note and outbox entry): autocommit, so that statement is its own transaction, without the BEGIN
+        and COMMIT round trips. What was read before it is not locked; the save's version check is what finds
+        a change made meanwhile."""
+        return _Autocommit(self)
 
     def __exit__(self, *exc_info: Any) -> None:
         # Roll back whatever was not committed, so only an explicit commit() persists.
@@ -85,7 +92,7 @@ class UnitOfWork:
             raise DependencyUnavailable("The database is not reachable right now.") from exc_info[1]
 
 
-class _Reading:
+class _Autocommit:
     def __init__(self, uow: UnitOfWork):
         self.uow = uow
 

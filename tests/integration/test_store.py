@@ -56,6 +56,93 @@ def test_two_racing_updates_of_one_version_let_exactly_one_win(settings, uow, db
     assert version == 2 and description in ("left", "right")
 
 
+def _saved_by_someone_else_after_the_first_read(monkeypatch, db, number):
+    """The first unlocked read of `number` is followed at once by another save of the ticket, as a request on
+    another connection would make between this one's read and its save."""
+    from domain.store.tickets import TicketStore
+
+    read = TicketStore.get
+    reads = []
+
+    def get_then_clash(store, wanted, *, for_update=False):
+        ticket = read(store, wanted, for_update=for_update)
+        reads.append(for_update)
+        if len(reads) == 1:
+            db.execute("UPDATE tickets SET version = version + 1, assigned_to = 'someone.else' WHERE number = %s",
+                       (number,))
+        return ticket
+
+    monkeypatch.setattr(TicketStore, "get", get_then_clash)
+    return reads
+
+
+def test_a_change_that_another_save_overtook_is_made_again_under_the_lock(settings, uow, db, monkeypatch):
+    from domain import bootstrap
+
+    number = new(settings, uow)["number"]
+    reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
+    tickets.update_ticket(number, TicketPatch(description="mine"), None, AGENT, datetime.now(UTC), bootstrap.uow(settings))
+    assert reads == [False, True]  # read unlocked, clashed, read again holding the row lock
+    version, description, assigned = db.execute(
+        "SELECT version, description, assigned_to FROM tickets WHERE number = %s", (number,)).fetchone()
+    # Both changes stand: the other save's assignee was not written over with what the first read saw.
+    assert (version, description, assigned) == (3, "mine", "someone.else")
+
+
+def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monkeypatch):
+    from domain import bootstrap
+    from domain.schemas import CommentIn
+
+    number = new(settings, uow)["number"]
+    reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
+    body = random_name("overtaken")
+    tickets.add_comment(number, CommentIn(body=body, visibility="internal"), AGENT, datetime.now(UTC),
+                        bootstrap.uow(settings))
+    assert reads == [False, True]
+    assert db.execute("SELECT count(*) FROM ticket_activity WHERE body = %s", (body,)).fetchone()[0] == 1
+    assert db.execute("SELECT assigned_to FROM tickets WHERE number = %s", (number,)).fetchone()[0] == "someone.else"
+
+
+def test_an_update_naming_its_version_is_stale_when_another_save_overtook_it(settings, uow, db, monkeypatch):
+    from domain import bootstrap
+
+    number = new(settings, uow)["number"]
+    reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
+    with pytest.raises(StaleVersion):
+        tickets.update_ticket(number, TicketPatch(description="mine"), 1, AGENT, datetime.now(UTC), bootstrap.uow(settings))
+    assert reads == [False]
+    assert db.execute("SELECT description, version FROM tickets WHERE number = %s", (number,)).fetchone() == ('', 2)
+    audited = db.execute("SELECT count(*) FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id"
+                         " WHERE t.number = %s AND a.field = 'description'", (number,)).fetchone()[0]
+    assert audited == 0
+
+
+def test_many_comments_and_updates_at_once_on_one_ticket_all_land_and_are_audited(settings, uow, db):
+    from domain import bootstrap
+    from domain.schemas import CommentIn
+
+    number = new(settings, uow)["number"]
+    start = threading.Barrier(8)
+
+    def work(worker):
+        start.wait()
+        for turn in range(6):
+            if worker % 2:
+                tickets.add_comment(number, CommentIn(body=f"note {worker}.{turn}", visibility="internal"), AGENT,
+                                    datetime.now(UTC), bootstrap.uow(settings))
+            else:  # every value new, so every update changes the ticket
+                tickets.update_ticket(number, TicketPatch(description=f"text {worker}.{turn}"), None, AGENT,
+                                      datetime.now(UTC), bootstrap.uow(settings))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(work, range(8)))
+    version = db.execute("SELECT version FROM tickets WHERE number = %s", (number,)).fetchone()[0]
+    kinds = dict(db.execute("SELECT coalesce(a.field, a.kind), count(*) FROM ticket_activity a"
+                            " JOIN tickets t ON t.id = a.ticket_id WHERE t.number = %s GROUP BY 1", (number,)).fetchall())
+    assert version == 1 + 48
+    assert kinds["work_note"] == 24 and kinds["description"] == 24
+
+
 def test_migrations_run_once_even_when_started_together(database_url, db):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: migrate(database_url), range(4)))

@@ -57,30 +57,39 @@ BARE_APP = textwrap.dedent("""
 """)
 
 
-def operations(number: str) -> list[tuple[str, str, str, dict | list[dict] | None]]:
-    """(label, method, path, JSON body or bodies to take turns with) for each operation measured."""
+# Writes spread over this many open tickets, as a desk's agents do; "one busy ticket" has four at once on one.
+SPREAD = 200
+
+
+def operations(numbers: list[str]) -> list[tuple[str, str, list[str], dict | list[dict] | None]]:
+    """(label, method, paths to take turns with, JSON body or bodies to take turns with) for each operation
+    measured; `numbers` are open tickets, the first of them the one read and the busy one."""
+    spread = [f"/api/tickets/{n}" for n in numbers]
     return [
-        ("get a ticket", "GET", f"/api/tickets/{number}", None),
-        ("create a ticket", "POST", "/api/tickets", {"short_description": "La impresora no imprime",
-                                                     "description": "Atasco de papel en la bandeja 2", "impact": 2}),
-        # Taking turns, so that every update changes the ticket: the same one again would write nothing.
-        ("update a ticket", "PATCH", f"/api/tickets/{number}", [{"urgency": 2}, {"urgency": 3}]),
-        ("comment", "POST", f"/api/tickets/{number}/comments", {"body": "Llamé al usuario"}),
-        ("list, first page", "GET", "/api/tickets?limit=25", None),
-        ("search words", "GET", "/api/tickets?q=impresora&limit=25", None),
+        ("get a ticket", "GET", spread[:1], None),
+        ("create a ticket", "POST", ["/api/tickets"], {"short_description": "La impresora no imprime",
+                                                       "description": "Atasco de papel en la bandeja 2", "impact": 2}),
+        # Taking turns, so that every update changes its ticket: the same value again would write nothing.
+        ("update a ticket", "PATCH", spread, [{"urgency": 2}, {"urgency": 3}]),
+        ("comment", "POST", [f"{path}/comments" for path in spread], {"body": "Llamé al usuario"}),
+        ("comment, one busy ticket", "POST", [f"{spread[0]}/comments"], {"body": "Llamé al usuario"}),
+        ("list, first page", "GET", ["/api/tickets?limit=25"], None),
+        ("search words", "GET", ["/api/tickets?q=impresora&limit=25"], None),
     ]
 
 
-def wrk_script(method: str, body: dict | list[dict] | None) -> str:
-    """A wrk Lua script sending the agent's cookie, and the method and body (or bodies, in turn) of the
-    operation."""
-    lines = [f'wrk.method = "{method}"', f'wrk.headers["Cookie"] = "StaticWebAppsAuthCookie={PRINCIPAL}"']
-    if body is not None:
-        bodies = body if isinstance(body, list) else [body]
-        lines += ['wrk.headers["Content-Type"] = "application/json"',
-                  "bodies = {" + ", ".join(json.dumps(json.dumps(b)) for b in bodies) + "}", "sent = 0",
-                  "function request()", "  sent = sent + 1",
-                  "  return wrk.format(nil, nil, nil, bodies[sent % #bodies + 1])", "end"]
+def wrk_script(method: str, paths: list[str], body: dict | list[dict] | None) -> str:
+    """A wrk Lua script sending the agent's cookie, and the method of the operation to its paths in turn, with
+    its body (or the next of its bodies each time round the paths)."""
+    bodies = [] if body is None else body if isinstance(body, list) else [body]
+    lines = [f'wrk.method = "{method}"', f'wrk.headers["Cookie"] = "StaticWebAppsAuthCookie={PRINCIPAL}"',
+             "paths = {" + ", ".join(json.dumps(p) for p in paths) + "}",
+             "bodies = {" + ", ".join(json.dumps(json.dumps(b)) for b in bodies) + "}", "sent = 0",
+             "function request()", "  local path = paths[sent % #paths + 1]",
+             "  local body = #bodies > 0 and bodies[math.floor(sent / #paths) % #bodies + 1] or nil",
+             "  sent = sent + 1", "  return wrk.format(nil, path, nil, body)", "end"]
+    if bodies:
+        lines.append('wrk.headers["Content-Type"] = "application/json"')
     if method == "PATCH":
         lines.append('wrk.headers["If-Match"] = "*"')
     # The first few refused answers are printed whole, so a failed run says why.
@@ -102,10 +111,11 @@ def function_cpu_seconds(url: str) -> float:
     return httpx.get(f"{base}/__function_cpu", timeout=5).json()["cpu_seconds"]
 
 
-def drive(url: str, method: str, body: dict | list[dict] | None, seconds: int, pid: int,
+def drive(url: str, method: str, paths: list[str], body: dict | list[dict] | None, seconds: int, pid: int,
           in_functions_too: bool = True) -> dict:
+    """wrk sending `method` to the paths of `url` for `seconds`: requests per second and CPU ms per request."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(method, body))
+        script.write(wrk_script(method, paths, body))
     in_functions = function_cpu_seconds(url) if in_functions_too else 0.0
     before = cpu_seconds(pid)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, url],
@@ -134,21 +144,22 @@ def bare_reference(seconds: int) -> dict:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        return drive("http://127.0.0.1:7399/api/bare", "GET", None, seconds, process.pid, in_functions_too=False)
+        return drive("http://127.0.0.1:7399", "GET", ["/api/bare"], None, seconds, process.pid, in_functions_too=False)
     finally:
         process.terminate()
         process.wait()
         shutil.rmtree(folder)
 
 
-def profile(url: str, method: str, body: dict | list[dict] | None, seconds: int, pid: int, shown: int = 40) -> None:
+def profile(url: str, method: str, paths: list[str], body: dict | list[dict] | None, seconds: int, pid: int,
+            shown: int = 40) -> None:
     """Sample the process while wrk drives it, then print the functions holding the most samples."""
     stacks = Path(tempfile.mkdtemp()) / "stacks.txt"
     sampler = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record",
                                 "--pid", str(pid), "--duration", str(seconds), "--rate", "250", "--format", "raw", "--gil",
                                 "--output", str(stacks), "--nonblocking"], stdout=subprocess.DEVNULL)
     time.sleep(1)  # let the sampler attach before the load starts
-    measured = drive(url, method, body, seconds - 1, pid)
+    measured = drive(url, method, paths, body, seconds - 1, pid)
     sampler.wait()
     inclusive: dict[str, int] = {}
     own: dict[str, int] = {}
@@ -169,9 +180,10 @@ def profile(url: str, method: str, body: dict | list[dict] | None, seconds: int,
         print()
 
 
-def open_ticket_number(url: str) -> str:
-    with psycopg.connect(url) as conn:  # an open ticket, which updates and comments may change
-        return conn.execute("SELECT number FROM tickets WHERE state IN (1, 2) ORDER BY id DESC LIMIT 1").fetchone()[0]
+def open_ticket_numbers(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:  # open tickets, which updates and comments may change
+        return [row[0] for row in conn.execute("SELECT number FROM tickets WHERE state IN (1, 2) ORDER BY id DESC"
+                                               " LIMIT %s", (SPREAD,))]
 
 
 def other_revision(revision: str, server: str, tickets: int) -> tuple[Path, str, str]:
@@ -224,19 +236,19 @@ def main() -> None:
     fill(url, args.tickets)
     # Rate limiting stays on, as shipped, with a bucket no benchmark empties: its Redis call is part of the cost.
     limits = {"RATE_LIMIT_PER_MINUTE": "1000000", "RATE_LIMIT_BURST": "100000"}
-    hosts = {"after": start_devhost(url, env=limits, count_function_cpu=True) + (open_ticket_number(url),)}
+    hosts = {"after": start_devhost(url, env=limits, count_function_cpu=True) + (open_ticket_numbers(url),)}
     before_folder = None
     try:
         if args.profile:
-            process, base, number = hosts["after"]
-            label, method, path, body = next(op for op in operations(number) if op[0] == args.profile)
-            profile(base + path, method, body, args.seconds, process.pid)
+            process, base, numbers = hosts["after"]
+            label, method, paths, body = next(op for op in operations(numbers) if op[0] == args.profile)
+            profile(base, method, paths, body, args.seconds, process.pid)
             return
         if args.against:
             before_folder, before_url, before_python = other_revision(args.against, args.server, args.tickets)
             hosts = {"before": start_devhost(before_url, env=limits, root=before_folder, python=before_python,
                                                count_function_cpu=True)
-                     + (open_ticket_number(before_url),), **hosts}
+                     + (open_ticket_numbers(before_url),), **hosts}
         bare = bare_reference(args.seconds)
         print(f"{args.tickets:,} tickets, wrk with {CONNECTIONS} connections for {args.seconds} s per turn, "
               f"median of {args.rounds} turns; CPU ms per request: the whole process, and inside the function\n")
@@ -246,12 +258,12 @@ def main() -> None:
         print(header)
         print("-" * len(header))
         print(f"{'bare Starlette':<22}{bare['rps']:>14.0f}{bare['cpu_ms']:>12.3f}")
-        for index, (label, _, _, _) in enumerate(operations("INC0000000")):
+        for index, (label, _, _, _) in enumerate(operations(["INC0000000"])):
             turns: dict[str, list[dict]] = {name: [] for name in hosts}
             for _ in range(args.rounds):
-                for name, (process, base, number) in hosts.items():
-                    _, method, path, body = operations(number)[index]
-                    turns[name].append(drive(base + path, method, body, args.seconds, process.pid))
+                for name, (process, base, numbers) in hosts.items():
+                    _, method, paths, body = operations(numbers)[index]
+                    turns[name].append(drive(base, method, paths, body, args.seconds, process.pid))
             median = {name: {measure: statistics.median(t[measure] for t in measured)
                              for measure in ("rps", "cpu_ms", "function_ms")} for name, measured in turns.items()}
             row = f"{label:<22}" + "".join(f"{m['rps']:>14.0f}{m['cpu_ms']:>12.3f}{m['function_ms']:>10.3f}"

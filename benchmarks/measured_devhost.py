@@ -1,7 +1,7 @@
 """devhost, with the CPU time of each function invocation counted: what Atiende's own code costs, apart from the
 HTTP server and the emulation of Static Web Apps and the Functions host around it (which on Azure are
 Microsoft's). Used by cpu_per_request.py for this checkout and for the one it compares with, so it changes
-nothing in either: it wraps the thread pool the function router hands synchronous functions to, and answers
+nothing in either: it wraps the call that hands synchronous functions to a worker thread, and answers
 `GET /__function_cpu` (from loopback) with the invocations and CPU seconds so far.
 
     python benchmarks/measured_devhost.py serve --port 7071 [devhost's other arguments]
@@ -26,7 +26,10 @@ from devhost.__main__ import main  # noqa: E402
 
 counted = {"invocations": 0, "cpu_seconds": 0.0}
 lock = threading.Lock()
-hand_to_thread = devhost.functions.run_in_threadpool
+# run_sync_function since devhost ran functions on a ThreadPoolExecutor as the Python worker does; Starlette's
+# run_in_threadpool before.
+HANDS_TO_THREAD = "run_sync_function" if hasattr(devhost.functions, "run_sync_function") else "run_in_threadpool"
+hand_to_thread = getattr(devhost.functions, HANDS_TO_THREAD)
 
 
 async def run_counted(function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -63,7 +66,7 @@ def create_counted_app(*args: Any, **kwargs: Any) -> Any:
     return answer_counts_or_serve
 
 
-devhost.functions.run_in_threadpool = run_counted
+setattr(devhost.functions, HANDS_TO_THREAD, run_counted)
 devhost.app.create_app = create_counted_app
 
 if __name__ == "__main__":

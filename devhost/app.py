@@ -44,9 +44,9 @@ class DevHost:
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
             request = Request(scope, receive)
-            if self.durable is not None and request.url.path.startswith(WEBHOOK_PREFIX) and _is_local(scope):
+            if self.durable is not None and scope["path"].startswith(WEBHOOK_PREFIX) and _is_local(scope):
                 response = await self.durable.handle_api(request)
-            elif self.simulations is not None and request.url.path.startswith(SIMULATIONS_PREFIX):
+            elif self.simulations is not None and scope["path"].startswith(SIMULATIONS_PREFIX):
                 response = await self.simulations(request)
             else:
                 response = await self.site(request)

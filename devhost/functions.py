@@ -1,16 +1,19 @@
 """Routes HTTP requests to the function app's HTTP triggers, the way the Functions host does."""
 from __future__ import annotations
 
+import asyncio
+import functools
 import inspect
 import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import azure.functions as func
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +21,10 @@ from starlette.responses import Response
 MAX_REQUEST_BYTES = 100 * 1024 * 1024
 _CONSTRAINTS = {"int": r"-?[0-9]+", "long": r"-?[0-9]+", "alpha": r"[A-Za-z]+", "bool": r"(?i:true|false)",
                 "guid": r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"}
+# Synchronous functions run on a pool of threads, as the Python worker runs them: its size is the worker's
+# PYTHON_THREADPOOL_THREAD_COUNT when set, ThreadPoolExecutor's own default otherwise.
+_sync_workers = ThreadPoolExecutor(max_workers=int(os.environ.get("PYTHON_THREADPOOL_THREAD_COUNT") or 0) or None,
+                                   thread_name_prefix="function")
 _PARAM = re.compile(r"\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}")
 
 
@@ -100,12 +107,30 @@ def http_functions(app: Any) -> list[HttpFunction]:
     return sorted(found, key=lambda f: (-f.literal_segments, f.template.count("{")))
 
 
+async def run_sync_function(call: Callable[..., Any], **arguments: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(_sync_workers, functools.partial(call, **arguments))
+
+
 class FunctionRouter:
     def __init__(self, app: Any, prefix: str, binding_values: dict[str, Callable[[], Any]] | None = None):
         self.prefix = prefix
         self.functions = http_functions(app)
         # What to pass for each kind of input binding (a durable client's JSON, say), as the host does.
         self.binding_values = binding_values or {}
+        self._by_first_segment: dict[str, list[HttpFunction]] = {}
+
+    def _candidates(self, relative: str) -> list[HttpFunction]:
+        """The functions that could take a path with this first segment, in routing order: those whose template
+        starts with that segment, and those whose first segment holds a parameter. Kept per first segment, of
+        which an app has few; any path may come, so the cache stops growing at a thousand."""
+        first = relative.split("/", 1)[0]
+        found = self._by_first_segment.get(first)
+        if found is None:
+            found = [f for f in self.functions if "{" in f.template.split("/", 1)[0]
+                     or f.template.split("/", 1)[0] == first]
+            if len(self._by_first_segment) < 1_000:
+                self._by_first_segment[first] = found
+        return found
 
     def match(self, path: str, method: str) -> tuple[HttpFunction | None, dict[str, str], set[str]]:
         """The function for this path and method, its route values, and the methods the path allows."""
@@ -115,7 +140,7 @@ class FunctionRouter:
                 return None, {}, set()
             relative = relative[len(self.prefix):].lstrip("/")
         allowed: set[str] = set()
-        for function in self.functions:
+        for function in self._candidates(relative):
             found = function.pattern.fullmatch(relative)
             if found is None:
                 continue
@@ -124,8 +149,10 @@ class FunctionRouter:
                 return function, {k: v for k, v in found.groupdict().items() if v is not None}, allowed
         return None, {}, allowed
 
-    async def __call__(self, request: Request, extra_headers: dict[str, str] | None = None) -> Response:
-        function, route_params, allowed = self.match(request.url.path, request.method)
+    async def __call__(self, request: Request, replaced_headers: dict[str, str | None] | None = None) -> Response:
+        """Call the function for this request; `replaced_headers` are set in place of the request's (None:
+        dropped), as the platform in front does."""
+        function, route_params, allowed = self.match(request.scope["path"], request.method)
         if function is None:
             if allowed:
                 return _problem(405, "This path does not take that method.", {"Allow": ", ".join(sorted(allowed))})
@@ -136,8 +163,12 @@ class FunctionRouter:
         body = await request.body()
         if len(body) > MAX_REQUEST_BYTES:
             return _problem(413, "The request body is too large.")
-        headers = {k: v for k, v in request.headers.items()}
-        headers.update(extra_headers or {})
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
+        for name, value in (replaced_headers or {}).items():
+            if value is None:
+                headers.pop(name, None)
+            else:
+                headers[name] = value
         http_request = func.HttpRequest(
             method=request.method, url=str(request.url), headers=headers,
             params=dict(request.query_params), route_params=route_params, body=body,
@@ -148,7 +179,7 @@ class FunctionRouter:
         if inspect.iscoroutinefunction(call):
             result = await call(**arguments)
         else:
-            result = await run_in_threadpool(call, **arguments)
+            result = await run_sync_function(call, **arguments)
         return to_response(result)
 
 

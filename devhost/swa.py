@@ -26,7 +26,7 @@ COOKIE = "StaticWebAppsAuthCookie"
 PRINCIPAL_HEADER = "x-ms-client-principal"
 BUILT_IN_ROLES = ("anonymous", "authenticated")
 CUSTOM_ROLES = ("agent", "admin")
-ApiHandler = Callable[[Request, dict[str, str]], Awaitable[Response]]
+ApiHandler = Callable[[Request, dict[str, str | None]], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
@@ -87,17 +87,18 @@ class StaticWebApp:
         ]
         self.fallback = config.get("navigationFallback")
         self.overrides = config.get("responseOverrides", {})
-        self.global_headers = config.get("globalHeaders", {})
+        self.global_headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                               for name, value in config.get("globalHeaders", {}).items()]
         self.platform_token = secrets.token_urlsafe(24)
 
     async def __call__(self, request: Request) -> Response:
         response = await self._dispatch(request)
-        for name, value in self.global_headers.items():
-            response.headers.setdefault(name, value)
+        present = {name for name, _ in response.raw_headers}
+        response.raw_headers.extend(header for header in self.global_headers if header[0] not in present)
         return response
 
     async def _dispatch(self, request: Request) -> Response:
-        path = request.url.path
+        path = request.scope["path"]
         if path.startswith("/.auth/"):
             return self._auth(request)
         principal = read_principal(request)
@@ -113,12 +114,8 @@ class StaticWebApp:
         if path == "/api" or path.startswith("/api/"):
             # As the real service does: the browser's principal header is dropped, and Authorization is
             # replaced by the platform's own token (https://github.com/Azure/static-web-apps/issues/34).
-            extra = {"authorization": f"Bearer {self.platform_token}"}
-            if principal:
-                extra[PRINCIPAL_HEADER] = request.cookies[COOKIE]
-            dropped = {PRINCIPAL_HEADER, "authorization"}
-            request.scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k.decode().lower() not in dropped]
-            return await self.api(Request(request.scope, request.receive), extra)
+            return await self.api(request, {"authorization": f"Bearer {self.platform_token}",
+                                            PRINCIPAL_HEADER: request.cookies[COOKIE] if principal else None})
         target = rule.rewrite if rule and rule.rewrite else path
         response = self._file(target)
         if response is None and self.fallback and not self._excluded(path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from domain.tickets import PAUSED_STATES, State, Ticket
 
@@ -23,8 +24,10 @@ class SlaTarget:
     resolution_minutes: int
 
 
-@dataclass(frozen=True)
-class SlaClock:
+class SlaClock(NamedTuple):
+    """A named tuple, not a frozen dataclass: a list page makes fifty of them, and a frozen dataclass sets each
+    field through object.__setattr__, which made measuring a ticket cost more than reading it."""
+
     name: str
     target_minutes: int
     stage: str  # in_progress, paused, completed or canceled

@@ -20,13 +20,15 @@ class State(IntEnum):
 
     @property
     def api_name(self) -> str:
-        return self.name.lower()
+        return _API_NAMES[self]
 
     @classmethod
     def from_api(cls, name: str) -> "State":
         return cls[name.upper()]
 
 
+# Worked out once: every ticket in every answer is named by its state, and Enum's `name` is a slow property.
+_API_NAMES = {state: state.name.lower() for state in State}
 ALLOWED_MOVES: dict[State, frozenset[State]] = {
     State.NEW: frozenset({State.IN_PROGRESS, State.ON_HOLD, State.RESOLVED, State.CANCELED}),
     State.IN_PROGRESS: frozenset({State.ON_HOLD, State.RESOLVED, State.CANCELED}),

@@ -264,12 +264,13 @@ def _check_references(
 
 def _out(ticket: Ticket, uow: UnitOfWork, now: datetime, targets: dict[int, SlaTarget] | None = None) -> TicketOut:
     targets = targets if targets is not None else uow.reference.sla_targets()
-    target = targets.get(ticket.priority) or SlaTarget(ticket.priority, *DEFAULT_TARGETS[ticket.priority])
+    priority = ticket.priority
+    target = targets.get(priority) or SlaTarget(priority, *DEFAULT_TARGETS[priority])
     response, resolution = measure(ticket, target, now)
     caller = ticket.caller
     return TicketOut(
         number=ticket.number, state=ticket.state.api_name, on_hold_reason=ticket.on_hold_reason,
-        impact=ticket.impact, urgency=ticket.urgency, priority=ticket.priority,
+        impact=ticket.impact, urgency=ticket.urgency, priority=priority,
         short_description=ticket.short_description, description=ticket.description,
         caller=CallerOut.model_validate(caller, from_attributes=True) if caller and caller.id is not None else None,
         category=ticket.category, subcategory=ticket.subcategory, channel=ticket.channel,

@@ -67,7 +67,7 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
             except ValidationError as err:
                 return _validation_problem(err)
             except AtiendeError as err:
-                status = STATUS_FOR.get(type(err), 400)
+                status = status_for(err)
                 # How long to wait: the caller's bucket says; an unreachable dependency is worth a retry soon.
                 wait = err.retry_after if isinstance(err, TooManyRequests) else 5 if status == 503 else None
                 return problem(status, err.detail, err.errors, retry_after=wait)
@@ -82,6 +82,11 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
         return door
 
     return decorate
+
+
+def status_for(err: AtiendeError) -> int:
+    """The status of the nearest kind of error that has one: a SavedMeanwhile is a StaleVersion, 412."""
+    return next((STATUS_FOR[kind] for kind in type(err).__mro__ if kind in STATUS_FOR), 400)
 
 
 def _receipt(answer: func.HttpResponse) -> func.HttpResponse:

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from domain.store.migrations import migrate  # noqa: E402
+from domain.store.tickets import NEXT_NUMBER  # noqa: E402
 
 
 
@@ -136,7 +137,7 @@ def main() -> None:
     scenarios = [
         ("create", http("POST", lambda i: "/api/tickets", create_body),
          raw("INSERT INTO tickets (number, impact, urgency, priority, short_description, description, channel,"
-             " opened_at, opened_by) VALUES ('INC' || lpad(nextval('ticket_number_seq')::text, 7, '0'), 2, 3, 4,"
+             " opened_at, opened_by) VALUES (" + NEXT_NUMBER + ", 2, 3, 4,"
              " %s, %s, 'api', now(), 'bench') RETURNING id", lambda i: (create_body["short_description"], create_body["description"]))),
         ("get by number", http("GET", lambda i: f"/api/tickets/{rng.choice(numbers)}"),
          raw("SELECT * FROM tickets WHERE number = %s", lambda i: (rng.choice(numbers),))),

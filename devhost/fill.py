@@ -93,7 +93,7 @@ WITH draws AS (
            random() AS r_group, random() AS r_caller, random() AS r_agent, random() AS r_channel, random() AS r_hours
     FROM generate_series(1, %(n)s) i
 ), shaped AS (
-    SELECT d.*, now() - (interval '365 days') * power(1 - i::float / %(n)s, 1.0) - interval '1 minute' * r_age AS opened,
+    SELECT d.*, nextval('ticket_number_seq') AS seq, now() - (interval '365 days') * power(1 - i::float / %(n)s, 1.0) - interval '1 minute' * r_age AS opened,
            CASE WHEN i > %(n)s * 0.97 THEN (ARRAY[1, 1, 2, 2, 3])[1 + floor(r_state * 5)::int]
                 WHEN r_state < 0.80 THEN 7 WHEN r_state < 0.92 THEN 6 WHEN r_state < 0.95 THEN 8
                 ELSE (ARRAY[1, 2, 3])[1 + floor((r_state - 0.95) * 60)::int %% 3 + 0] END AS state
@@ -103,7 +103,7 @@ INSERT INTO tickets (number, state, on_hold_reason, impact, urgency, priority, s
                      caller_id, category_id, subcategory, channel, assignment_group_id, assigned_to, close_code,
                      close_notes, opened_at, opened_by, updated_at, updated_by, resolved_at, resolved_by, closed_at,
                      closed_by, responded_at)
-SELECT 'INC' || lpad(nextval('ticket_number_seq')::text, 7, '0'), s.state,
+SELECT 'INC' || lpad(s.seq::text, greatest(7, length(s.seq::text)), '0'), s.state,
        CASE WHEN s.state = 3 THEN 'awaiting_caller' END,
        s.impact, s.urgency, s.impact + s.urgency - 1,
        replace(p.text, '{n}', (1 + s.i %% 40)::text),

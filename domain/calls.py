@@ -8,7 +8,7 @@ from datetime import datetime
 
 import phonenumbers
 
-from domain.tickets import NUMBER_PATTERN
+from domain.tickets import number_from_digits
 
 CALL_SID_PATTERN = r"CA[0-9a-f]{32}"
 RECORDING_SID_PATTERN = r"RE[0-9a-f]{32}"
@@ -117,11 +117,7 @@ def heard_ticket_number(digits: str | None, speech: str | None) -> str | None:
     raw = digits or ""
     if not raw and speech:
         raw = "".join(_HEARD_DIGITS.get(word, word if word.isdigit() else "") for word in _words(speech))
-    raw = "".join(ch for ch in raw if ch in "0123456789")
-    if not raw or len(raw) > 7:
-        return None
-    number = "INC" + raw.zfill(7)
-    return number if re.fullmatch(NUMBER_PATTERN, number) else None
+    return number_from_digits("".join(ch for ch in raw if ch in "0123456789"))
 
 
 def numbers_in_speech(text: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The incident: states and their allowed moves, priority from impact x urgency, and the rules of change."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, IntEnum
@@ -78,8 +79,19 @@ def priority_for(impact: int, urgency: int) -> int:
     return PRIORITY_MATRIX[(impact, urgency)]
 
 
-# INC and seven digits; the API's schemas, its OpenAPI document and its look-ups all read this one pattern.
-NUMBER_PATTERN = r"INC[0-9]{7}"
+# INC and the sequence's number, zero-padded to seven digits: an eighth comes after INC9999999. Twelve at most (a
+# trillion tickets), so that a number read from anywhere stays short. The API's schemas, its OpenAPI document,
+# its look-ups, the web app's routes and the phone's number reader all read this one pattern.
+NUMBER_PATTERN = r"INC[0-9]{7,12}"
+
+
+def number_from_digits(digits: str) -> str | None:
+    """The ticket number that digits stand for, as numbering writes it: INC0010012 from "10012" or "0010012";
+    None for what is not one."""
+    if not re.fullmatch(r"[0-9]{1,12}", digits):
+        return None
+    number = f"INC{int(digits):07d}"
+    return number if re.fullmatch(NUMBER_PATTERN, number) else None
 
 
 # A ticket not stored yet: the store gives it its number as it stores it.

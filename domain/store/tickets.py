@@ -14,7 +14,7 @@ from domain import cursors
 from domain.contacts import Contact
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.store.kept import KeptForSeconds
-from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket
+from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
 
 _SELECT = """
 SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_description, t.description,
@@ -45,8 +45,8 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
 )
 # A new ticket's number is INC and the next value of the sequence, at least seven digits, drawn by the INSERT
 # itself rather than by a round trip of its own.
-_NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0') FROM nextval('ticket_number_seq') n)"
-_CREATED = (("number", _NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
+NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0') FROM nextval('ticket_number_seq') n)"
+_CREATED = (("number", NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
 # An activity row as the API shows it (ActivityOut, but for the actor's display name).
 _NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
@@ -479,8 +479,8 @@ def _prefix_query(text: str) -> str:
 
 def _number_like(text: str) -> str:
     """The ticket number that text stands for: INC0010012 from "inc0010012", "10012" or "INC10012"."""
-    match = re.fullmatch(r"(?:INC)?0*(\d{1,7})", text.strip().upper())
-    return f"INC{int(match.group(1)):07d}" if match else text.strip().upper()
+    match = re.fullmatch(r"(?:INC)?([0-9]{1,12})", text.strip().upper())
+    return (number_from_digits(match.group(1)) if match else None) or text.strip().upper()
 
 
 def _write_cursor(sort: str, value: Any, last_id: int) -> str:

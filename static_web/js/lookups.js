@@ -40,7 +40,7 @@ export function bindLookups(section, form, groups) {
   form.elements.parent.addEventListener('input', async () => {
     const q = form.elements.parent.value.trim();
     const mine = ++typed;
-    if (q.length < 3 || /^INC[0-9]{7}$/.test(q)) return;
+    if (q.length < 3 || /^INC[0-9]{7,12}$/.test(q)) return;
     const { data } = await api.listTickets({ q, limit: '8', view: 'open' });
     if (mine === typed) fill(parents, data.items.filter((ticket) => ticket.number !== section.dataset.number).map((ticket) => [ticket.number, `${ticket.number} · ${ticket.short_description}`]));
   });

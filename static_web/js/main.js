@@ -26,7 +26,7 @@ async function route() {
   document.getElementById('nav-articles').classList.toggle('active', path.startsWith('/articles'));
   document.querySelectorAll('#views a').forEach((a) => a.classList.toggle('active', path === '/tickets' && a.dataset.view === (params.get('view') || 'all')));
   try {
-    const match = path.match(/^\/tickets\/(INC[0-9]{7})$/);
+    const match = path.match(/^\/tickets\/(INC[0-9]{7,12})$/);
     if (match) await renderForm(mount, match[1], (hash) => { location.hash = hash; });
     else if (path === '/new') await renderForm(mount, null, (hash) => { location.hash = hash; });
     else if (path === '/articles') await renderArticles(mount, params, (next) => { location.hash = `#/articles?${next}`; });

@@ -87,3 +87,15 @@ def test_a_create_that_fails_validation_does_not_burn_the_key(agent, db):
 def test_malformed_keys_are_refused(agent):
     response = agent.post("/api/tickets", json={"short_description": "x"}, headers={"Idempotency-Key": "k" * 300})
     assert response.status_code == 422 and response.json()["errors"][0]["header"] == "Idempotency-Key"
+
+
+def test_a_number_past_inc9999999_is_still_a_ticket_number(agent, db):
+    made = agent.post("/api/tickets", json={"short_description": random_name("eight digits")}).json()["number"]
+    eight = "INC10000000"  # what numbering gives after INC9999999
+    db.execute("UPDATE tickets SET number = %s WHERE number = %s", (eight, made))
+    assert agent.get(f"/api/tickets/{eight}").json()["number"] == eight
+    assert agent.patch(f"/api/tickets/{eight}", json={"urgency": 2}, headers={"If-Match": "*"}).status_code == 200
+    assert agent.post(f"/api/tickets/{eight}/comments", json={"body": "still reachable"}).status_code == 201
+    found = agent.get("/api/tickets", params={"q": "10000000"}).json()["items"]
+    assert eight in [ticket["number"] for ticket in found]
+    assert agent.get("/api/tickets/INC1234567890123").status_code in (404, 422)  # past twelve digits: never a number

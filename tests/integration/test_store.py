@@ -273,10 +273,10 @@ def test_a_read_whose_connection_the_server_drops_is_a_503_not_a_500(uow, db):
 
 
 def test_numbers_are_inc_and_at_least_seven_digits(db):
-    from domain.store.tickets import _NEXT_NUMBER
+    from domain.store.tickets import NEXT_NUMBER
 
     # The INSERT's own formula, given sequence values instead of drawing them (a drawn value is never returned).
-    formula = _NEXT_NUMBER.replace("nextval('ticket_number_seq') n", "(VALUES (%s::bigint)) drawn (n)")
-    assert formula != _NEXT_NUMBER
+    formula = NEXT_NUMBER.replace("nextval('ticket_number_seq') n", "(VALUES (%s::bigint)) drawn (n)")
+    assert formula != NEXT_NUMBER
     numbers = [db.execute(f"SELECT {formula}", (value,)).fetchone()[0] for value in (1, 10_001, 9_999_999, 10_000_000)]
     assert numbers == ["INC0000001", "INC0010001", "INC9999999", "INC10000000"]

@@ -34,7 +34,8 @@ def test_the_menu_reads_keys_and_words(digits, speech, expected):
 @pytest.mark.parametrize("digits, speech, expected", [
     ("0010042", None, "INC0010042"), ("10042", None, "INC0010042"),
     (None, "cero cero uno cero cero cuatro dos", "INC0010042"), (None, "INC 001 0042", "INC0010042"),
-    (None, "one zero zero four two", "INC0010042"), (None, "no sé", None), ("12345678", None, None),
+    (None, "one zero zero four two", "INC0010042"), (None, "no sé", None), ("12345678", None, "INC12345678"),
+    ("1234567890123", None, None),
 ])
 def test_a_ticket_number_is_heard_from_keys_or_words(digits, speech, expected):
     assert heard_ticket_number(digits, speech) == expected

@@ -173,3 +173,14 @@ def test_any_walk_keeps_the_invariants(targets):
         if ticket.state not in (State.NEW, State.CANCELED):
             assert ticket.responded_at is not None
         assert ticket.paused_seconds >= 0
+
+
+def test_digits_become_the_number_numbering_writes_with_at_least_seven_digits():
+    from domain.tickets import number_from_digits
+
+    assert number_from_digits("10012") == number_from_digits("0010012") == "INC0010012"
+    assert number_from_digits("9999999") == "INC9999999"
+    assert number_from_digits("10000000") == "INC10000000"
+    assert number_from_digits("1" * 13) is None
+    assert number_from_digits("") is None
+    assert number_from_digits("\u0663") is None  # an Arabic-Indic three is a digit to int(), not to a ticket number

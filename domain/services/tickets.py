@@ -127,9 +127,8 @@ def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], T], 
 
 def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
     """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
-    with uow:
-        uow.tickets.lock_parent_changes()  # a new parent, as in update_ticket
-        ticket = find_ticket(uow, number, for_update=True)
+
+    def cancel_as_duplicate(ticket: Ticket) -> TicketOut:
         original = uow.tickets.get(of.upper())
         if original is None or original.number == ticket.number or original.state not in OPEN_STATES:
             raise InvalidInput("A ticket duplicates another open ticket.",
@@ -139,8 +138,9 @@ def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: Uni
                           own_number=ticket.number)
         uow.tickets.save(ticket, who.name, now, changes,
                          note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
-        uow.commit()
         return _out(ticket, uow, now)
+
+    return _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
 
 
 def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:

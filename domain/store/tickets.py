@@ -479,8 +479,8 @@ def _prefix_query(text: str) -> str:
 
 def _number_like(text: str) -> str:
     """The ticket number that text stands for: INC0010012 from "inc0010012", "10012" or "INC10012"."""
-    match = re.fullmatch(r"(?:INC)?([0-9]{1,12})", text.strip().upper())
-    return (number_from_digits(match.group(1)) if match else None) or text.strip().upper()
+    typed = text.strip().upper()
+    return number_from_digits(typed.removeprefix("INC")) or typed
 
 
 def _write_cursor(sort: str, value: Any, last_id: int) -> str:

@@ -195,12 +195,11 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
     if not states:
         return TicketPage(items=[], next_cursor=None, total=0)
     with uow.reading():
-        total, estimated = uow.tickets.count_matching(where)
-        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit,
-                                                matching=None if estimated else total)
+        matching = uow.tickets.count_matching(where)
+        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
         targets = uow.reference.sla_targets()
-        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor, total=total,
-                          total_is_estimate=estimated)
+        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor,
+                          total=matching.total, total_is_estimate=matching.estimated)
 
 
 def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:

@@ -137,12 +137,16 @@ def test_a_search_pages_the_same_whether_its_matches_are_few_or_many(uow, agent,
         for sort in ("-number", "impact", "-updated_at", "caller"):
             seen, cursor = [], None
             where = TicketFilter(text=tag)
-            total, _ = uow.tickets.count_matching(where)
+            matching = uow.tickets.count_matching(where)
+            assert matching.total == 5 and (matching.ids is None) == (few_matches == 0)
             while True:
-                page, cursor = uow.tickets.find(where, sort, cursor, 2, matching=total)
+                page, cursor = uow.tickets.find(where, sort, cursor, 2, matching)
                 seen += [t.number for t in page]
                 if not cursor:
                     break
             assert sorted(seen) == sorted(made) and len(seen) == 5, sort
             if sort == "-number":
                 assert seen == sorted(made, reverse=True)
+        nothing = TicketFilter(text=f"{tag}x")  # no ticket has this word: no ids, and a page of none
+        assert uow.tickets.count_matching(nothing) == (0, False, "{}")
+        assert uow.tickets.find(nothing, "-number", None, 2, uow.tickets.count_matching(nothing)) == ([], None)

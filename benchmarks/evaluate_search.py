@@ -54,27 +54,28 @@ def build(server: str, desk: list[dict]):
     from domain.auth import ROLE_PERMISSIONS, Principal
     from domain.schemas import CategoryIn, GroupIn, TicketCreate
     from domain.services import indexing, reference, tickets
+    from domain.store.statements import run_now
 
     ensure_redis(REDIS_URL)
     bootstrap.get_settings.cache_clear()
     settings = bootstrap.settings()
     for group in sorted({t["group"] for t in desk}):
-        reference.add_group(GroupIn(name=group), bootstrap.uow())
+        run_now(reference.add_group(GroupIn(name=group), bootstrap.uow()))
     subcategories: dict[str, set[str]] = defaultdict(set)
     for t in desk:
         subcategories[t["category"]].add(t["subcategory"])
     for category, subs in sorted(subcategories.items()):
-        reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), bootstrap.uow())
+        run_now(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), bootstrap.uow()))
     admin = Principal("eval", "user", ROLE_PERMISSIONS["admin"])
     number_of: dict[str, dict] = {}
     for t in desk:
-        _, made, _ = tickets.create_ticket(
+        _, made, _ = run_now(tickets.create_ticket(
             TicketCreate(short_description=t["text"], category=t["category"], subcategory=t["subcategory"],
-                         assignment_group=t["group"]), admin, None, datetime.now(UTC), settings, bootstrap.uow())
+                         assignment_group=t["group"]), admin, None, datetime.now(UTC), settings, bootstrap.uow()))
         number_of[made["number"]] = t
     index = bootstrap.vector_index()
     index.reset()
-    while indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), index, limit=128):
+    while run_now(indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), index, limit=128)):
         pass
     return bootstrap, settings, index, number_of
 
@@ -83,20 +84,19 @@ def main() -> None:
     server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     queries, desk = load()
     bootstrap, settings, index, number_of = build(server, desk)
-    from domain.services import similar
+    from domain.services import learning, similar
+    from domain.store.statements import run_now
 
-    from domain.services import learning
-
-    learning.train(bootstrap.uow(), bootstrap.triage_models(), settings.TRIAGE_TRAINING_TICKETS, datetime.now(UTC))
+    run_now(learning.train(bootstrap.uow(), bootstrap.triage_models(), settings.TRIAGE_TRAINING_TICKETS, datetime.now(UTC)))
     learned = bootstrap.triage_models().load()
     scores: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for q in queries:
         vector = bootstrap.embedder().embed([q["text"]])[0]
         raw = [h.key for h in index.nearest(vector, 20, kind="ticket")]
-        shipped = [i["number"] for i in similar.search(q["text"], 20, bootstrap.uow(), bootstrap.embedder(), index)["items"]]
-        suggested = similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index,
-                                   models=bootstrap.triage_models())
-        voted = similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index)
+        shipped = [i["number"] for i in run_now(similar.search(q["text"], 20, bootstrap.uow(), bootstrap.embedder(), index))["items"]]
+        suggested = run_now(similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index,
+                                   models=bootstrap.triage_models()))
+        voted = run_now(similar.triage(q["text"], "", settings, bootstrap.uow(), bootstrap.embedder(), index))
         classified = {f: learned.fields[f].probabilities(q["text"]) for f in ("category", "assignment_group")}
         for method, ranked, labels in (
             ("raw nearest neighbour", raw, {"category": number_of[raw[0]]["category"], "group": number_of[raw[0]]["group"]}),

@@ -1,18 +1,17 @@
-"""What handing each request to a worker thread costs: one ticket read by Atiende's synchronous door, which
-the Functions Python worker (and devhost) runs on a thread pool, and by an async function over psycopg's async
-pool, which the worker runs on its event loop, in the same devhost process, driven by wrk.
+"""What handing each request to a worker thread costs: one ticket read by Atiende's own door, an async function
+that the Functions Python worker (and devhost) runs on its event loop over psycopg's async pool, and by the same
+service behind a synchronous door, which the worker runs on its thread pool over the synchronous pool, in the
+same devhost process, driven by wrk.
 
     .venv/bin/python benchmarks/thread_hop.py [--tickets 10000] [--seconds 5] [--rounds 3]
 
-The async function exists only in this benchmark (it is added to the function app when this script launches
-devhost): it reads the ticket with the same SELECT and answers the same JSON through the same _out, without
-the door's rate limit and error mapping. It measures how much of a request's CPU the thread pool and the GIL
-take, which is where the next cut in CPU per request lies, not a route of the product.
+The synchronous door exists only in this benchmark (it is added to the function app when this script launches
+devhost): the same endpoint wrapper, the same service and the same answer, run the way every door ran before
+the doors that are only PostgreSQL became async. It measures what the thread pool and the GIL cost a request.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
@@ -22,54 +21,34 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def async_read_blueprint():  # type: ignore[no-untyped-def]
-    """A blueprint with GET /api/bench/async-tickets/{number}: the get, as an async function."""
+def sync_read_blueprint():  # type: ignore[no-untyped-def]
+    """A blueprint with GET /api/bench/sync-tickets/{number}: the get, as a synchronous door."""
     import azure.durable_functions as df
     import azure.functions as func
-    from psycopg.rows import dict_row
-    from psycopg_pool import AsyncConnectionPool
 
-    from blueprints._http import _caller, etag, json_response, now, problem
+    from blueprints._http import endpoint, etag, json_response, now
     from domain import bootstrap
-    from domain.services.tickets import _out
-    from domain.store.tickets import _SELECT, _ticket
+    from domain.auth import Principal
+    from domain.services import tickets
+    from domain.store.statements import run_now
 
     bp = df.Blueprint()
-    kept: dict[str, object] = {}
-    opening = asyncio.Lock()  # wrk's four first requests arrive together: one pool, not four
 
-    @bp.route(route="bench/async-tickets/{number}", methods=["GET"])
-    async def async_get_ticket(req: func.HttpRequest) -> func.HttpResponse:
-        if "pool" not in kept:
-            async with opening:
-                if "pool" not in kept:
-                    pool = AsyncConnectionPool(bootstrap.settings().DATABASE_URL, min_size=4, max_size=8,
-                                               open=False, kwargs={"autocommit": True})
-                    await pool.open()
-                    with bootstrap.uow().reading() as uow:
-                        kept["targets"] = uow.reference.sla_targets(fresh=True)
-                    kept["pool"] = pool
-        who = _caller(req)
-        who.require("tickets:read")
-        async with kept["pool"].connection() as conn:  # type: ignore[attr-defined]
-            cursor = conn.cursor(row_factory=dict_row)
-            await cursor.execute(_SELECT + " WHERE t.number = %s", (req.route_params["number"].upper(),))
-            row = await cursor.fetchone()
-        if row is None:
-            return problem(404, "There is no such ticket.")
-        ticket = _ticket(row)
-        answer = _out(ticket, None, now(), kept["targets"])  # type: ignore[arg-type]
-        return json_response(200, answer, etag(ticket.version))
+    @bp.route(route="bench/sync-tickets/{number}", methods=["GET"])
+    @endpoint("tickets:read")
+    def sync_get_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+        ticket = run_now(tickets.get_ticket(req.route_params["number"], now(), bootstrap.uow()))
+        return json_response(200, ticket, etag(ticket.version))
 
     return bp
 
 
 def serve(arguments: list[str]) -> int:
-    """devhost with the async get added to the function app."""
+    """devhost with the synchronous get added to the function app."""
     os.chdir(ROOT)
     import function_app
 
-    function_app.app.register_functions(async_read_blueprint())
+    function_app.app.register_functions(sync_read_blueprint())
     from devhost.__main__ import main as devhost_main
 
     return devhost_main(arguments)
@@ -91,8 +70,8 @@ def main() -> None:
     process, base = start_devhost(url, env={"RATE_LIMIT_PER_MINUTE": "0"}, launcher=[str(Path(__file__).resolve())])
     try:
         number = open_ticket_numbers(url)[0]
-        ways = {"get, synchronous door (thread pool)": f"/api/tickets/{number}",
-                "get, async function (event loop)": f"/api/bench/async-tickets/{number}"}
+        ways = {"get, synchronous door (thread pool)": f"/api/bench/sync-tickets/{number}",
+                "get, async door (event loop)": f"/api/tickets/{number}"}
         bare = bare_reference(args.seconds)
         turns: dict[str, list[dict]] = {label: [] for label in ways}
         for _ in range(args.rounds):

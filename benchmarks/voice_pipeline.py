@@ -90,6 +90,12 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
     from domain import bootstrap
     from domain.calls import Call
     from domain.services import pipeline
+    from domain.store.statements import run_now
+
+    async def start_call(uow: Any, call: Call) -> None:
+        async with uow:
+            await uow.calls.start(call)
+            await uow.commit()
 
     bootstrap.get_settings.cache_clear()
     times: dict[str, list[float]] = defaultdict(list)
@@ -102,19 +108,17 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
 
     for i in range(5000, 5000 + count):
         sid, now = "CA" + uuid.uuid4().hex, datetime.now(UTC)
-        with bootstrap.uow() as uow:
-            uow.calls.start(Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
-                                 intent="report", speech_text=problem(i), speech_confidence=0.9))
-            uow.commit()
-        timed("begin_call_pipeline", lambda: pipeline.begin(sid, now, bootstrap.uow()))
-        facts = timed("analyze_call", lambda: pipeline.analyze_call(sid, now, bootstrap.uow(), bootstrap.analyzer()))
-        found = timed("find_same_problem", lambda: pipeline.find_same_problem(sid, facts, now, bootstrap.uow(),
-                                                                              bootstrap.duplicate_finder()))
-        timed("create_or_join", lambda: pipeline.create_or_join(sid, facts, found, now, bootstrap.uow(),
-                                                                bootstrap.duplicate_finder()))
-        timed("notify_caller", lambda: pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.telephony()))
-        timed("improve_ticket", lambda: pipeline.improve_ticket(sid, now, bootstrap.uow()))
-        timed("finish_call_pipeline", lambda: pipeline.finish(sid, "completed", now, bootstrap.uow()))
+        run_now(start_call(bootstrap.uow(), Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
+                                                 intent="report", speech_text=problem(i), speech_confidence=0.9)))
+        timed("begin_call_pipeline", lambda: run_now(pipeline.begin(sid, now, bootstrap.uow())))
+        facts = timed("analyze_call", lambda: run_now(pipeline.analyze_call(sid, now, bootstrap.uow(), bootstrap.analyzer())))
+        found = timed("find_same_problem", lambda: run_now(pipeline.find_same_problem(sid, facts, now, bootstrap.uow(),
+                                                                                              bootstrap.duplicate_finder())))
+        timed("create_or_join", lambda: run_now(pipeline.create_or_join(sid, facts, found, now, bootstrap.uow(),
+                                                                        bootstrap.duplicate_finder())))
+        timed("notify_caller", lambda: run_now(pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.telephony())))
+        timed("improve_ticket", lambda: run_now(pipeline.improve_ticket(sid, now, bootstrap.uow())))
+        timed("finish_call_pipeline", lambda: run_now(pipeline.finish(sid, "completed", now, bootstrap.uow())))
     return times
 
 

@@ -1,11 +1,13 @@
 """The door machinery every HTTP function shares: authentication, body parsing, and errors as problem+json."""
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
@@ -13,16 +15,31 @@ from pydantic import BaseModel, ValidationError
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import (
-    AtiendeError, Conflict, DependencyUnavailable, FieldError, Forbidden, InvalidInput, MalformedRequest,
-    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TooManyRequests,
-    TransitionNotAllowed, UnsupportedMediaType,
+    AtiendeError,
+    Conflict,
+    DependencyUnavailable,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    MalformedRequest,
+    NotAuthenticated,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionRequired,
+    StaleVersion,
+    TooManyRequests,
+    TransitionNotAllowed,
+    UnsupportedMediaType,
 )
 from domain.schemas import WriteReceipt
 from domain.services.access import authenticate
+from domain.store.statements import run_now
+from domain.store.uow import AsyncUnitOfWork, UnitOfWork
 
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
 Handler = Callable[[func.HttpRequest, Principal], func.HttpResponse]
+AsyncHandler = Callable[[func.HttpRequest, Principal], Awaitable[func.HttpResponse]]
 
 STATUS_FOR: dict[type[AtiendeError], int] = {
     MalformedRequest: 400,
@@ -47,33 +64,41 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpRequest], func.HttpResponse]]:
-    """Wrap a handler so it runs only for a caller holding `permission` (None: anyone), with errors mapped once."""
+def endpoint(permission: str | None) -> Callable[[Any], Any]:
+    """Wrap a handler so it runs only for a caller holding `permission` (None: anyone), with errors mapped once.
 
-    def decorate(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
-        def door(req: func.HttpRequest) -> func.HttpResponse:
-            try:
-                limit = bootstrap.settings().MAX_BODY_BYTES
-                if len(req.get_body() or b"") > limit:
-                    raise PayloadTooLarge(f"A request body may hold at most {limit} bytes.")
-                if permission is None:
-                    who = ANONYMOUS
-                else:
-                    who = _caller(req)
-                    who.require(permission)
-                    bootstrap.rate_limiter().take(who)
-                answer = handler(req, who)
-                return answer if permission is None or who.may_read_answer_to(permission) else _receipt(answer)
-            except ValidationError as err:
-                return _validation_problem(err)
-            except AtiendeError as err:
-                status = status_for(err)
-                # How long to wait: the caller's bucket says; an unreachable dependency is worth a retry soon.
-                wait = err.retry_after if isinstance(err, TooManyRequests) else 5 if status == 503 else None
-                return problem(status, err.detail, err.errors, retry_after=wait)
-            except Exception:
-                log.exception("unhandled error in %s", handler.__name__)
-                return problem(500, "Something went wrong on our side; it has been logged.")
+    A coroutine handler becomes an async door, which the Functions worker runs on its event loop: for work that
+    is only PostgreSQL, over bootstrap.async_uow(). A plain handler becomes a synchronous door, run on the
+    worker's threads, for work that also calls Redis, Blob Storage or an AI service, whose clients would block
+    the loop (domain/store/statements.py says why both exist)."""
+
+    def decorate(handler: Handler | AsyncHandler) -> Callable[[func.HttpRequest], Any]:
+        if inspect.iscoroutinefunction(handler):
+            async def door(req: func.HttpRequest) -> func.HttpResponse:
+                try:
+                    _check_size(req)
+                    if permission is None:
+                        who = ANONYMOUS
+                    else:
+                        who = await _admitted(req, permission, await bootstrap.async_uow())
+                    if permission is not None and not bootstrap.rate_limiter().spend_held(who):
+                        await asyncio.to_thread(bootstrap.rate_limiter().take, who)  # Redis, off the loop
+                    return _shown(await handler(req, who), permission, who)
+                except Exception as err:
+                    return _failure(err, handler.__name__)
+        else:
+            def door(req: func.HttpRequest) -> func.HttpResponse:  # type: ignore[misc]
+                try:
+                    _check_size(req)
+                    if permission is None:
+                        who = ANONYMOUS
+                    else:
+                        who = run_now(_admitted(req, permission, bootstrap.uow()))
+                    if permission is not None:
+                        bootstrap.rate_limiter().take(who)
+                    return _shown(handler(req, who), permission, who)  # type: ignore[arg-type]
+                except Exception as err:
+                    return _failure(err, handler.__name__)
 
         # The Functions worker reads the trigger's parameter name and the function name from the door itself.
         door.__name__ = handler.__name__
@@ -82,6 +107,36 @@ def endpoint(permission: str | None) -> Callable[[Handler], Callable[[func.HttpR
         return door
 
     return decorate
+
+
+def _check_size(req: func.HttpRequest) -> None:
+    limit = bootstrap.settings().MAX_BODY_BYTES
+    if len(req.get_body() or b"") > limit:
+        raise PayloadTooLarge(f"A request body may hold at most {limit} bytes.")
+
+
+async def _admitted(req: func.HttpRequest, permission: str, uow: UnitOfWork | AsyncUnitOfWork) -> Principal:
+    """The caller, if they hold `permission`."""
+    who = await caller(req, uow)
+    who.require(permission)
+    return who
+
+
+def _shown(answer: func.HttpResponse, permission: str | None, who: Principal) -> func.HttpResponse:
+    return answer if permission is None or who.may_read_answer_to(permission) else _receipt(answer)
+
+
+def _failure(err: Exception, handler_name: str) -> func.HttpResponse:
+    """The answer to an error a handler raised: problem+json with the status its kind has."""
+    if isinstance(err, ValidationError):
+        return _validation_problem(err)
+    if isinstance(err, AtiendeError):
+        status = status_for(err)
+        # How long to wait: the caller's bucket says; an unreachable dependency is worth a retry soon.
+        wait = err.retry_after if isinstance(err, TooManyRequests) else 5 if status == 503 else None
+        return problem(status, err.detail, err.errors, retry_after=wait)
+    log.error("unhandled error in %s", handler_name, exc_info=err)
+    return problem(500, "Something went wrong on our side; it has been logged.")
 
 
 def status_for(err: AtiendeError) -> int:
@@ -99,10 +154,9 @@ def _receipt(answer: func.HttpResponse) -> func.HttpResponse:
     return json_response(answer.status_code, kept, dict(answer.headers))
 
 
-def _caller(req: func.HttpRequest) -> Principal:
-    return authenticate(
-        req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), req.headers.get("x-api-key"),
-        bootstrap.uow(),
+async def caller(req: func.HttpRequest, uow: UnitOfWork | AsyncUnitOfWork) -> Principal:
+    return await authenticate(
+        req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), req.headers.get("x-api-key"), uow,
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import azure.durable_functions as df
@@ -17,7 +17,10 @@ from domain import bootstrap
 from domain.calls import POLLY_VOICES
 from domain.errors import AtiendeError
 from domain.schemas import TwilioForm
+from domain.store.statements import run_now
 from domain.voice_script import text
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 Handler = Callable[[func.HttpRequest, TwilioForm, df.DurableOrchestrationClient], Awaitable[func.HttpResponse]]
@@ -93,9 +96,10 @@ def twiml(body: str) -> func.HttpResponse:
                              headers={"Cache-Control": "no-store"})
 
 
-async def off_loop(function: Callable[..., Any], *args: Any) -> Any:
-    """Run blocking domain code (PostgreSQL, SDK calls) off the event loop that serves the async webhooks."""
-    return await asyncio.to_thread(function, *args)
+async def off_loop(service: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """Run a service over the synchronous unit of work on a worker thread: its speech, Blob Storage and Twilio
+    calls would block the event loop that serves the async webhooks."""
+    return await asyncio.to_thread(lambda: run_now(service(*args)))
 
 
 def _apology(what: str) -> str:

@@ -15,17 +15,18 @@ bp = df.Blueprint()
 
 @bp.route(route="api-keys", methods=["POST"])
 @endpoint("api_keys:manage")
-def create_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    return json_response(201, api_keys.create_api_key(body(req, ApiKeyIn), who, bootstrap.uow()))
+async def create_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(201, await api_keys.create_api_key(body(req, ApiKeyIn), who, await bootstrap.async_uow()))
 
 
 @bp.route(route="api-keys", methods=["GET"])
 @endpoint("api_keys:manage")
-def list_api_keys(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    return json_response(200, ApiKeyList(items=api_keys.list_api_keys(bootstrap.uow())))
+async def list_api_keys(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(200, ApiKeyList(items=await api_keys.list_api_keys(await bootstrap.async_uow())))
 
 
 @bp.route(route="api-keys/{id:int}", methods=["DELETE"])
 @endpoint("api_keys:manage")
-def revoke_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    return json_response(200, api_keys.revoke_api_key(int(req.route_params["id"]), who, bootstrap.uow()))
+async def revoke_api_key(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    uow = await bootstrap.async_uow()
+    return json_response(200, await api_keys.revoke_api_key(int(req.route_params["id"]), who, uow))

@@ -9,22 +9,23 @@ from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import ArticleIn, ArticlePatch, ArticleQuery, SearchQuery, SimilarQuery
 from domain.services import articles
+from domain.store.statements import run_now
 
 bp = df.Blueprint()
 
 
 @bp.route(route="articles", methods=["GET"])
 @endpoint("tickets:read")
-def list_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+async def list_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, ArticleQuery)
-    return json_response(200, {"items": [a.model_dump(mode="json") for a in
-                                         articles.list_articles(asked.q, asked.state, asked.limit, bootstrap.uow())]})
+    found = await articles.list_articles(asked.q, asked.state, asked.limit, await bootstrap.async_uow())
+    return json_response(200, {"items": [a.model_dump(mode="json") for a in found]})
 
 
 @bp.route(route="articles", methods=["POST"])
 @endpoint("tickets:write")
-def create_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    article = articles.create_article(body(req, ArticleIn), who, now(), bootstrap.uow())
+async def create_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    article = await articles.create_article(body(req, ArticleIn), who, now(), await bootstrap.async_uow())
     return json_response(201, article, {**etag(article.version), "Location": f"/api/articles/{article.id}"})
 
 
@@ -32,30 +33,31 @@ def create_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 @endpoint("tickets:read")
 def search_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, SearchQuery)
-    hits = articles.search_articles(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+    hits = run_now(articles.search_articles(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(),
+                                            bootstrap.vector_index()))
     return json_response(200, {"items": hits})
 
 
 @bp.route(route="articles/{id:int}", methods=["GET"])
 @endpoint("tickets:read")
-def get_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    article = articles.get_article(int(req.route_params["id"]), bootstrap.uow())
+async def get_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    article = await articles.get_article(int(req.route_params["id"]), await bootstrap.async_uow())
     return json_response(200, article, etag(article.version))
 
 
 @bp.route(route="articles/{id:int}", methods=["PATCH"])
 @endpoint("tickets:write")
-def update_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+async def update_article(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     expected = if_match(req)
-    article = articles.update_article(int(req.route_params["id"]), body(req, ArticlePatch), expected, who, now(),
-                                      bootstrap.uow())
+    article = await articles.update_article(int(req.route_params["id"]), body(req, ArticlePatch), expected, who, now(),
+                                            await bootstrap.async_uow())
     return json_response(200, article, etag(article.version))
 
 
 @bp.route(route="tickets/{number}/article", methods=["POST"])
 @endpoint("tickets:write")
-def article_from_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    article = articles.article_from_ticket(req.route_params["number"], who, now(), bootstrap.uow())
+async def article_from_ticket(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    article = await articles.article_from_ticket(req.route_params["number"], who, now(), await bootstrap.async_uow())
     return json_response(201, article, {**etag(article.version), "Location": f"/api/articles/{article.id}"})
 
 
@@ -63,6 +65,6 @@ def article_from_ticket(req: func.HttpRequest, who: Principal) -> func.HttpRespo
 @endpoint("tickets:read")
 def suggested_articles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     k = query(req, SimilarQuery).k
-    hits = articles.suggested_articles(req.route_params["number"], k, bootstrap.uow(), bootstrap.embedder(),
-                                       bootstrap.vector_index())
+    hits = run_now(articles.suggested_articles(req.route_params["number"], k, bootstrap.uow(), bootstrap.embedder(),
+                                               bootstrap.vector_index()))
     return json_response(200, {"items": hits})

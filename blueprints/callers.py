@@ -11,6 +11,7 @@ from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
 from domain.services import callers_data
+from domain.store.statements import run_now
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 @bp.route(route="contacts/{id:int}/erase", methods=["POST"])
 @endpoint("callers:erase")
 def erase_caller(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    erased = callers_data.erase_caller(int(req.route_params["id"]), who, now(), bootstrap.settings(),
-                                       bootstrap.uow(), bootstrap.blobs())
+    erased = run_now(callers_data.erase_caller(int(req.route_params["id"]), who, now(), bootstrap.settings(),
+                                               bootstrap.uow(), bootstrap.blobs()))
     return json_response(200, erased)
 
 
@@ -29,8 +30,8 @@ def forget_old_recordings(timer: func.TimerRequest) -> None:
     """Every night: recordings and transcripts past RECORDING_RETENTION_DAYS are deleted, a batch at a time."""
     settings = bootstrap.settings()
     try:
-        while callers_data.forget_old_recordings(settings.RECORDING_RETENTION_DAYS, now(), settings,
-                                                 bootstrap.uow(), bootstrap.blobs()):
+        while run_now(callers_data.forget_old_recordings(settings.RECORDING_RETENTION_DAYS, now(), settings,
+                                                         bootstrap.uow(), bootstrap.blobs())):
             pass
     except AtiendeError as err:
         log.warning("old recordings wait for the next night: %s", err)

@@ -15,6 +15,6 @@ bp = df.Blueprint()
 
 @bp.route(route="dashboard", methods=["GET"])
 @endpoint("tickets:read")
-def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+async def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, DashboardQuery)
-    return json_response(200, dashboard(asked.tz, now(), bootstrap.uow()))
+    return json_response(200, await dashboard(asked.tz, now(), await bootstrap.async_uow()))

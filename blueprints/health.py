@@ -9,6 +9,7 @@ from blueprints._openapi import document
 from domain import bootstrap
 from domain.auth import Principal
 from domain.services.health import check_health
+from domain.store.statements import run_now
 
 bp = df.Blueprint()
 
@@ -16,7 +17,7 @@ bp = df.Blueprint()
 @bp.route(route="health", methods=["GET"])
 @endpoint(None)
 def health(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    report = check_health(bootstrap.uow, bootstrap.vector_index, bootstrap.triage_models)
+    report = run_now(check_health(bootstrap.uow, bootstrap.vector_index, bootstrap.triage_models))
     return json_response(200 if report.status == "ok" else 503, report)
 
 

@@ -10,6 +10,7 @@ import azure.durable_functions as df
 from blueprints._http import now
 from domain import bootstrap
 from domain.services import pipeline
+from domain.store.statements import run_now
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ async def ensure_pipeline(client: df.DurableOrchestrationClient, call_sid: str) 
             raise
 
 
-async def raise_recording_event(client: df.DurableOrchestrationClient, call_sid: str, recording_sid: str | None) -> None:
+async def raise_recording_event(client: df.DurableOrchestrationClient, call_sid: str,
+                                recording_sid: str | None) -> None:
     """Tell the call's pipeline its recording is ready. A pipeline that has already finished (a repeated
     callback, or one that gave up waiting) has no use for it."""
     running = (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending)
@@ -121,54 +123,55 @@ def _step(context: df.DurableOrchestrationContext, progress: dict[str, Any], ste
 
 @bp.activity_trigger(input_name="job")
 def begin_call_pipeline(job: dict[str, Any]) -> dict[str, Any]:
-    return pipeline.begin(job["call_sid"], now(), bootstrap.uow())
+    return run_now(pipeline.begin(job["call_sid"], now(), bootstrap.uow()))
 
 
 @bp.activity_trigger(input_name="job")
 def store_recording(job: dict[str, Any]) -> str | None:
-    return pipeline.store_recording(job["call_sid"], now(), bootstrap.settings(), bootstrap.uow(),
-                                    bootstrap.telephony(), bootstrap.blobs())
+    return run_now(pipeline.store_recording(job["call_sid"], now(), bootstrap.settings(), bootstrap.uow(),
+                                            bootstrap.telephony(), bootstrap.blobs()))
 
 
 @bp.activity_trigger(input_name="job")
 def transcribe_recording(job: dict[str, Any]) -> str | None:
-    return pipeline.transcribe_recording(job["call_sid"], job["offline_only"], now(), bootstrap.settings(),
-                                         bootstrap.uow(), bootstrap.blobs(), bootstrap.transcriber(),
-                                         bootstrap.offline_transcriber())
+    return run_now(pipeline.transcribe_recording(job["call_sid"], job["offline_only"], now(), bootstrap.settings(),
+                                                 bootstrap.uow(), bootstrap.blobs(), bootstrap.transcriber(),
+                                                 bootstrap.offline_transcriber()))
 
 
 @bp.activity_trigger(input_name="job")
 def analyze_call(job: dict[str, Any]) -> dict[str, Any]:
-    return pipeline.analyze_call(job["call_sid"], now(), bootstrap.uow(), bootstrap.analyzer())
+    return run_now(pipeline.analyze_call(job["call_sid"], now(), bootstrap.uow(), bootstrap.analyzer()))
 
 
 @bp.activity_trigger(input_name="job")
 def find_same_problem(job: dict[str, Any]) -> str | None:
-    return pipeline.find_same_problem(job["call_sid"], job["analysis"], now(), bootstrap.uow(),
-                                      bootstrap.duplicate_finder())
+    return run_now(pipeline.find_same_problem(job["call_sid"], job["analysis"], now(), bootstrap.uow(),
+                                              bootstrap.duplicate_finder()))
 
 
 @bp.activity_trigger(input_name="job")
 def create_or_join(job: dict[str, Any]) -> dict[str, Any]:
-    return pipeline.create_or_join(job["call_sid"], job["analysis"], job["candidate"], now(), bootstrap.uow(),
-                                   bootstrap.duplicate_finder())
+    return run_now(pipeline.create_or_join(job["call_sid"], job["analysis"], job["candidate"], now(), bootstrap.uow(),
+                                           bootstrap.duplicate_finder()))
 
 
 @bp.activity_trigger(input_name="job")
 def notify_caller(job: dict[str, Any]) -> str:
-    return pipeline.notify_caller(job["call_sid"], now(), bootstrap.uow(), bootstrap.telephony())
+    return run_now(pipeline.notify_caller(job["call_sid"], now(), bootstrap.uow(), bootstrap.telephony()))
 
 
 @bp.activity_trigger(input_name="job")
 def improve_ticket(job: dict[str, Any]) -> bool:
-    return pipeline.improve_ticket(job["call_sid"], now(), bootstrap.uow())
+    return run_now(pipeline.improve_ticket(job["call_sid"], now(), bootstrap.uow()))
 
 
 @bp.activity_trigger(input_name="job")
 def mark_call_for_review(job: dict[str, Any]) -> dict[str, Any]:
-    return pipeline.mark_for_review(job["call_sid"], job["reason"], now(), bootstrap.uow(), bootstrap.analyzer())
+    return run_now(pipeline.mark_for_review(job["call_sid"], job["reason"], now(), bootstrap.uow(),
+                                            bootstrap.analyzer()))
 
 
 @bp.activity_trigger(input_name="job")
 def finish_call_pipeline(job: dict[str, Any]) -> None:
-    pipeline.finish(job["call_sid"], job["status"], now(), bootstrap.uow())
+    run_now(pipeline.finish(job["call_sid"], job["status"], now(), bootstrap.uow()))

@@ -14,6 +14,7 @@ from domain.auth import Principal
 from domain.errors import AtiendeError
 from domain.schemas import SearchQuery, TriageIn
 from domain.services import articles, indexing, learning, similar
+from domain.store.statements import run_now
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 @endpoint("tickets:read")
 def search(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, SearchQuery)
-    found = similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+    found = run_now(similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
     return json_response(200, found)
 
 
@@ -32,9 +33,9 @@ def search(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
 def triage(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     """Suggestions for a ticket being written: nothing is stored."""
     draft = body(req, TriageIn)
-    suggested = similar.triage(draft.short_description, draft.description, bootstrap.settings(), bootstrap.uow(),
-                               bootstrap.embedder(), bootstrap.vector_index(), bootstrap.triager(),
-                               bootstrap.triage_models())
+    suggested = run_now(similar.triage(draft.short_description, draft.description, bootstrap.settings(),
+                                       bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index(),
+                                       bootstrap.triager(), bootstrap.triage_models()))
     return json_response(200, suggested)
 
 
@@ -45,12 +46,12 @@ def index_changed_tickets(timer: func.TimerRequest) -> None:
     settings, models = bootstrap.settings(), bootstrap.triage_models()
     try:
         for _ in range(8):
-            done = indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
+            done = run_now(indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
             if done == 0:
                 break
             models.mark_changed()
-        articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index())
-        learning.train_if_due(bootstrap.uow(), models, settings.TRIAGE_TRAINING_TICKETS,
-                              timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), now())
+        run_now(articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
+        run_now(learning.train_if_due(bootstrap.uow(), models, settings.TRIAGE_TRAINING_TICKETS,
+                                      timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), now()))
     except AtiendeError as err:
         log.warning("tickets wait for the vector index: %s", err)

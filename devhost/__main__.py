@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return _reindex(settings, resume=not args.restart)
     if args.command == "seed" or (args.command == "serve" and settings.SEED_DEMO_DATA):
         from devhost.seed import seed_if_empty
+        from domain.store.statements import run_now
 
-        seed_if_empty(settings, bootstrap.uow)
+        run_now(seed_if_empty(settings, bootstrap.uow))
     if args.command == "seed":
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
@@ -85,13 +86,14 @@ def _reindex(settings: object, resume: bool) -> int:
     from devhost.services import ensure_redis
     from domain import bootstrap
     from domain.services.indexing import reindex
+    from domain.store.statements import run_now
 
     ensure_redis(settings.REDIS_URL)  # type: ignore[attr-defined]
     index = bootstrap.vector_index()
     with Progress(TextColumn("reindexing tickets"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
         task = bar.add_task("tickets", total=None)
-        done = reindex(bootstrap.uow, bootstrap.embedder(), index,
-                       lambda count, total: bar.update(task, completed=count, total=total), resume=resume)
+        done = run_now(reindex(bootstrap.uow, bootstrap.embedder(), index,
+                               lambda count, total: bar.update(task, completed=count, total=total), resume=resume))
     print(f"{done} tickets in the {index.mode} index ({index.model}, {index.dimensions} dimensions)")
     return 0
 

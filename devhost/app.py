@@ -18,6 +18,7 @@ from devhost.simulations import PREFIX as SIMULATIONS_PREFIX
 from devhost.simulations import Simulations
 from devhost.swa import StaticWebApp
 from devhost.timers import run_timers
+from domain.store.pool import close_async_pools
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class DevHost:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                await close_async_pools()  # the async doors' connections belong to this loop
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

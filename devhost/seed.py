@@ -74,17 +74,17 @@ STORIES = {
 }
 
 
-def seed_if_empty(settings: Settings, make_uow: Callable[[], UnitOfWork]) -> bool:
+async def seed_if_empty(settings: Settings, make_uow: Callable[[], UnitOfWork]) -> bool:
     """Load the demo data once: only into a database with no groups and no tickets. Returns whether it did."""
-    with make_uow() as uow:
-        empty = not uow.reference.groups() and uow.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM tickets)").fetchone()[0]
+    async with make_uow() as uow:
+        empty = not await uow.reference.groups() and (await uow.db.one("SELECT NOT EXISTS (SELECT 1 FROM tickets)"))[0]
     if not empty:
         return False
     admin = Principal("seed@atiende.local", "user", ROLE_PERMISSIONS["admin"], frozenset({"admin"}))
     for name in GROUPS:
-        reference.add_group(GroupIn(name=name), make_uow())
+        await reference.add_group(GroupIn(name=name), make_uow())
     for name, subs in CATEGORIES.items():
-        reference.add_category(CategoryIn(name=name, subcategories=subs), make_uow())
+        await reference.add_category(CategoryIn(name=name, subcategories=subs), make_uow())
     start = datetime.now(UTC) - timedelta(days=3)
     for index, (short, long, cat, sub, impact, urgency, group, caller, channel) in enumerate(TICKETS):
         name, phone, email, language = CALLERS[caller]
@@ -94,16 +94,16 @@ def seed_if_empty(settings: Settings, make_uow: Callable[[], UnitOfWork]) -> boo
             "caller": {"name": name, "phone": phone, "email": email, "language": language},
         }, strict=False)
         opened = start + timedelta(hours=4 * index)
-        _, ticket, _ = tickets.create_ticket(data, admin, None, opened, settings, make_uow())
+        _, ticket, _ = await tickets.create_ticket(data, admin, None, opened, settings, make_uow())
         story = STORIES.get(index)
         if story is None:
             continue
         state, extra, comment = story
         later = opened + timedelta(minutes=35)
         if comment:
-            tickets.add_comment(ticket["number"], CommentIn(body=comment), admin, later, make_uow())
+            await tickets.add_comment(ticket["number"], CommentIn(body=comment), admin, later, make_uow())
             ticket["version"] += 1
         patch = TicketPatch.model_validate({"state": state, **extra}, strict=False)
-        tickets.update_ticket(ticket["number"], patch, ticket["version"], admin, later + timedelta(minutes=5), make_uow())
+        await tickets.update_ticket(ticket["number"], patch, ticket["version"], admin, later + timedelta(minutes=5), make_uow())
     log.info("seeded %s demo tickets", len(TICKETS))
     return True

@@ -57,7 +57,7 @@ class Analyzer(Protocol):
 
 
 class DuplicateFinder(Protocol):
-    def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
         """The open ticket that reports the same problem, with how sure we are; None when there is none."""
 
 
@@ -89,10 +89,10 @@ class FullTextDuplicates:
         self.window = timedelta(hours=window_hours)
         self.min_overlap = min_overlap
 
-    def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
         if not text.strip():
             return None
-        for number, shared, overlap in uow.tickets.same_problem_candidates(text, language, now - self.window):
+        for number, shared, overlap in await uow.tickets.same_problem_candidates(text, language, now - self.window):
             if overlap < self.min_overlap:
                 break
             if shared >= self.MIN_SHARED_WORDS:

@@ -2,10 +2,11 @@
 per worker."""
 from __future__ import annotations
 
+import asyncio
 import threading
-from typing import Any
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 import psycopg
 import redis
@@ -20,8 +21,8 @@ from domain.ports import Blobs, Telephony, Transcriber
 from domain.services.similar import VectorDuplicates
 from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
-from domain.store.pool import get_pool
-from domain.store.uow import UnitOfWork
+from domain.store.pool import get_async_pool, get_pool
+from domain.store.uow import AsyncUnitOfWork, UnitOfWork
 from domain.voice_script import Speaker
 
 _migrated: set[str] = set()
@@ -36,6 +37,14 @@ def uow(config: Settings | None = None) -> UnitOfWork:
     config = config or get_settings()
     _migrate_once(config.DATABASE_URL)
     return UnitOfWork(get_pool(config.DATABASE_URL, config.DATABASE_POOL_MAX_SIZE))
+
+
+async def async_uow(config: Settings | None = None) -> AsyncUnitOfWork:
+    """A unit of work for a door on the event loop (see domain/store/statements.py)."""
+    config = config or get_settings()
+    if config.DATABASE_URL not in _migrated:
+        await asyncio.to_thread(_migrate_once, config.DATABASE_URL)  # once per worker, off the loop
+    return AsyncUnitOfWork(await get_async_pool(config.DATABASE_URL, config.DATABASE_POOL_MAX_SIZE))
 
 
 def _migrate_once(database_url: str) -> None:

@@ -57,18 +57,31 @@ class RateLimiter:
         self._leases: dict[str, _Lease] = {}
         self._lock = threading.Lock()
 
+    def spend_held(self, who: Principal) -> bool:
+        """Spend a token of the batch this process holds for the caller; False when none is held and `take` must
+        ask Redis. Never waits, so an async door asks this first and sends only `take` off the event loop."""
+        if self.rate <= 0:
+            return True
+        key = self._key(who)
+        with self._lock:
+            lease = self._leases.get(key)
+            if lease and lease.tokens > 0 and time.monotonic() < lease.expires:
+                lease.tokens -= 1
+                return True
+        return False
+
+    def _key(self, who: Principal) -> str:
+        return f"{self.prefix}{who.kind}:{hashlib.sha256(who.name.encode()).hexdigest()[:32]}"
+
     def take(self, who: Principal) -> None:
         """Spend one of the caller's tokens, or TooManyRequests when none is left. A limit of 0 is no limit, and
         when Redis cannot answer the request goes through: an outage of Redis must not stop the desk."""
-        if self.rate <= 0:
+        if self.spend_held(who):
             return
-        key = f"{self.prefix}{who.kind}:{hashlib.sha256(who.name.encode()).hexdigest()[:32]}"
+        key = self._key(who)
         now = time.monotonic()
         with self._lock:
             lease = self._leases.get(key)
-            if lease and lease.tokens > 0 and now < lease.expires:
-                lease.tokens -= 1
-                return
             size = min(2 * lease.size, MAX_LEASE) if lease and now < lease.expires else 1
         try:
             granted, wait = (int(n) for n in self._take(keys=[key], args=[self.rate, self.burst, size]))

@@ -6,7 +6,7 @@ from domain.errors import NotAuthenticated
 from domain.store.uow import UnitOfWork
 
 
-def authenticate(
+async def authenticate(
     client_principal: str | None, authorization: str | None, api_key: str | None, uow: UnitOfWork
 ) -> Principal:
     """The caller, from `X-Api-Key`, an `Authorization: Bearer atk_...` key, or the Static Web Apps principal.
@@ -21,19 +21,19 @@ def authenticate(
         if scheme.lower() == "bearer" and token.strip().startswith(KEY_PREFIX):
             key = token
     if key is not None:
-        return _key_holder(key.strip(), uow)
+        return await _key_holder(key.strip(), uow)
     if client_principal:
         return principal_from_swa_header(client_principal)
     raise NotAuthenticated("Sign in, or send an API key in the X-Api-Key header.")
 
 
-def _key_holder(key: str, uow: UnitOfWork) -> Principal:
+async def _key_holder(key: str, uow: UnitOfWork) -> Principal:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         raise NotAuthenticated("That API key is unknown or revoked.")
-    with uow:
-        row = uow.api_keys.active_by_hash(hash_key(key))
+    async with uow:
+        row = await uow.api_keys.active_by_hash(hash_key(key))
         if row is None:
             raise NotAuthenticated("That API key is unknown or revoked.")
-        uow.api_keys.touch(row["id"])
-        uow.commit()
+        await uow.api_keys.touch(row["id"])
+        await uow.commit()
     return principal_for_key(row["name"], row["scopes"])

@@ -7,24 +7,24 @@ from domain.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 from domain.store.uow import UnitOfWork
 
 
-def create_api_key(data: ApiKeyIn, who: Principal, uow: UnitOfWork) -> ApiKeyCreated:
+async def create_api_key(data: ApiKeyIn, who: Principal, uow: UnitOfWork) -> ApiKeyCreated:
     key, prefix, key_hash = new_api_key()
-    with uow:
-        row = uow.api_keys.add(data.name.strip(), prefix, key_hash, sorted(set(data.scopes)), who.name)
-        uow.commit()
+    async with uow:
+        row = await uow.api_keys.add(data.name.strip(), prefix, key_hash, sorted(set(data.scopes)), who.name)
+        await uow.commit()
     return ApiKeyCreated(**row, key=key)
 
 
-def list_api_keys(uow: UnitOfWork) -> list[ApiKeyOut]:
-    with uow:
-        return [ApiKeyOut(**row) for row in uow.api_keys.all()]
+async def list_api_keys(uow: UnitOfWork) -> list[ApiKeyOut]:
+    async with uow:
+        return [ApiKeyOut(**row) for row in await uow.api_keys.all()]
 
 
-def revoke_api_key(key_id: int, who: Principal, uow: UnitOfWork) -> ApiKeyOut:
+async def revoke_api_key(key_id: int, who: Principal, uow: UnitOfWork) -> ApiKeyOut:
     """Revoke a key; revoking a revoked key changes nothing and answers the same."""
-    with uow:
-        row = uow.api_keys.revoke(key_id, who.name)
+    async with uow:
+        row = await uow.api_keys.revoke(key_id, who.name)
         if row is None:
             raise NotFound(f"There is no API key {key_id}.")
-        uow.commit()
+        await uow.commit()
     return ApiKeyOut(**row)

@@ -22,43 +22,43 @@ def article_text(article: dict[str, Any]) -> str:
     return f"{article['title']}\n{article['body']}"[:4000]
 
 
-def create_article(data: ArticleIn, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
-    with uow:
-        _check_category(uow, data.category)
-        row = uow.articles.add(data.model_dump(), who.name, now)
-        uow.commit()
+async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+    async with uow:
+        await _check_category(uow, data.category)
+        row = await uow.articles.add(data.model_dump(), who.name, now)
+        await uow.commit()
     return ArticleOut(**row)
 
 
-def get_article(article_id: int, uow: UnitOfWork) -> ArticleOut:
-    with uow:
-        return ArticleOut(**_existing(uow, article_id))
+async def get_article(article_id: int, uow: UnitOfWork) -> ArticleOut:
+    async with uow:
+        return ArticleOut(**await _existing(uow, article_id))
 
 
-def update_article(article_id: int, patch: ArticlePatch, expected: int | None, who: Principal, now: datetime,
-                   uow: UnitOfWork) -> ArticleOut:
+async def update_article(article_id: int, patch: ArticlePatch, expected: int | None, who: Principal, now: datetime,
+                         uow: UnitOfWork) -> ArticleOut:
     changes = patch.model_dump(exclude_unset=True)
-    with uow:
-        current = _existing(uow, article_id, for_update=True)
+    async with uow:
+        current = await _existing(uow, article_id, for_update=True)
         if expected is not None and current["version"] != expected:
             raise StaleVersion(f"Article {article_id} is at version {current['version']}, not {expected}.")
         if not changes:
             return ArticleOut(**current)
-        _check_category(uow, changes.get("category"))
-        row = uow.articles.update(article_id, current["version"], changes, who.name, now)
-        uow.commit()
+        await _check_category(uow, changes.get("category"))
+        row = await uow.articles.update(article_id, current["version"], changes, who.name, now)
+        await uow.commit()
     return ArticleOut(**row)
 
 
-def list_articles(text: str | None, state: str | None, limit: int, uow: UnitOfWork) -> list[ArticleOut]:
-    with uow:
-        return [ArticleOut(**row) for row in uow.articles.find(text, state, limit)]
+async def list_articles(text: str | None, state: str | None, limit: int, uow: UnitOfWork) -> list[ArticleOut]:
+    async with uow:
+        return [ArticleOut(**row) for row in await uow.articles.find(text, state, limit)]
 
 
-def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+async def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
     """A draft article written from a resolved ticket: its problem, and how it was solved."""
-    with uow:
-        ticket = find_ticket(uow, number)
+    async with uow:
+        ticket = await find_ticket(uow, number)
         if ticket.state.api_name not in ("resolved", "closed") or not ticket.close_notes:
             raise InvalidInput(f"Ticket {ticket.number} is not resolved yet.",
                                [FieldError("must be a resolved ticket with resolution notes", parameter="number")])
@@ -66,26 +66,27 @@ def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfW
         headings = {"es": ("Problema", "Solución"), "en": ("Problem", "Solution")}[language]
         body = (f"## {headings[0]}\n\n{ticket.description or ticket.short_description}\n\n"
                 f"## {headings[1]}\n\n{ticket.close_notes}\n")
-        row = uow.articles.add({"title": ticket.short_description, "body": body, "language": language,
+        row = await uow.articles.add({"title": ticket.short_description, "body": body, "language": language,
                                 "category": ticket.category, "source_ticket": ticket.number}, who.name, now)
-        uow.commit()
+        await uow.commit()
     return ArticleOut(**row)
 
 
-def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any,
+                             index: RedisVectorIndex) -> list[dict]:
     """Published articles nearest to the ticket by meaning."""
-    with uow:
-        ticket = find_ticket(uow, number)
+    async with uow:
+        ticket = await find_ticket(uow, number)
     hits = index.nearest(ticket_vector(ticket, embedder, index), k, kind="article", states=["published"])
-    with uow:
-        found = uow.articles.by_ids([int(h.key) for h in hits])
+    async with uow:
+        found = await uow.articles.by_ids([int(h.key) for h in hits])
     return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
 
 
-def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
     """Articles by words and by meaning, fused by reciprocal rank like ticket search."""
-    with uow:
-        by_text = [row["id"] for row in uow.articles.find(query, None, 20)]
+    async with uow:
+        by_text = [row["id"] for row in await uow.articles.find(query, None, 20)]
     by_meaning: list[int] = []
     try:
         by_meaning = [int(h.key) for h in index.nearest(embedder.embed([query])[0], 20, kind="article")]
@@ -93,23 +94,23 @@ def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: R
         log.warning("article search by words only: %s", err)
     fused, _ = fuse({"text": (by_text, 1.0), "semantic": (by_meaning, 1.0)})
     best = sorted(fused, key=lambda a: -fused[a])[:k]
-    with uow:
-        found = uow.articles.by_ids(best)
+    async with uow:
+        found = await uow.articles.by_ids(best)
     return [_hit(found[a], round(fused[a], 6)) for a in best if a in found]
 
 
-def index_pending_articles(uow: UnitOfWork, embedder: Any, index: RedisVectorIndex, limit: int = 64) -> int:
-    with uow:
-        rows = uow.articles.waiting_for_index(limit)
+async def index_pending_articles(uow: UnitOfWork, embedder: Any, index: RedisVectorIndex, limit: int = 64) -> int:
+    async with uow:
+        rows = await uow.articles.waiting_for_index(limit)
         if not rows:
             return 0
         index.check()
-        articles = list(uow.articles.by_ids([article_id for article_id, _ in rows]).values())
+        articles = list((await uow.articles.by_ids([article_id for article_id, _ in rows])).values())
         vectors = embedder.embed([article_text(a) for a in articles])
         index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
                      for a, v in zip(articles, vectors))
-        uow.articles.indexed(rows)
-        uow.commit()
+        await uow.articles.indexed(rows)
+        await uow.commit()
     return len(rows)
 
 
@@ -118,14 +119,14 @@ def _hit(row: dict[str, Any], score: float) -> dict:
             "state": row["state"], "score": score}
 
 
-def _existing(uow: UnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
-    row = uow.articles.get(article_id, for_update=for_update) if 0 < article_id < 2**62 else None
+async def _existing(uow: UnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
+    row = await uow.articles.get(article_id, for_update=for_update) if 0 < article_id < 2**62 else None
     if row is None:
         raise NotFound(f"There is no article {article_id}.")
     return row
 
 
-def _check_category(uow: UnitOfWork, category: str | None) -> None:
-    if category is not None and uow.reference.subcategories_of(category) is None:
+async def _check_category(uow: UnitOfWork, category: str | None) -> None:
+    if category is not None and await uow.reference.subcategories_of(category) is None:
         raise InvalidInput("Some fields name things that do not exist.",
                            [FieldError(f"no category named {category!r}", "/category")])

@@ -15,44 +15,44 @@ log = logging.getLogger(__name__)
 ERASED = "[erased at the caller's request]"
 
 
-def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
-                 blobs: Blobs) -> dict:
+async def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
+                       blobs: Blobs) -> dict:
     """Remove the contact's name, phone and e-mail, their calls' recordings and transcripts, and the words of
     theirs that phone tickets carry. Recordings go first: if the database step then fails, running it again
     finishes the job, and nothing of the caller is left behind a 'done'."""
-    with uow:
-        if uow.contacts.get(contact_id) is None:
+    async with uow:
+        if await uow.contacts.get(contact_id) is None:
             raise NotFound(f"There is no contact {contact_id}.")
-        calls = uow.callers_data.calls_of(contact_id)
+        calls = await uow.callers_data.calls_of(contact_id)
     deleted = _delete_recordings(calls, settings, blobs)
-    with uow:
-        tickets = uow.callers_data.erase(contact_id, who.name, now, ERASED)
+    async with uow:
+        tickets = await uow.callers_data.erase(contact_id, who.name, now, ERASED)
         note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
         for ticket_id in tickets:
-            uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
-        uow.commit()
+            await uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
+        await uow.commit()
     log.info("contact %s erased by %s: %d calls, %d tickets", contact_id, who.name, len(calls), len(tickets))
     return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets), "recordings_deleted": deleted}
 
 
-def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWork, blobs: Blobs,
-                          limit: int = 200) -> int:
+async def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWork, blobs: Blobs,
+                                limit: int = 200) -> int:
     """Delete recordings and transcripts of calls older than `days` (0 keeps them forever); returns how many
     calls were cleared. Each ticket keeps a note that they existed."""
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
-    with uow:
-        calls = uow.callers_data.retained_before(cutoff, limit)
+    async with uow:
+        calls = await uow.callers_data.retained_before(cutoff, limit)
     _delete_recordings(calls, settings, blobs)
-    with uow:
+    async with uow:
         for call in calls:
-            uow.callers_data.forget_call(call["sid"])
+            await uow.callers_data.forget_call(call["sid"])
             if call["ticket_id"] is not None:
-                uow.tickets.add_note(call["ticket_id"], "work_note", "retention", now,
-                                     f"The recording and transcript of call {call['sid']} were deleted after "
-                                     f"{days} days, as the retention policy says.")
-        uow.commit()
+                await uow.tickets.add_note(call["ticket_id"], "work_note", "retention", now,
+                                           f"The recording and transcript of call {call['sid']} were deleted after "
+                                           f"{days} days, as the retention policy says.")
+        await uow.commit()
     return len(calls)
 
 

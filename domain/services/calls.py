@@ -14,21 +14,21 @@ from domain.store.uow import UnitOfWork
 RECORDING_LINK_MINUTES = 15
 
 
-def list_calls(query: CallQuery, uow: UnitOfWork) -> CallPage:
-    with uow:
-        ticket_id = find_ticket(uow, query.ticket).id if query.ticket else None
+async def list_calls(query: CallQuery, uow: UnitOfWork) -> CallPage:
+    async with uow:
+        ticket_id = (await find_ticket(uow, query.ticket)).id if query.ticket else None
         needs_review = None if query.needs_review is None else query.needs_review == "true"
-        calls, cursor = uow.calls.find(ticket_id=ticket_id, needs_review=needs_review, cursor=query.cursor,
-                                       limit=query.limit)
-        return CallPage(items=[_out(call, uow) for call in calls], next_cursor=cursor)
+        calls, cursor = await uow.calls.find(ticket_id=ticket_id, needs_review=needs_review, cursor=query.cursor,
+                                             limit=query.limit)
+        return CallPage(items=[await _out(call, uow) for call in calls], next_cursor=cursor)
 
 
-def get_call(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> CallOut:
+async def get_call(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> CallOut:
     """The call; its recording link is a short-lived URL straight to Blob Storage, when the recording is kept
     and storage answers."""
-    with uow:
-        call = _existing(uow, sid)
-        out = _out(call, uow)
+    async with uow:
+        call = await _existing(uow, sid)
+        out = await _out(call, uow)
     if call.recording_blob:
         try:
             out.recording_link = blobs.read_url(settings.RECORDINGS_CONTAINER, call.recording_blob,
@@ -38,23 +38,23 @@ def get_call(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> Cal
     return out
 
 
-def recording_audio(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> bytes:
-    with uow:
-        call = _existing(uow, sid)
+async def recording_audio(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> bytes:
+    async with uow:
+        call = await _existing(uow, sid)
     if not call.recording_blob:
         raise NotFound(f"Call {sid} has no stored recording.")
     return blobs.get(settings.RECORDINGS_CONTAINER, call.recording_blob)
 
 
-def _existing(uow: UnitOfWork, sid: str) -> Call:
-    call = uow.calls.get(sid) if re.fullmatch(CALL_SID_PATTERN, sid) else None
+async def _existing(uow: UnitOfWork, sid: str) -> Call:
+    call = await uow.calls.get(sid) if re.fullmatch(CALL_SID_PATTERN, sid) else None
     if call is None:
         raise NotFound(f"There is no call {sid}.")
     return call
 
 
-def _out(call: Call, uow: UnitOfWork) -> CallOut:
-    contact = uow.contacts.get(call.contact_id) if call.contact_id else None
+async def _out(call: Call, uow: UnitOfWork) -> CallOut:
+    contact = await uow.contacts.get(call.contact_id) if call.contact_id else None
     return CallOut(
         sid=call.sid, from_phone=call.from_phone,
         caller=CallerOut.model_validate(contact, from_attributes=True) if contact else None,

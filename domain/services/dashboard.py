@@ -14,15 +14,15 @@ from domain.tickets import OPEN_STATES
 DAYS = 30
 
 
-def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
-    targets = {t.priority: t.resolution_minutes * 60 for t in list_sla_targets(uow)}
+async def dashboard(tz: str, now: datetime, uow: UnitOfWork) -> DashboardOut:
+    targets = {t.priority: t.resolution_minutes * 60 for t in await list_sla_targets(uow)}
     first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)
     days = [first_day + timedelta(days=i) for i in range(DAYS + 1)]  # the last one only closes today
     # Local midnights, found here so that a day of 23 or 25 hours is one too.
     day_starts = [datetime.combine(day, time(), ZoneInfo(tz)) for day in days]
-    with uow.reading():
-        open_rows = uow.dashboard.open_tickets(targets, now)
-        opened_rows, resolved_rows = uow.dashboard.per_day(day_starts, now)
+    async with uow.reading():
+        open_rows = await uow.dashboard.open_tickets(targets, now)
+        opened_rows, resolved_rows = await uow.dashboard.per_day(day_starts, now)
     by_priority: Counter[int] = Counter()
     by_state: Counter[int] = Counter()
     by_group: Counter[str | None] = Counter()

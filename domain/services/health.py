@@ -7,13 +7,13 @@ from domain.schemas import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 
-def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None,
-                 make_models: Callable[[], Any] | None = None) -> HealthOut:
+async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None,
+                       make_models: Callable[[], Any] | None = None) -> HealthOut:
     checks: dict[str, HealthCheck] = {}
     pending = None
     try:
-        with make_uow() as uow:
-            pending = uow.conn.execute("SELECT count(*) FROM index_outbox").fetchone()[0]
+        async with make_uow() as uow:
+            pending = (await uow.db.one("SELECT count(*) FROM index_outbox"))[0]
         # Anyone may ask: no server or schema version is told, only that it answers.
         checks["postgresql"] = HealthCheck(status="ok", detail="PostgreSQL answers")
     except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from domain.errors import FieldError, InvalidInput
 from domain.store.uow import UnitOfWork
@@ -21,9 +21,9 @@ def check_key(key: str | None) -> str | None:
     return key
 
 
-def run_once(
+async def run_once(
     principal: str, key: str | None, request_body: str, uow: UnitOfWork,
-    action: Callable[[], tuple[int, Any]],
+    action: Callable[[], Awaitable[tuple[int, Any]]],
 ) -> tuple[int, Any, bool]:
     """Call `action` inside `uow` (already entered) unless this key already ran; returns (status, body, replayed).
 
@@ -31,10 +31,10 @@ def run_once(
     retry with the same key but another body is refused rather than silently answered.
     """
     if key is None:
-        status, body = action()
+        status, body = await action()
         return status, body, False
     request_hash = hashlib.sha256(request_body.encode()).hexdigest()
-    earlier = uow.idempotency.claim(principal, key, request_hash)
+    earlier = await uow.idempotency.claim(principal, key, request_hash)
     if earlier is not None:
         earlier_hash, status, body = earlier
         if earlier_hash != request_hash:
@@ -43,6 +43,6 @@ def run_once(
                 [FieldError("reused with a different body", header="Idempotency-Key")],
             )
         return status, body, True
-    status, body = action()
-    uow.idempotency.record(principal, key, status, body)
+    status, body = await action()
+    await uow.idempotency.record(principal, key, status, body)
     return status, body, False

@@ -33,36 +33,36 @@ def ticket_documents(tickets: list[Ticket], embedder: object) -> list[Document]:
             for t, vector in zip(tickets, vectors)]
 
 
-def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorIndex, limit: int = BATCH) -> int:
+async def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorIndex, limit: int = BATCH) -> int:
     """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
     rows stay, with the error, for the next run. An index that Redis started empty (a new Redis, or one that
     lost its data) first gets every ticket and article queued, so the backlog refills it."""
     index.check()
     if index.needs_filling():
-        with uow:
-            queued = uow.tickets.queue_all_for_index() + uow.articles.queue_all_for_index()
-            uow.commit()
+        async with uow:
+            queued = await uow.tickets.queue_all_for_index() + await uow.articles.queue_all_for_index()
+            await uow.commit()
         index.filled()
         log.warning("the vector index was empty: %s tickets and articles are queued to fill it again", queued)
-    with uow:
-        rows = uow.tickets.waiting_for_index(limit)
+    async with uow:
+        rows = await uow.tickets.waiting_for_index(limit)
         if not rows:
             return 0
         ids = [ticket_id for ticket_id, _ in rows]
         try:
             index.check()
-            index.upsert(ticket_documents(uow.tickets.for_index(ids), embedder))
+            index.upsert(ticket_documents(await uow.tickets.for_index(ids), embedder))
         except AtiendeError as err:
-            uow.tickets.index_failed(ids, str(err))
-            uow.commit()
+            await uow.tickets.index_failed(ids, str(err))
+            await uow.commit()
             raise
-        uow.tickets.indexed(rows)
-        uow.commit()
+        await uow.tickets.indexed(rows)
+        await uow.commit()
     return len(rows)
 
 
-def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex,
-            progress: Callable[[int, int], None], resume: bool = True) -> int:
+async def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex,
+                  progress: Callable[[int, int], None], resume: bool = True) -> int:
     """Rebuild the index from PostgreSQL for the current model and size. Resumable: the last ticket done is kept
     in the index's metadata, and a run that finds the index already for this model goes on from there."""
     after = 0
@@ -74,38 +74,38 @@ def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVe
             after = 0
     if not after:
         index.reset()
-    with make_uow() as uow:
-        total = uow.tickets.count()
+    async with make_uow() as uow:
+        total = await uow.tickets.count()
     done = 0
     if after:
-        with make_uow() as uow:
-            done = uow.conn.execute("SELECT count(*) FROM tickets WHERE id <= %s", (after,)).fetchone()[0]
+        async with make_uow() as uow:
+            done = (await uow.db.one("SELECT count(*) FROM tickets WHERE id <= %s", (after,)))[0]
     progress(done, total)
     while True:
-        with make_uow() as uow:
-            ids = uow.tickets.ids_after(after, BATCH)
+        async with make_uow() as uow:
+            ids = await uow.tickets.ids_after(after, BATCH)
             if not ids:
                 break
-            index.upsert(ticket_documents(uow.tickets.for_index(ids), embedder))
+            index.upsert(ticket_documents(await uow.tickets.for_index(ids), embedder))
         after = ids[-1]
         index.client.hset(index.meta, "reindexed_through", after)
         done += len(ids)
         progress(done, total)
     index.client.hset(index.meta, "reindexed_through", 0)
-    reindex_articles(make_uow, embedder, index)
+    await reindex_articles(make_uow, embedder, index)
     return done
 
 
-def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex) -> int:
+async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex) -> int:
     from domain.services.articles import article_text
 
     after, done = 0, 0
     while True:
-        with make_uow() as uow:
-            ids = uow.articles.ids_after(after, BATCH)
+        async with make_uow() as uow:
+            ids = await uow.articles.ids_after(after, BATCH)
             if not ids:
                 return done
-            found = uow.articles.by_ids(ids)
+            found = await uow.articles.by_ids(ids)
         rows = [found[i] for i in ids if i in found]
         vectors = embedder.embed([article_text(a) for a in rows])  # type: ignore[attr-defined]
         index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})

@@ -13,10 +13,10 @@ from domain.triage import LEARNED_FIELDS
 log = logging.getLogger(__name__)
 
 
-def train(uow: UnitOfWork, store: TriageModelStore, limit: int, now: datetime) -> int:
+async def train(uow: UnitOfWork, store: TriageModelStore, limit: int, now: datetime) -> int:
     """Learn each field from the `limit` most recent labelled tickets; returns how many there were."""
-    with uow:
-        tickets = uow.tickets.labelled(limit)
+    async with uow:
+        tickets = await uow.tickets.labelled(limit)
     found = [features(ticket_text(t)) for t in tickets]  # once, for every field
     fields = {field: NaiveBayes.train((text, getattr(t, field)) for text, t in zip(found, tickets)
                                       if getattr(t, field) is not None)
@@ -26,11 +26,12 @@ def train(uow: UnitOfWork, store: TriageModelStore, limit: int, now: datetime) -
     return len(tickets)
 
 
-def train_if_due(uow: UnitOfWork, store: TriageModelStore, limit: int, every: timedelta, now: datetime) -> int | None:
+async def train_if_due(uow: UnitOfWork, store: TriageModelStore, limit: int, every: timedelta,
+                       now: datetime) -> int | None:
     """Train when there is no model yet, or tickets changed and the last training is at least `every` old."""
     about = store.about()
     if about is not None and now - datetime.fromisoformat(about["trained_at"]) < every:
         return None
     if about is not None and not store.take_changed():
         return None
-    return train(uow, store, limit, now)
+    return await train(uow, store, limit, now)

@@ -4,7 +4,15 @@ from __future__ import annotations
 from domain.contacts import to_e164
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.schemas import (
-    CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, MemberIn, MemberOut, SlaTargetIn, SlaTargetOut,
+    CallerOut,
+    CategoryIn,
+    CategoryOut,
+    GroupIn,
+    GroupOut,
+    MemberIn,
+    MemberOut,
+    SlaTargetIn,
+    SlaTargetOut,
     SubcategoriesIn,
 )
 from domain.settings import Settings
@@ -13,60 +21,60 @@ from domain.store.reference import forget_sla_targets
 from domain.store.uow import UnitOfWork
 
 
-def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
-    with uow:
-        row = uow.reference.add_group(data.name.strip())
-        uow.commit()
+async def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
+    async with uow:
+        row = await uow.reference.add_group(data.name.strip())
+        await uow.commit()
     return GroupOut(**row)
 
 
-def list_groups(uow: UnitOfWork) -> list[GroupOut]:
-    with uow:
-        return [GroupOut(**row) for row in uow.reference.groups()]
+async def list_groups(uow: UnitOfWork) -> list[GroupOut]:
+    async with uow:
+        return [GroupOut(**row) for row in await uow.reference.groups()]
 
 
-def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
+async def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
     """The group's agents: the directory the form's Assigned to look-up draws from."""
-    with uow:
-        _group(uow, group_id)
-        return [MemberOut(**row) for row in uow.reference.members(group_id)]
+    async with uow:
+        await _group(uow, group_id)
+        return [MemberOut(**row) for row in await uow.reference.members(group_id)]
 
 
-def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
+async def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
     member = MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
-    with uow:
-        _group(uow, group_id)
-        added = uow.reference.put_member(group_id, member.user_name, member.display_name)
-        uow.commit()
+    async with uow:
+        await _group(uow, group_id)
+        added = await uow.reference.put_member(group_id, member.user_name, member.display_name)
+        await uow.commit()
     return added, member
 
 
-def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:
+async def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:
     """Take the agent out of the group; the answer is who was removed."""
-    with uow:
-        _group(uow, group_id)
-        removed = uow.reference.remove_member(group_id, user_name)
+    async with uow:
+        await _group(uow, group_id)
+        removed = await uow.reference.remove_member(group_id, user_name)
         if removed is None:
             raise NotFound(f"{user_name!r} is not a member of this group.")
-        uow.commit()
+        await uow.commit()
     return MemberOut(**removed)
 
 
-def _group(uow: UnitOfWork, group_id: int) -> dict:
-    group = uow.reference.group_by_id(group_id)
+async def _group(uow: UnitOfWork, group_id: int) -> dict:
+    group = await uow.reference.group_by_id(group_id)
     if group is None:
         raise NotFound(f"There is no group {group_id}.")
     return group
 
 
-def set_subcategories(category_id: int, data: SubcategoriesIn, uow: UnitOfWork) -> CategoryOut:
+async def set_subcategories(category_id: int, data: SubcategoriesIn, uow: UnitOfWork) -> CategoryOut:
     """Replace a category's subcategories. Tickets keep the subcategory they have; new choices follow the list."""
     subcategories = _distinct(data.subcategories)
-    with uow:
-        row = uow.reference.set_subcategories(category_id, subcategories)
+    async with uow:
+        row = await uow.reference.set_subcategories(category_id, subcategories)
         if row is None:
             raise NotFound(f"There is no category {category_id}.")
-        uow.commit()
+        await uow.commit()
     return CategoryOut(**row)
 
 
@@ -77,29 +85,29 @@ def _distinct(names: list[str]) -> list[str]:
     return subcategories
 
 
-def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
+async def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
     subcategories = _distinct(data.subcategories)
-    with uow:
-        row = uow.reference.add_category(data.name.strip(), subcategories)
-        uow.commit()
+    async with uow:
+        row = await uow.reference.add_category(data.name.strip(), subcategories)
+        await uow.commit()
     return CategoryOut(**row)
 
 
-def list_categories(uow: UnitOfWork) -> list[CategoryOut]:
-    with uow:
-        return [CategoryOut(**row) for row in uow.reference.categories()]
+async def list_categories(uow: UnitOfWork) -> list[CategoryOut]:
+    async with uow:
+        return [CategoryOut(**row) for row in await uow.reference.categories()]
 
 
-def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
-    with uow:
-        stored = uow.reference.sla_targets(fresh=True)
+async def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
+    async with uow:
+        stored = await uow.reference.sla_targets(fresh=True)
     return [
         SlaTargetOut(**vars(stored.get(p) or SlaTarget(p, *DEFAULT_TARGETS[p])))
         for p in sorted(DEFAULT_TARGETS)
     ]
 
 
-def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTargetOut:
+async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTargetOut:
     if priority not in DEFAULT_TARGETS:
         raise InvalidInput("Priorities run from 1 to 5.", [FieldError("1 to 5", parameter="priority")])
     if data.response_minutes > data.resolution_minutes:
@@ -108,18 +116,18 @@ def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTarg
             [FieldError("longer than resolution_minutes", "/response_minutes")],
         )
     target = SlaTarget(priority, data.response_minutes, data.resolution_minutes)
-    with uow:
-        uow.reference.set_sla_target(target)
-        uow.commit()
+    async with uow:
+        await uow.reference.set_sla_target(target)
+        await uow.commit()
     forget_sla_targets()
     return SlaTargetOut(**vars(target))
 
 
-def find_contacts(phone: str | None, email: str | None, settings: Settings, uow: UnitOfWork) -> list[CallerOut]:
+async def find_contacts(phone: str | None, email: str | None, settings: Settings, uow: UnitOfWork) -> list[CallerOut]:
     if phone is None and email is None:
         raise InvalidInput(
             "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]
         )
     e164 = to_e164(phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="phone") if phone else None
-    with uow:
-        return [CallerOut.model_validate(c, from_attributes=True) for c in uow.contacts.find(phone=e164, email=email)]
+    async with uow:
+        return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=e164, email=email)]

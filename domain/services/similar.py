@@ -34,43 +34,43 @@ def fuse(rankings: dict[str, tuple[list[Any], float]]) -> tuple[dict[Any, float]
     return fused, sources
 
 
-def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
     """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
-    with uow:
-        ticket = find_ticket(uow, number)
+    async with uow:
+        ticket = await find_ticket(uow, number)
     hits = index.nearest(ticket_vector(ticket, embedder, index), k, kind="ticket", exclude=ticket.number)
-    return _described(hits, uow)
+    return await _described(hits, uow)
 
 
-def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Any,
-                         index: RedisVectorIndex, k: int = 5) -> list[dict]:
+async def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Any,
+                               index: RedisVectorIndex, k: int = 5) -> list[dict]:
     """Open tickets close enough to `text` to be the same problem, best first."""
     vector = embedder.embed([text])[0]
     hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN, exclude=exclude) if h.score >= min_score]
-    return _described(hits, uow)
+    return await _described(hits, uow)
 
 
-def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: Any,
-                       index: RedisVectorIndex) -> list[dict]:
+async def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: Any,
+                             index: RedisVectorIndex) -> list[dict]:
     """Duplicate candidates for a ticket just created. The ticket is stored whatever happens here: when the model
     or Redis cannot answer, it simply comes back with none."""
     try:
         text = f"{ticket['short_description']}\n{ticket['description']}".strip()
-        return duplicate_candidates(text, ticket["number"], settings.DUPLICATE_CANDIDATE_SCORE, uow, embedder, index)
+        return await duplicate_candidates(text, ticket["number"], settings.DUPLICATE_CANDIDATE_SCORE, uow, embedder, index)
     except AtiendeError as err:
         log.warning("no duplicate candidates for %s: %s", ticket["number"], err)
         return []
 
 
-def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
-           index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict:
+async def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
+                 index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict:
     """Fields for a ticket being written: the desk's nearest labelled tickets vote, averaged with the classifier
     trained on its labelled tickets (or, with a chat model, chosen by it with those tickets as examples, falling
     back to the vote when it fails); a summary; and the open tickets it may duplicate."""
     text = f"{short_description}\n{description}".strip()
     hits = index.nearest(embedder.embed([text])[0], 15, kind="ticket")
-    with uow:
-        found = uow.tickets.brief([h.key for h in hits])
+    async with uow:
+        found = await uow.tickets.brief([h.key for h in hits])
     neighbours = [(found[h.key], h.score) for h in hits if h.key in found]
     labelled = [(t, s) for t, s in neighbours if t.category or t.assignment_group]
     learned = None
@@ -84,7 +84,7 @@ def triage(short_description: str, description: str, settings: Any, uow: UnitOfW
         " ".join(sentences(description)[:2])[:400]
     if chat is not None:
         try:
-            answered = _chat_triage(chat, text, labelled, uow)
+            answered = await _chat_triage(chat, text, labelled, uow)
             summary = answered.pop("summary") or summary
             suggestions = answered
         except AtiendeError as err:
@@ -100,11 +100,11 @@ def triage(short_description: str, description: str, settings: Any, uow: UnitOfW
     }
 
 
-def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) -> dict:
+async def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) -> dict:
     """The chat model's answer as suggestions, each label kept only when the desk has it."""
-    with uow:
-        categories = {c["name"]: c["subcategories"] for c in uow.reference.categories()}
-        groups = [g["name"] for g in uow.reference.groups()]
+    async with uow:
+        categories = {c["name"]: c["subcategories"] for c in await uow.reference.categories()}
+        groups = [g["name"] for g in await uow.reference.groups()]
     examples = [{"ticket": t.short_description, "category": t.category, "subcategory": t.subcategory,
                  "assignment_group": t.assignment_group, "impact": t.impact, "urgency": t.urgency}
                 for t, _ in labelled[:8]]
@@ -120,11 +120,11 @@ def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) -> dict:
             "urgency": Suggestion(level(answer.urgency), sure), "summary": answer.summary}
 
 
-def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:
+async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:
     """Tickets that match `query` by meaning and by words, fused by reciprocal rank. When Redis is down the
     full-text half still answers, and the answer says so."""
-    with uow:
-        by_text = uow.tickets.text_search(query, 20)
+    async with uow:
+        by_text = await uow.tickets.text_search(query, 20)
     by_meaning: list[str] = []
     degraded = None
     try:
@@ -137,8 +137,8 @@ def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVecto
     text_weight = TEXT_WEIGHT.get(detect_language(query, "es"), 1.0)
     fused, sources = fuse({"text": (by_text, text_weight), "semantic": (by_meaning, 1.0)})
     best = sorted(fused, key=lambda n: -fused[n])[:k]
-    with uow:
-        tickets = uow.tickets.brief(best)
+    async with uow:
+        tickets = await uow.tickets.brief(best)
     items = [dict(_brief(tickets[n]), score=round(fused[n], 6), matched=sources[n]) for n in best if n in tickets]
     return {"items": items, "degraded": degraded}
 
@@ -152,25 +152,25 @@ class VectorDuplicates:
         self.embedder, self.index, self.min_score, self.window = embedder, index, min_score, window
         self.fallback = fallback
 
-    def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
         if text.strip():
             try:
                 hits = [h for h in self.index.nearest(self.embedder.embed([text])[0], 5, kind="ticket", states=OPEN)
                         if h.score >= self.min_score]
-                recent = uow.tickets.brief([h.key for h in hits]) if hits else {}
+                recent = await uow.tickets.brief([h.key for h in hits]) if hits else {}
                 for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence
                     if hit.key in recent and recent[hit.key].opened_at >= now - self.window:
                         return hit.key, hit.score
             except AtiendeError as err:
                 log.warning("duplicate check by full text only: %s", err)
-        return self.fallback.find(text, language, now, uow)
+        return await self.fallback.find(text, language, now, uow)
 
 
-def _described(hits: list, uow: UnitOfWork) -> list[dict]:
+async def _described(hits: list, uow: UnitOfWork) -> list[dict]:
     if not hits:
         return []  # most new tickets have no duplicate: no need to ask the database about none
-    with uow.reading():
-        tickets = uow.tickets.brief([h.key for h in hits])
+    async with uow.reading():
+        tickets = await uow.tickets.brief([h.key for h in hits])
     return [dict(_brief(tickets[h.key]), score=h.score) for h in hits if h.key in tickets]
 
 

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar
 
 from domain.auth import Principal
 from domain.contacts import Contact, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
-    ActivityOut, CallerOut, CommentIn, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
+    ActivityOut,
+    CallerOut,
+    CommentIn,
+    SlaOut,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
     TicketQuery,
 )
 from domain.services.idempotency import run_once
@@ -26,56 +33,56 @@ CREATION_AUDIT = ("state", "priority", "short_description", "category", "subcate
                   "assigned_to", "parent")
 
 
-def create_ticket(
+async def create_ticket(
     data: TicketCreate, who: Principal, idempotency_key: str | None, now: datetime,
     settings: Settings, uow: UnitOfWork,
 ) -> tuple[int, dict[str, Any], bool]:
     """Create a ticket (201), or replay the answer to an earlier request with the same Idempotency-Key."""
 
-    def create() -> tuple[int, dict[str, Any]]:
-        _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
-        caller = _caller(data, settings, uow)
+    async def create() -> tuple[int, dict[str, Any]]:
+        await _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
+        caller = await _caller(data, settings, uow)
         channel = data.channel or (Channel.API if who.kind == "api_key" else Channel.WEB)
-        ticket = open_ticket(
+        ticket = await open_ticket(
             uow, who.name, now, short_description=data.short_description, description=data.description,
             channel=channel, impact=data.impact, urgency=data.urgency, caller=caller, category=data.category,
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
             parent=data.parent,
         )
-        return 201, _out(ticket, uow, now).model_dump(mode="json")
+        return 201, (await _out(ticket, uow, now)).model_dump(mode="json")
 
-    with uow:
-        status, body, replayed = run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
-        uow.commit()
+    async with uow:
+        status, body, replayed = await run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
+        await uow.commit()
     return status, body, replayed
 
 
-def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, **fields: Any) -> Ticket:
+async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, **fields: Any) -> Ticket:
     """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
     ticket = Ticket(number=UNNUMBERED, opened_at=now, opened_by=actor,
                     caller_id=caller.id if caller else None, caller=caller, **fields)
     initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
                if getattr(ticket, name) is not None]
-    uow.tickets.add(ticket, actor, now, initial)
+    await uow.tickets.add(ticket, actor, now, initial)
     return ticket
 
 
-def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
-    with uow.reading():
-        return _out(find_ticket(uow, number), uow, now)
+async def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
+    async with uow.reading():
+        return await _out(await find_ticket(uow, number), uow, now)
 
 
-def update_ticket(
+async def update_ticket(
     number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: UnitOfWork
 ) -> TicketOut:
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
-    return _change_ticket(uow, number, lambda ticket: _apply_patch(ticket, patch, if_match, who, now, uow),
-                          new_parent="parent" in patch.model_fields_set, named_version=if_match is not None)
+    return await _change_ticket(uow, number, lambda ticket: _apply_patch(ticket, patch, if_match, who, now, uow),
+                                new_parent="parent" in patch.model_fields_set, named_version=if_match is not None)
 
 
-def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime,
-                 uow: UnitOfWork) -> TicketOut:
+async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime,
+                       uow: UnitOfWork) -> TicketOut:
     if if_match is not None and ticket.version != if_match:
         raise StaleVersion(f"Ticket {ticket.number} is at version {ticket.version}, not {if_match}.")
     values = patch.model_dump(exclude_unset=True)
@@ -88,18 +95,19 @@ def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: 
         # close a loop.
         changed = {c.field for c in changes}
         category_changed = bool(changed & {"category", "subcategory"})
-        _check_references(
+        await _check_references(
             uow, ticket.category if category_changed else None, ticket.subcategory if category_changed else None,
             ticket.assignment_group if "assignment_group" in changed else None,
             ticket.parent if "parent" in changed else None,
             own_number=ticket.number if "parent" in changed else None,
         )
-        uow.tickets.save(ticket, who.name, now, changes)
-    return _out(ticket, uow, now)
+        await uow.tickets.save(ticket, who.name, now, changes)
+    return await _out(ticket, uow, now)
 
 
-def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], T], *, new_parent: bool = False,
-                   named_version: bool = False) -> T:
+async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
+                         new_parent: bool = False,
+                         named_version: bool = False) -> T:
     """Read ticket `number` and `change` it, which saves it; returns what `change` returns.
 
     First without a lock, the save being the only write and its own transaction: two round trips instead of
@@ -110,45 +118,45 @@ def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], T], 
     the locked way, queued behind the lock on parent changes."""
     if not new_parent:
         try:
-            with uow.saving_alone():
-                return change(find_ticket(uow, number))
+            async with uow.saving_alone():
+                return await change(await find_ticket(uow, number))
         except SavedMeanwhile:
             if named_version:
                 raise
-    with uow:
+    async with uow:
         if new_parent:
             # Before any row lock: parent changes queue here, so the loop check sees the one before it, and no
             # update can hold a ticket while waiting for the queue (which would deadlock with the foreign key).
-            uow.tickets.lock_parent_changes()
-        answer = change(find_ticket(uow, number, for_update=True))
-        uow.commit()
+            await uow.tickets.lock_parent_changes()
+        answer = await change(await find_ticket(uow, number, for_update=True))
+        await uow.commit()
         return answer
 
 
-def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
+async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
     """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
 
-    def cancel_as_duplicate(ticket: Ticket) -> TicketOut:
-        original = uow.tickets.get(of.upper())
+    async def cancel_as_duplicate(ticket: Ticket) -> TicketOut:
+        original = await uow.tickets.get(of.upper())
         if original is None or original.number == ticket.number or original.state not in OPEN_STATES:
             raise InvalidInput("A ticket duplicates another open ticket.",
                                [FieldError("must name another open ticket", "/of")])
         changes = ticket.update({"parent": original.number, "state": State.CANCELED}, who.name, now)
-        _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
-                          own_number=ticket.number)
-        uow.tickets.save(ticket, who.name, now, changes,
-                         note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
-        return _out(ticket, uow, now)
+        await _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
+                                own_number=ticket.number)
+        await uow.tickets.save(ticket, who.name, now, changes,
+                               note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
+        return await _out(ticket, uow, now)
 
-    return _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
+    return await _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
 
 
-def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:
+async def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
 
-    def comment_on(ticket: Ticket) -> ActivityOut:
+    async def comment_on(ticket: Ticket) -> ActivityOut:
         ticket.refuse_if_final()
         before = len(ticket.changes)
         if comment.from_caller:
@@ -157,19 +165,20 @@ def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, 
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
         kind = "comment" if comment.visibility == "public" else "work_note"
-        row = uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
+        row = await uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
         return ActivityOut(**row)
 
-    return _change_ticket(uow, number, comment_on)
+    return await _change_ticket(uow, number, comment_on)
 
 
-def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
-    with uow.reading():
-        ticket = find_ticket(uow, number)
-        return [ActivityOut(**row) for row in uow.tickets.activity(ticket.id)]
+async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
+    async with uow.reading():
+        ticket = await find_ticket(uow, number)
+        return [ActivityOut(**row) for row in await uow.tickets.activity(ticket.id)]
 
 
-def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings, uow: UnitOfWork) -> TicketPage:
+async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings,
+                       uow: UnitOfWork) -> TicketPage:
     key = query.sort.lstrip("-")
     if key not in SORT_COLUMNS:
         raise InvalidInput(
@@ -194,54 +203,54 @@ def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Se
     )
     if not states:
         return TicketPage(items=[], next_cursor=None, total=0)
-    with uow.reading():
-        matching = uow.tickets.count_matching(where)
-        tickets, next_cursor = uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
-        targets = uow.reference.sla_targets()
-        return TicketPage(items=[_out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor,
+    async with uow.reading():
+        matching = await uow.tickets.count_matching(where)
+        tickets, next_cursor = await uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
+        targets = await uow.reference.sla_targets()
+        return TicketPage(items=[await _out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor,
                           total=matching.total, total_is_estimate=matching.estimated)
 
 
-def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:
+async def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:
     """Close tickets resolved more than AUTO_CLOSE_DAYS ago; returns the numbers closed."""
     cutoff = now - timedelta(days=settings.AUTO_CLOSE_DAYS)
     closed: list[str] = []
-    with uow:
-        for number in uow.tickets.resolved_before(cutoff):
-            ticket = uow.tickets.get(number, for_update=True)
+    async with uow:
+        for number in await uow.tickets.resolved_before(cutoff):
+            ticket = await uow.tickets.get(number, for_update=True)
             if ticket is None or not ticket.close_if_resolved_before(cutoff, SYSTEM_ACTOR, now):
                 continue
-            uow.tickets.save(ticket, SYSTEM_ACTOR, now, ticket.changes)
+            await uow.tickets.save(ticket, SYSTEM_ACTOR, now, ticket.changes)
             closed.append(number)
-        uow.commit()
+        await uow.commit()
     return closed
 
 
-def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+async def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
     """The ticket, read in any case; NotFound for anything that is not one."""
     wanted = number.upper()
-    ticket = uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
+    ticket = await uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
     if ticket is None:
         raise NotFound(f"There is no ticket {number}.")
     return ticket
 
 
-def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Contact | None:
+async def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Contact | None:
     if data.caller is None:
         return None
     caller = data.caller
     phone = to_e164(caller.phone, settings.DEFAULT_PHONE_REGION) if caller.phone else None
     if phone is None and caller.name is None and caller.email is None:
         raise InvalidInput("A caller needs a name, a phone or an e-mail.", [FieldError("empty caller", "/caller", code="required")])
-    return uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email, language=caller.language))
+    return await uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email, language=caller.language))
 
 
-def _check_references(
+async def _check_references(
     uow: UnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
     own_number: str | None = None,
 ) -> None:
     errors: list[FieldError] = []
-    subcategories = uow.reference.subcategories_of(category) if category is not None else None
+    subcategories = await uow.reference.subcategories_of(category) if category is not None else None
     if category is not None and subcategories is None:
         errors.append(FieldError(f"no category named {category!r}", "/category", code="unknown"))
     if subcategory is not None:
@@ -249,10 +258,10 @@ def _check_references(
             errors.append(FieldError("needs a category", "/subcategory", code="needs_category"))
         elif subcategories is not None and subcategory not in subcategories:
             errors.append(FieldError(f"not a subcategory of {category!r}", "/subcategory", code="unknown"))
-    if group is not None and not uow.reference.group_exists(group):
+    if group is not None and not await uow.reference.group_exists(group):
         errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group", code="unknown"))
     if parent is not None:
-        chain = uow.tickets.parent_chain(parent)
+        chain = await uow.tickets.parent_chain(parent)
         if not chain:
             errors.append(FieldError(f"no ticket {parent}", "/parent", code="unknown"))
         elif own_number is not None and own_number in chain:
@@ -261,8 +270,9 @@ def _check_references(
         raise InvalidInput("Some fields name things that do not exist.", errors)
 
 
-def _out(ticket: Ticket, uow: UnitOfWork, now: datetime, targets: dict[int, SlaTarget] | None = None) -> TicketOut:
-    targets = targets if targets is not None else uow.reference.sla_targets()
+async def _out(ticket: Ticket, uow: UnitOfWork, now: datetime,
+               targets: dict[int, SlaTarget] | None = None) -> TicketOut:
+    targets = targets if targets is not None else await uow.reference.sla_targets()
     priority = ticket.priority
     target = targets.get(priority) or SlaTarget(priority, *DEFAULT_TARGETS[priority])
     response, resolution = measure(ticket, target, now)

@@ -31,12 +31,12 @@ class Reply:
     start_pipeline: bool = False
 
 
-def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
     """Greet the caller in their language and offer the menu. An unknown number becomes a contact, once."""
-    with uow:
-        call = _known_call(form, now, settings, uow)
-        contact = uow.contacts.get(call.contact_id) if call.contact_id else None
-        uow.commit()
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
+        contact = await uow.contacts.get(call.contact_id) if call.contact_id else None
+        await uow.commit()
     name = f", {contact.name.split()[0]}" if contact and contact.name else ""
     response = VoiceResponse()
     speaker.say(response, text("welcome", call.language, name=name), call.locale)
@@ -44,15 +44,16 @@ def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOf
     return str(response)
 
 
-def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
+                 speaker: Speaker) -> str:
     """Act on the menu choice: record and ask for the problem, or read the caller's tickets."""
     choice = menu_choice(form.Digits, form.SpeechResult)
-    with uow:
-        call = _known_call(form, now, settings, uow)
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
         if choice and call.intent is None:
-            uow.calls.update(call.sid, now, intent=choice)
+            await uow.calls.update(call.sid, now, intent=choice)
             call.intent = choice
-        uow.commit()
+        await uow.commit()
     response = VoiceResponse()
     if call.intent == "report":
         # The whole rest of the call is recorded: a caller who hangs up mid-sentence still gets a ticket.
@@ -61,7 +62,7 @@ def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uo
                         recording_status_callback_event="completed", recording_status_callback_method="POST")
         _ask_problem(response, call, settings, speaker, "ask_problem", attempt=1)
     elif call.intent == "status":
-        _read_status(response, call, None, settings, uow, speaker)
+        await _read_status(response, call, None, settings, uow, speaker)
     elif attempt < 2:
         speaker.say(response, text("not_understood", call.language), call.locale)
         _menu(response, call, settings, speaker, attempt=attempt + 1)
@@ -71,15 +72,15 @@ def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uo
     return str(response)
 
 
-def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
-                 speaker: Speaker) -> Reply:
+async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
+                       speaker: Speaker) -> Reply:
     """Keep what the caller said (the first delivery wins) and start the pipeline; ask once more on silence."""
     heard = (form.SpeechResult or "").strip()
-    with uow:
-        call = _known_call(form, now, settings, uow)
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
         if heard and not call.speech_text:
-            uow.calls.update(call.sid, now, speech_text=heard, speech_confidence=form.Confidence, intent="report")
-        uow.commit()
+            await uow.calls.update(call.sid, now, speech_text=heard, speech_confidence=form.Confidence, intent="report")
+        await uow.commit()
     response = VoiceResponse()
     if heard or call.speech_text:
         speaker.say(response, text("one_moment", call.language), call.locale)
@@ -93,13 +94,13 @@ def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settin
     return Reply(str(response), start_pipeline=True)
 
 
-def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | None, now: datetime,
-                    settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | None, now: datetime,
+                          settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
     """While the pipeline runs: a short pause and another look, until the ticket number can be spoken.
     `progress` is the orchestration's custom status."""
-    with uow:
-        call = _known_call(form, now, settings, uow)
-        uow.commit()
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
+        await uow.commit()
     response = VoiceResponse()
     number = (progress or {}).get("ticket")
     if number:
@@ -115,42 +116,42 @@ def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | No
     return str(response)
 
 
-def tell_status(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def tell_status(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
     """Read the state of the ticket the caller keyed or said; only a ticket whose caller is this phone."""
-    with uow:
-        call = _known_call(form, now, settings, uow)
-        uow.commit()
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
+        await uow.commit()
     response = VoiceResponse()
-    _read_status(response, call, heard_ticket_number(form.Digits, form.SpeechResult) or "", settings, uow, speaker)
+    await _read_status(response, call, heard_ticket_number(form.Digits, form.SpeechResult) or "", settings, uow, speaker)
     return str(response)
 
 
-def recording_arrived(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
+async def recording_arrived(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
     """Keep where Twilio holds the recording; True when the call is a report whose pipeline needs it."""
-    with uow:
-        call = _known_call(form, now, settings, uow)
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
         if form.RecordingStatus in (None, "completed") and form.RecordingUrl and call.recording_url is None:
-            uow.calls.update(call.sid, now, recording_sid=form.RecordingSid, recording_url=form.RecordingUrl,
-                             recording_seconds=form.RecordingDuration)
-        uow.commit()
+            await uow.calls.update(call.sid, now, recording_sid=form.RecordingSid, recording_url=form.RecordingUrl,
+                                   recording_seconds=form.RecordingDuration)
+        await uow.commit()
     return call.intent == "report"
 
 
-def call_status_changed(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
+async def call_status_changed(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
     """Keep the call's final status (abandoned calls too); True when a reported problem still needs its
     pipeline, as when the caller hung up before Twilio heard them."""
-    with uow:
-        call = _known_call(form, now, settings, uow)
+    async with uow:
+        call = await _known_call(form, now, settings, uow)
         if form.CallStatus in _FINAL_CALL_STATUSES and call.ended_at is None:
-            uow.calls.update(call.sid, now, status=form.CallStatus, ended_at=now, duration_seconds=form.CallDuration)
-        uow.commit()
+            await uow.calls.update(call.sid, now, status=form.CallStatus, ended_at=now, duration_seconds=form.CallDuration)
+        await uow.commit()
     return call.intent == "report" and form.CallStatus in _FINAL_CALL_STATUSES
 
 
-def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> Call:
+async def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> Call:
     """The call, recorded on the first webhook that names it, with its caller as a contact when the number
     can be read (a withheld number stays anonymous)."""
-    call = uow.calls.get(form.CallSid)
+    call = await uow.calls.get(form.CallSid)
     if call is not None:
         return call
     try:
@@ -159,11 +160,11 @@ def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOf
         phone = None
     contact = None
     if phone:
-        known = uow.contacts.find(phone=phone, limit=1)
+        known = await uow.contacts.find(phone=phone, limit=1)
         language = known[0].language if known else call_locale(None, phone, settings.DEFAULT_CALL_LOCALE)[:2]
-        contact = known[0] if known else uow.contacts.find_or_add(Contact(phone=phone, language=language))
+        contact = known[0] if known else await uow.contacts.find_or_add(Contact(phone=phone, language=language))
     locale = call_locale(contact.language if contact else None, phone or "", settings.DEFAULT_CALL_LOCALE)
-    return uow.calls.start(Call(sid=form.CallSid, from_phone=phone or ANONYMOUS, to_phone=form.To or None,
+    return await uow.calls.start(Call(sid=form.CallSid, from_phone=phone or ANONYMOUS, to_phone=form.To or None,
                                 contact_id=contact.id if contact else None, locale=locale, started_at=now))
 
 
@@ -183,20 +184,20 @@ def _ask_problem(response: VoiceResponse, call: Call, settings: Settings, speake
     speaker.say(gather, text(prompt, call.language), call.locale)
 
 
-def _read_status(response: VoiceResponse, call: Call, number: str | None, settings: Settings, uow: UnitOfWork,
-                 speaker: Speaker) -> None:
+async def _read_status(response: VoiceResponse, call: Call, number: str | None, settings: Settings, uow: UnitOfWork,
+                       speaker: Speaker) -> None:
     """None reads the caller's open tickets; a number reads that ticket when it is the caller's."""
     language = call.language
     lines: list[str] = []
-    with uow:
+    async with uow:
         if call.from_phone == ANONYMOUS:
             tickets = []
         elif number is None:
-            tickets = uow.tickets.open_for_caller(call.from_phone, limit=3)
+            tickets = await uow.tickets.open_for_caller(call.from_phone, limit=3)
         else:
-            ticket = uow.tickets.get(number) if number else None
+            ticket = await uow.tickets.get(number) if number else None
             tickets = [ticket] if ticket and ticket.caller and ticket.caller.phone == call.from_phone else []
-        comments = {t.id: uow.tickets.last_comment(t.id) for t in tickets}
+        comments = {t.id: await uow.tickets.last_comment(t.id) for t in tickets}
     if number is None:
         count = len(tickets)
         lines.append(text("open_one" if count == 1 else "open_count" if count else "no_open", language, count=count))

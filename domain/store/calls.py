@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from psycopg import sql
-from psycopg.rows import dict_row
 
 from domain import cursors
 from domain.calls import Call
+from domain.store.statements import AsyncStatements, Statements
 
 _COLUMNS = [f.name for f in fields(Call) if f.name != "ticket_number"]
 _SELECT = sql.SQL("SELECT {}, t.number AS ticket_number FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id").format(
@@ -20,40 +20,40 @@ _UPDATABLE = frozenset(_COLUMNS) - {"sid", "from_phone", "started_at"}
 
 
 class CallStore:
-    def __init__(self, conn: Any):
-        self.conn = conn
+    def __init__(self, db: Statements | AsyncStatements):
+        self.db = db
 
-    def start(self, call: Call) -> Call:
+    async def start(self, call: Call) -> Call:
         """Record the call once; a repeated webhook for the same CallSid gets the stored call back unchanged."""
         names = [n for n in _COLUMNS if getattr(call, n) is not None or n == "joined_existing"]
-        self.conn.execute(
+        await self.db.run(
             sql.SQL("INSERT INTO calls ({}) VALUES ({}) ON CONFLICT (sid) DO NOTHING").format(
                 sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(sql.Placeholder(n) for n in names)
             ),
             {n: getattr(call, n) for n in names},
         )
-        stored = self.get(call.sid)
+        stored = await self.get(call.sid)
         assert stored is not None
         return stored
 
-    def get(self, sid: str, *, for_update: bool = False) -> Call | None:
+    async def get(self, sid: str, *, for_update: bool = False) -> Call | None:
         query = _SELECT + sql.SQL(" WHERE c.sid = %s") + sql.SQL(" FOR UPDATE OF c" if for_update else "")
-        row = self.conn.cursor(row_factory=dict_row).execute(query, (sid,)).fetchone()
+        row = await self.db.one(query, (sid,), dicts=True)
         return Call(**row) if row else None
 
-    def update(self, sid: str, at: datetime, **changes: Any) -> None:
+    async def update(self, sid: str, at: datetime, **changes: Any) -> None:
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise ValueError(f"calls cannot change {sorted(unknown)}")
         assignments = [sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in changes]
         assignments.append(sql.SQL("updated_at = %(updated_at)s"))
-        self.conn.execute(
+        await self.db.run(
             sql.SQL("UPDATE calls SET {} WHERE sid = %(sid)s").format(sql.SQL(", ").join(assignments)),
             {**changes, "sid": sid, "updated_at": at},
         )
 
-    def find(self, *, ticket_id: int | None, needs_review: bool | None, cursor: str | None,
-             limit: int) -> tuple[list[Call], str | None]:
+    async def find(self, *, ticket_id: int | None, needs_review: bool | None, cursor: str | None,
+                   limit: int) -> tuple[list[Call], str | None]:
         """Newest first, a page at a time."""
         clauses: list[sql.Composable] = []
         params: list[Any] = []
@@ -70,24 +70,24 @@ class CallStore:
         if clauses:
             query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
         query += sql.SQL(" ORDER BY c.started_at DESC, c.sid DESC LIMIT %s")
-        rows = self.conn.cursor(row_factory=dict_row).execute(query, [*params, limit + 1]).fetchall()
+        rows = await self.db.all(query, [*params, limit + 1], dicts=True)
         calls = [Call(**row) for row in rows[:limit]]
         more = len(rows) > limit
         return calls, _write_cursor(calls[-1]) if more else None
 
-    def add_affected(self, ticket_id: int, contact_id: int, call_sid: str, at: datetime) -> bool:
+    async def add_affected(self, ticket_id: int, contact_id: int, call_sid: str, at: datetime) -> bool:
         """Count the caller as affected by the ticket; False when they already were."""
-        row = self.conn.execute(
+        row = await self.db.one(
             "INSERT INTO ticket_affected_contacts (ticket_id, contact_id, call_sid, added_at)"
             " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING ticket_id",
             (ticket_id, contact_id, call_sid, at),
-        ).fetchone()
+        )
         return row is not None
 
-    def serialize_ticket_creation(self) -> None:
+    async def serialize_ticket_creation(self) -> None:
         """Hold, until this transaction ends, the lock that makes one phone ticket at a time: two callers
         reporting the same outage at once must not both find no ticket and both open one."""
-        self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
+        await self.db.run("SELECT pg_advisory_xact_lock(7402119)")
 
 
 def _write_cursor(call: Call) -> str:

@@ -1,29 +1,25 @@
 """Contacts (callers), keyed by E.164 phone number when they have one."""
 from __future__ import annotations
 
-from typing import Any
-
-from psycopg.rows import dict_row
-
 from domain.contacts import Contact
+from domain.store.statements import AsyncStatements, Statements
 
 _COLUMNS = "id, name, phone, email, language"
 
 
 class ContactStore:
-    def __init__(self, conn: Any):
-        self.conn = conn
+    def __init__(self, db: Statements | AsyncStatements):
+        self.db = db
 
-    def find_or_add(self, contact: Contact) -> Contact:
+    async def find_or_add(self, contact: Contact) -> Contact:
         """The contact with this phone, created once; a known contact keeps its details and gains missing ones."""
-        cur = self.conn.cursor(row_factory=dict_row)
         if contact.phone is None:
-            row = cur.execute(
+            row = await self.db.one(
                 f"INSERT INTO contacts (name, email, language) VALUES (%s, %s, %s) RETURNING {_COLUMNS}",
-                (contact.name, contact.email, contact.language or "es"),
-            ).fetchone()
+                (contact.name, contact.email, contact.language or "es"), dicts=True,
+            )
         else:
-            row = cur.execute(
+            row = await self.db.one(
                 f"""
                 INSERT INTO contacts (name, phone, email, language) VALUES (%s, %s, %s, %s)
                 ON CONFLICT (phone) DO UPDATE SET
@@ -31,24 +27,24 @@ class ContactStore:
                     email = coalesce(contacts.email, EXCLUDED.email)
                 RETURNING {_COLUMNS}
                 """,
-                (contact.name, contact.phone, contact.email, contact.language or "es"),
-            ).fetchone()
+                (contact.name, contact.phone, contact.email, contact.language or "es"), dicts=True,
+            )
         return Contact(**row)
 
-    def get(self, contact_id: int) -> Contact | None:
-        row = self.conn.cursor(row_factory=dict_row).execute(
-            f"SELECT {_COLUMNS} FROM contacts WHERE id = %s", (contact_id,)
-        ).fetchone()
+    async def get(self, contact_id: int) -> Contact | None:
+        row = await self.db.one(
+            f"SELECT {_COLUMNS} FROM contacts WHERE id = %s", (contact_id,), dicts=True,
+        )
         return Contact(**row) if row else None
 
-    def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
-        rows = self.conn.cursor(row_factory=dict_row).execute(
+    async def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
+        rows = await self.db.all(
             f"""
             SELECT {_COLUMNS} FROM contacts
             WHERE (%(phone)s::text IS NULL OR phone = %(phone)s)
               AND (%(email)s::text IS NULL OR lower(email) = lower(%(email)s))
             ORDER BY id LIMIT %(limit)s
             """,
-            {"phone": phone, "email": email, "limit": limit},
-        ).fetchall()
+            {"phone": phone, "email": email, "limit": limit}, dicts=True,
+        )
         return [Contact(**row) for row in rows]

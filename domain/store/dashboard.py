@@ -6,7 +6,8 @@ the counting itself."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+
+from domain.store.statements import AsyncStatements, Statements
 
 # An open ticket is at risk once this share of its resolution target has run.
 AT_RISK_SHARE = 0.75
@@ -55,21 +56,21 @@ ORDER BY day.n
 
 
 class DashboardStore:
-    def __init__(self, conn: Any):
-        self.conn = conn
+    def __init__(self, db: Statements | AsyncStatements):
+        self.db = db
 
-    def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple]:
+    async def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple]:
         """(priority, state, group, open, breached, at risk) for every combination that has open tickets.
         A priority without a target is never late."""
         def clock_starts_before(share: float) -> list[datetime | None]:
             return [now - timedelta(seconds=resolution_seconds[p] * share) if p in resolution_seconds else None
                     for p in range(1, max(resolution_seconds, default=0) + 1)]
         params = {"now": now, "late_before": clock_starts_before(1), "at_risk_before": clock_starts_before(AT_RISK_SHARE)}
-        return self.conn.execute(_OPEN, params).fetchall()
+        return await self.db.all(_OPEN, params)
 
-    def per_day(self, day_starts: list[datetime], now: datetime) -> tuple[list[tuple], list[tuple]]:
+    async def per_day(self, day_starts: list[datetime], now: datetime) -> tuple[list[tuple], list[tuple]]:
         """(opened,) and (resolved, seconds to resolve) for each day, in order, that starts at one of `day_starts`
         and ends at the next; the last one is where the period ends."""
         params = {"starts": day_starts[:-1], "ends": day_starts[1:], "now": now}
-        return (self.conn.execute(_OPENED, params).fetchall(),
-                self.conn.execute(_RESOLVED, params).fetchall())
+        return (await self.db.all(_OPENED, params),
+                await self.db.all(_RESOLVED, params))

@@ -1,14 +1,18 @@
-"""One psycopg connection pool per worker, opened on first use."""
+"""psycopg connection pools, one per worker and database, opened on first use: a synchronous one for the
+worker's threads, and an async one for the event loop of the doors that run there."""
 from __future__ import annotations
 
+import asyncio
 import select
 import threading
+from typing import Any
 
 import psycopg
 from psycopg.pq import ConnStatus
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 _pools: dict[str, ConnectionPool] = {}
+_async_pools: dict[tuple[str, int], AsyncConnectionPool] = {}
 _lock = threading.Lock()
 
 
@@ -17,21 +21,34 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
         pool = _pools.get(database_url)
         if pool is None:
             # open=True explicitly: the psycopg docs warn that the default may change.
-            pool = _LiveConnectionPool(
-                database_url,
-                min_size=1,
-                max_size=max_size,
-                open=True,
-                timeout=10,
-                # The pool retries a failed connection with doubling waits (1, 2, 4 ... s) until it gives up, so
-                # after a 30 s outage its next try could come half a minute after the server is back, with every
-                # request answered 503 meanwhile. Giving up after 10 s starts a fresh series on the next request.
-                reconnect_timeout=10,
-                kwargs={"connect_timeout": 5},
-                name="atiende",
-            )
+            pool = _LiveConnectionPool(database_url, max_size=max_size, open=True, **_POOLED)
             _pools[database_url] = pool
         return pool
+
+
+async def get_async_pool(database_url: str, max_size: int = 8) -> AsyncConnectionPool:
+    """The async pool of this event loop, to which its connections and background tasks belong."""
+    key = (database_url, id(asyncio.get_running_loop()))
+    pool = _async_pools.get(key)
+    if pool is None:
+        with _lock:
+            pool = _async_pools.setdefault(
+                key, _LiveAsyncConnectionPool(database_url, max_size=max_size, open=False, **_POOLED))
+    if pool.closed:
+        await pool.open()  # safe to call again: the first requests of a burst may all get here
+    return pool
+
+
+_POOLED: dict[str, Any] = {
+    "min_size": 1,
+    "timeout": 10,
+    # The pool retries a failed connection with doubling waits (1, 2, 4 ... s) until it gives up, so after a
+    # 30 s outage its next try could come half a minute after the server is back, with every request answered
+    # 503 meanwhile. Giving up after 10 s starts a fresh series on the next request.
+    "reconnect_timeout": 10,
+    "kwargs": {"connect_timeout": 5},
+    "name": "atiende",
+}
 
 
 class _LiveConnectionPool(ConnectionPool):
@@ -53,7 +70,20 @@ class _LiveConnectionPool(ConnectionPool):
         return super().getconn(timeout)  # every one was dead: this waits for a replacement
 
 
-def _still_connected(conn: psycopg.Connection) -> bool:
+class _LiveAsyncConnectionPool(AsyncConnectionPool):
+    """The async pool's lease, as _LiveConnectionPool's."""
+
+    async def getconn(self, timeout: float | None = None) -> psycopg.AsyncConnection:
+        for _ in range(self.max_size):
+            conn = await super().getconn(timeout)
+            if _still_connected(conn):
+                return conn
+            await conn.close()
+            await self.putconn(conn)
+        return await super().getconn(timeout)
+
+
+def _still_connected(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool:
     """Whether a pooled connection survived its idle time, asked without a round trip. An idle connection is
     sent nothing (Atiende does not LISTEN), so a socket with something to read holds the server's goodbye (it
     shut down, restarted or ended the session) or its end of file. A connection lost silently still fails its
@@ -70,3 +100,13 @@ def close_pools() -> None:
         for pool in _pools.values():
             pool.close()
         _pools.clear()
+
+
+async def close_async_pools() -> None:
+    """Close the async pools of the running event loop, before it ends."""
+    loop = id(asyncio.get_running_loop())
+    with _lock:
+        mine = [key for key in _async_pools if key[1] == loop]
+        pools = [_async_pools.pop(key) for key in mine]
+    for pool in pools:
+        await pool.close()

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from psycopg.rows import dict_row
-
 from domain.errors import Conflict, FieldError
 from domain.sla import SlaTarget
 from domain.store.kept import KeptForSeconds
-
+from domain.store.statements import AsyncStatements, Statements
 
 SLA_TARGETS = KeptForSeconds(30)
 
@@ -19,54 +17,54 @@ def forget_sla_targets() -> None:
 
 
 class ReferenceStore:
-    def __init__(self, conn: Any):
-        self.conn = conn
+    def __init__(self, db: Statements | AsyncStatements):
+        self.db = db
 
-    def _rows(self, query: str, params: Any = None) -> list[dict[str, Any]]:
-        return self.conn.cursor(row_factory=dict_row).execute(query, params).fetchall()
+    async def _rows(self, query: str, params: Any = None) -> list[dict[str, Any]]:
+        return await self.db.all(query, params, dicts=True)
 
-    def add_group(self, name: str) -> dict[str, Any]:
-        rows = self._rows(
+    async def add_group(self, name: str) -> dict[str, Any]:
+        rows = await self._rows(
             "INSERT INTO assignment_groups (name) VALUES (%s) ON CONFLICT (name) DO NOTHING RETURNING id, name", (name,)
         )
         if not rows:
             raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
         return rows[0]
 
-    def groups(self) -> list[dict[str, Any]]:
-        return self._rows("SELECT id, name FROM assignment_groups ORDER BY name")
+    async def groups(self) -> list[dict[str, Any]]:
+        return await self._rows("SELECT id, name FROM assignment_groups ORDER BY name")
 
-    def group_exists(self, name: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM assignment_groups WHERE name = %s", (name,)))
+    async def group_exists(self, name: str) -> bool:
+        return bool(await self._rows("SELECT 1 FROM assignment_groups WHERE name = %s", (name,)))
 
-    def group_by_id(self, group_id: int) -> dict[str, Any] | None:
-        rows = self._rows("SELECT id, name FROM assignment_groups WHERE id = %s", (group_id,))
+    async def group_by_id(self, group_id: int) -> dict[str, Any] | None:
+        rows = await self._rows("SELECT id, name FROM assignment_groups WHERE id = %s", (group_id,))
         return rows[0] if rows else None
 
-    def members(self, group_id: int) -> list[dict[str, Any]]:
-        return self._rows("SELECT user_name, display_name FROM group_members WHERE group_id = %s"
-                          " ORDER BY lower(display_name), user_name", (group_id,))
+    async def members(self, group_id: int) -> list[dict[str, Any]]:
+        return await self._rows("SELECT user_name, display_name FROM group_members WHERE group_id = %s"
+                                " ORDER BY lower(display_name), user_name", (group_id,))
 
-    def put_member(self, group_id: int, user_name: str, display_name: str) -> bool:
+    async def put_member(self, group_id: int, user_name: str, display_name: str) -> bool:
         """Add the agent to the group, or rename them there; True when they were not a member before."""
-        row = self.conn.execute(
+        row = await self.db.one(
             "INSERT INTO group_members (group_id, user_name, display_name) VALUES (%s, %s, %s)"
             " ON CONFLICT (group_id, user_name) DO UPDATE SET display_name = EXCLUDED.display_name"
-            " RETURNING (xmax = 0)", (group_id, user_name, display_name)).fetchone()
+            " RETURNING (xmax = 0)", (group_id, user_name, display_name))
         return bool(row[0])
 
-    def remove_member(self, group_id: int, user_name: str) -> dict[str, Any] | None:
-        rows = self._rows("DELETE FROM group_members WHERE group_id = %s AND user_name = %s"
-                          " RETURNING user_name, display_name", (group_id, user_name))
+    async def remove_member(self, group_id: int, user_name: str) -> dict[str, Any] | None:
+        rows = await self._rows("DELETE FROM group_members WHERE group_id = %s AND user_name = %s"
+                                " RETURNING user_name, display_name", (group_id, user_name))
         return rows[0] if rows else None
 
-    def set_subcategories(self, category_id: int, subcategories: list[str]) -> dict[str, Any] | None:
-        rows = self._rows("UPDATE categories SET subcategories = %s WHERE id = %s RETURNING id, name, subcategories",
-                          (subcategories, category_id))
+    async def set_subcategories(self, category_id: int, subcategories: list[str]) -> dict[str, Any] | None:
+        rows = await self._rows("UPDATE categories SET subcategories = %s WHERE id = %s RETURNING id, name, subcategories",
+                                (subcategories, category_id))
         return rows[0] if rows else None
 
-    def add_category(self, name: str, subcategories: list[str]) -> dict[str, Any]:
-        rows = self._rows(
+    async def add_category(self, name: str, subcategories: list[str]) -> dict[str, Any]:
+        rows = await self._rows(
             "INSERT INTO categories (name, subcategories) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING"
             " RETURNING id, name, subcategories",
             (name, subcategories),
@@ -75,29 +73,29 @@ class ReferenceStore:
             raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
         return rows[0]
 
-    def categories(self) -> list[dict[str, Any]]:
-        return self._rows("SELECT id, name, subcategories FROM categories ORDER BY name")
+    async def categories(self) -> list[dict[str, Any]]:
+        return await self._rows("SELECT id, name, subcategories FROM categories ORDER BY name")
 
-    def subcategories_of(self, category: str) -> list[str] | None:
-        rows = self._rows("SELECT subcategories FROM categories WHERE name = %s", (category,))
+    async def subcategories_of(self, category: str) -> list[str] | None:
+        rows = await self._rows("SELECT subcategories FROM categories WHERE name = %s", (category,))
         return rows[0]["subcategories"] if rows else None
 
-    def sla_targets(self, fresh: bool = False) -> dict[int, SlaTarget]:
+    async def sla_targets(self, fresh: bool = False) -> dict[int, SlaTarget]:
         """The SLA targets by priority. Every ticket answer needs them and they change a few times a year, so each
         process keeps them for SLA_TARGETS.seconds; another process sees an admin's change that much later.
         `fresh` reads the table (the admin page does)."""
-        kept = None if fresh else SLA_TARGETS.get(self.conn, "targets")
+        kept = None if fresh else SLA_TARGETS.get(self.db, "targets")
         if kept is not None:
             return kept
         targets = {
             row["priority"]: SlaTarget(**row)
-            for row in self._rows("SELECT priority, response_minutes, resolution_minutes FROM sla_targets")
+            for row in await self._rows("SELECT priority, response_minutes, resolution_minutes FROM sla_targets")
         }
-        SLA_TARGETS.keep(self.conn, "targets", targets)
+        SLA_TARGETS.keep(self.db, "targets", targets)
         return targets
 
-    def set_sla_target(self, target: SlaTarget) -> None:
-        self.conn.execute(
+    async def set_sla_target(self, target: SlaTarget) -> None:
+        await self.db.run(
             """
             INSERT INTO sla_targets (priority, response_minutes, resolution_minutes) VALUES (%s, %s, %s)
             ON CONFLICT (priority) DO UPDATE SET

@@ -8,12 +8,12 @@ from enum import Enum
 from typing import Any, NamedTuple, Sequence
 
 from psycopg import sql
-from psycopg.rows import dict_row
 
 from domain import cursors
 from domain.contacts import Contact
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.store.kept import KeptForSeconds
+from domain.store.statements import AsyncStatements, Statements
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
 
 _SELECT = """
@@ -181,26 +181,26 @@ def _params(ticket: Ticket) -> dict[str, Any]:
 
 
 class TicketStore:
-    def __init__(self, conn: Any):
-        self.conn = conn
+    def __init__(self, db: Statements | AsyncStatements):
+        self.db = db
         self._callers_by_prefixes: dict[str, list[int]] = {}
 
-    def add(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
-            audit: Sequence[FieldChange] = ()) -> Ticket:
+    async def add(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
+                  audit: Sequence[FieldChange] = ()) -> Ticket:
         """Number and store a new ticket with the audit rows of its creation (by `actor` at `at`)."""
-        ticket.id, ticket.number = self.conn.execute(
-            _INSERT, {**_params(ticket), **_audit_params(actor, at, audit)}).fetchone()
+        ticket.id, ticket.number = await self.db.one(
+            _INSERT, {**_params(ticket), **_audit_params(actor, at, audit)})
         return ticket
 
-    def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
+    async def get(self, number: str, *, for_update: bool = False) -> Ticket | None:
         query = _SELECT + " WHERE t.number = %s" + (" FOR UPDATE OF t" if for_update else "")
-        row = self.conn.cursor(row_factory=dict_row).execute(query, (number,)).fetchone()
+        row = await self.db.one(query, (number,), dicts=True)
         return _ticket(row) if row else None
 
-    def parent_chain(self, number: str) -> set[str]:
+    async def parent_chain(self, number: str) -> set[str]:
         """`number` and all its parents, however long the chain; empty when there is no ticket `number`. UNION
         (not UNION ALL) stops at a ticket already seen, so even a loop made before this check existed ends."""
-        rows = self.conn.execute(
+        rows = await self.db.all(
             """
             WITH RECURSIVE chain(id, number, parent_id) AS (
                 SELECT id, number, parent_id FROM tickets WHERE number = %s
@@ -210,97 +210,98 @@ class TicketStore:
             SELECT number FROM chain
             """,
             (number,),
-        ).fetchall()
+        )
         return {row[0] for row in rows}
 
-    def lock_parent_changes(self) -> None:
+    async def lock_parent_changes(self) -> None:
         """Until this transaction ends, no other may change a parent: two updates that each look loop-free
         alone (A under B, B under A) cannot both pass."""
-        self.conn.execute("SELECT pg_advisory_xact_lock(7402119)")
+        await self.db.run("SELECT pg_advisory_xact_lock(7402119)")
 
-    def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
-             audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None) -> dict[str, Any] | None:
+    async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
+                   audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None) -> dict[str, Any] | None:
         """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
         comment or work note `note` (kind, body), which it returns as stored; SavedMeanwhile if someone else saved
         the ticket since it was read."""
-        row = self.conn.execute(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note)}).fetchone()
+        row = await self.db.one(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note)})
         if row is None:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
         return dict(zip(_NOTED, row[1:])) if note is not None else None
 
-    def queue_all_for_index(self) -> int:
+    async def queue_all_for_index(self) -> int:
         """Queue every ticket for the vector index (it was found empty); returns how many were not queued yet."""
-        return self.conn.execute("INSERT INTO index_outbox (ticket_id) SELECT id FROM tickets"
-                                 " ON CONFLICT (ticket_id) DO NOTHING").rowcount
+        return await self.db.run("INSERT INTO index_outbox (ticket_id) SELECT id FROM tickets"
+                                 " ON CONFLICT (ticket_id) DO NOTHING")
 
-    def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
+    async def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
         """Tickets to (re)index, oldest first, each with when it was enqueued; skips rows another worker holds."""
-        return self.conn.execute(
+        return await self.db.all(
             "SELECT ticket_id, enqueued_at FROM index_outbox ORDER BY enqueued_at LIMIT %s FOR UPDATE SKIP LOCKED",
             (limit,),
-        ).fetchall()
+        )
 
-    def indexed(self, done: list[tuple[int, Any]]) -> None:
+    async def indexed(self, done: list[tuple[int, Any]]) -> None:
         """Drop the outbox rows that were indexed, unless the ticket changed again meanwhile."""
-        self.conn.cursor().executemany("DELETE FROM index_outbox WHERE ticket_id = %s AND enqueued_at = %s", done)
+        await self.db.run_many("DELETE FROM index_outbox WHERE ticket_id = %s AND enqueued_at = %s", done)
 
-    def index_failed(self, ticket_ids: list[int], error: str) -> None:
-        self.conn.execute("UPDATE index_outbox SET attempts = attempts + 1, last_error = %s WHERE ticket_id = ANY(%s)",
+    async def index_failed(self, ticket_ids: list[int], error: str) -> None:
+        await self.db.run("UPDATE index_outbox SET attempts = attempts + 1, last_error = %s WHERE ticket_id = ANY(%s)",
                           (error[:500], ticket_ids))
 
-    def for_index(self, ticket_ids: list[int]) -> list[Ticket]:
-        rows = self.conn.cursor(row_factory=dict_row).execute(_SELECT + " WHERE t.id = ANY(%s)", (ticket_ids,)).fetchall()
+    async def for_index(self, ticket_ids: list[int]) -> list[Ticket]:
+        rows = await self.db.all(_SELECT + " WHERE t.id = ANY(%s)", (ticket_ids,), dicts=True)
         return [_ticket(row) for row in rows]
 
-    def labelled(self, limit: int) -> list[Ticket]:
+    async def labelled(self, limit: int) -> list[Ticket]:
         """The most recent tickets with a category or a group: what triage learns from."""
-        rows = self.conn.cursor(row_factory=dict_row).execute(
+        rows = await self.db.all(
             _SELECT + " WHERE t.category_id IS NOT NULL OR t.assignment_group_id IS NOT NULL ORDER BY t.id DESC LIMIT %s",
-            (limit,)).fetchall()
+            (limit,), dicts=True)
         return [_ticket(row) for row in rows]
 
-    def ids_after(self, after_id: int, limit: int) -> list[int]:
-        return [row[0] for row in self.conn.execute(
-            "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit)).fetchall()]
+    async def ids_after(self, after_id: int, limit: int) -> list[int]:
+        return [row[0] for row in await self.db.all(
+            "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit))]
 
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    async def count(self) -> int:
+        return (await self.db.one("SELECT count(*) FROM tickets"))[0]
 
-    def brief(self, numbers: list[str]) -> dict[str, Ticket]:
-        rows = self.conn.cursor(row_factory=dict_row).execute(_SELECT + " WHERE t.number = ANY(%s)", (numbers,)).fetchall()
+    async def brief(self, numbers: list[str]) -> dict[str, Ticket]:
+        rows = await self.db.all(_SELECT + " WHERE t.number = ANY(%s)", (numbers,), dicts=True)
         return {row["number"]: _ticket(row) for row in rows}
 
-    def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
+    async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
         """A comment or a work note; returns it as stored."""
-        return self.conn.cursor(row_factory=dict_row).execute(
+        return await self.db.one(
             "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at) VALUES (%s, %s, %s, %s, %s)"
             " RETURNING " + ", ".join(_NOTED),
-            (ticket_id, kind, actor, body, at),
-        ).fetchone()
+            (ticket_id, kind, actor, body, at), dicts=True,
+        )
 
-    def activity(self, ticket_id: int) -> list[dict[str, Any]]:
-        return self.conn.cursor(row_factory=dict_row).execute(
+    async def activity(self, ticket_id: int) -> list[dict[str, Any]]:
+        return await self.db.all(
             "SELECT a.id, a.kind, a.actor, who.display_name AS actor_name, a.body, a.field, a.old_value, a.new_value,"
             " a.created_at FROM ticket_activity a"
             " LEFT JOIN LATERAL (SELECT display_name FROM group_members m WHERE m.user_name = a.actor"
             " ORDER BY m.added_at LIMIT 1) who ON true"
             " WHERE a.ticket_id = %s ORDER BY a.id",
-            (ticket_id,),
-        ).fetchall()
+            (ticket_id,), dicts=True,
+        )
 
-    def resolved_before(self, cutoff: datetime, limit: int = 500) -> list[str]:
-        rows = self.conn.execute(
+    async def resolved_before(self, cutoff: datetime, limit: int = 500) -> list[str]:
+        rows = await self.db.all(
             "SELECT number FROM tickets WHERE state = 6 AND resolved_at <= %s ORDER BY resolved_at LIMIT %s",
             (cutoff, limit),
-        ).fetchall()
+        )
         return [row[0] for row in rows]
 
-    def same_problem_candidates(self, text: str, language: str, since: datetime, limit: int = 20) -> list[tuple[str, int, float]]:
+    async def same_problem_candidates(self, text: str, language: str, since: datetime,
+                                      limit: int = 20) -> list[tuple[str, int, float]]:
         """Open tickets opened since `since` that share words with `text` (both stemmed in its language, stop
         words dropped): each with how many words they share and what share of the shorter text that is; best first."""
         config = "spanish" if language == "es" else "english"
-        rows = self.conn.execute(
+        rows = await self.db.all(
             """
             WITH words AS (SELECT tsvector_to_array(to_tsvector(%(config)s::regconfig, %(text)s)) AS lexemes),
             wanted AS (
@@ -323,20 +324,20 @@ class TicketStore:
             FROM scored ORDER BY overlap DESC, shared DESC, id LIMIT %(limit)s
             """,
             {"config": config, "text": text, "since": since, "limit": limit},
-        ).fetchall()
+        )
         return [(number, shared, overlap) for number, shared, overlap in rows]
 
-    def text_search(self, text: str, limit: int) -> list[str]:
+    async def text_search(self, text: str, limit: int) -> list[str]:
         """Ticket numbers that share words with `text` in Spanish or English, most relevant first (an exact number
         first of all). Any word counts, as for ranking beside the vectors a partial match is still evidence."""
-        rows = self.conn.execute(
+        rows = await self.db.all(
             """
             WITH words AS (
                 SELECT tsvector_to_array(to_tsvector('english', %(q)s)) || tsvector_to_array(to_tsvector('spanish', %(q)s)) AS lexemes
             ),
             asked AS (
                 SELECT to_tsquery('simple', coalesce(nullif(array_to_string(
-                           ARRAY(SELECT DISTINCT quote_literal(l) FROM unnest(lexemes) l), ' | '), ''), 'NOTHING_TO_FIND')) AS q
+                                 ARRAY(SELECT DISTINCT quote_literal(l) FROM unnest(lexemes) l), ' | '), ''), 'NOTHING_TO_FIND')) AS q
                 FROM words
             )
             SELECT number FROM tickets t, asked
@@ -345,29 +346,29 @@ class TicketStore:
             LIMIT %(limit)s
             """,
             {"q": text.strip(), "limit": limit},
-        ).fetchall()
+        )
         return [row[0] for row in rows]
 
-    def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
+    async def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
         """The caller's tickets that are not yet resolved, newest first."""
-        rows = self.conn.cursor(row_factory=dict_row).execute(
-            _SELECT + " WHERE c.phone = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone, limit)
-        ).fetchall()
+        rows = await self.db.all(
+            _SELECT + " WHERE c.phone = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone, limit), dicts=True,
+        )
         return [_ticket(row) for row in rows]
 
-    def last_comment(self, ticket_id: int) -> str | None:
-        row = self.conn.execute(
+    async def last_comment(self, ticket_id: int) -> str | None:
+        row = await self.db.one(
             "SELECT body FROM ticket_activity WHERE ticket_id = %s AND kind = 'comment' ORDER BY id DESC LIMIT 1",
             (ticket_id,),
-        ).fetchone()
+        )
         return row[0] if row else None
 
     # A search that matches at most this many tickets is answered from their ids. PostgreSQL cannot know how rare
     # a word prefix is, and guessing "common" makes it walk every ticket in page order looking for a match.
     few_matches = 2_000
 
-    def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int,
-             matching: Matching | None = None) -> tuple[list[Ticket], str | None]:
+    async def find(self, where: TicketFilter, sort: str, cursor: str | None, limit: int,
+                   matching: Matching | None = None) -> tuple[list[Ticket], str | None]:
         """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`.
 
         `matching` is what count_matching answered for the same filter: with the ids of a search's few matches,
@@ -378,7 +379,7 @@ class TicketStore:
         if matching is not None and matching.ids is not None:
             clauses, params = [sql.SQL("t.id = ANY(%s::bigint[])")], [matching.ids]
         else:
-            clauses, params = self._conditions(where)
+            clauses, params = await self._conditions(where)
         if cursor:
             value, last_id = _read_cursor(cursor, sort)
             op = sql.SQL("<") if descending else sql.SQL(">")
@@ -394,7 +395,7 @@ class TicketStore:
         params.append(limit + 1)
         # Never prepared: a plan made once for any state or word (PostgreSQL's generic plan, after five runs)
         # walks a million tickets for a rare one. Planning each page afresh costs about a millisecond.
-        rows = self.conn.cursor(row_factory=dict_row).execute(query, params, prepare=False).fetchall()
+        rows = await self.db.all(query, params, prepare=False, dicts=True)
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -408,16 +409,16 @@ class TicketStore:
     # counting a million rows for every page costs more than the page itself.
     exact_up_to = 10_000
 
-    def count_matching(self, where: TicketFilter) -> Matching:
+    async def count_matching(self, where: TicketFilter) -> Matching:
         """How many tickets the filter keeps, for the list's "1–25 of N", whether that is an estimate, and for a
         search that keeps at most few_matches, their ids (for find). An estimate is kept for ESTIMATES.seconds
         per filter: it is "about" a number anyway, and the next page, or the next agent opening the same view,
         then costs neither the count to 10,001 nor the plan."""
         key = (self.exact_up_to, repr(where))
-        kept_estimate = ESTIMATES.get(self.conn, key)
+        kept_estimate = ESTIMATES.get(self.db, key)
         if kept_estimate is not None:
             return Matching(kept_estimate, True)
-        clauses, params = self._conditions(where)
+        clauses, params = await self._conditions(where)
         kept = sql.SQL("SELECT t.id FROM tickets t")  # every condition is on the ticket's own columns
         if clauses:
             kept += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses)
@@ -425,16 +426,16 @@ class TicketStore:
         # came: parsing a few thousand ids into ints and dumping them again cost a third of a search's CPU.
         few_ids = (sql.SQL("CASE WHEN count(*) <= {} THEN coalesce(array_agg(id)::text, '{{}}') END")
                    .format(sql.Literal(self.few_matches)) if where.text is not None else sql.SQL("NULL"))
-        counted, ids = self.conn.execute(sql.SQL("SELECT count(*), {} FROM ({} LIMIT {}) kept").format(
-            few_ids, kept, sql.Literal(self.exact_up_to + 1)), params, prepare=False).fetchone()
+        counted, ids = await self.db.one(sql.SQL("SELECT count(*), {} FROM ({} LIMIT {}) kept").format(
+            few_ids, kept, sql.Literal(self.exact_up_to + 1)), params, prepare=False)
         if counted <= self.exact_up_to:
             return Matching(counted, False, ids)
-        plan = self.conn.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(kept), params, prepare=False).fetchone()[0]
+        plan = (await self.db.one(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(kept), params, prepare=False))[0]
         estimate = max(counted, int(plan[0]["Plan"]["Plan Rows"]))
-        ESTIMATES.keep(self.conn, key, estimate)
+        ESTIMATES.keep(self.db, key, estimate)
         return Matching(estimate, True)
 
-    def _conditions(self, where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
+    async def _conditions(self, where: TicketFilter) -> tuple[list[sql.Composable], list[Any]]:
         clauses: list[sql.Composable] = []
         params: list[Any] = []
 
@@ -465,7 +466,7 @@ class TicketStore:
             # first), so it can tell a rare word, best found through the indexes, from a common one, best found by
             # walking the page's order.
             prefixes = _prefix_query(where.text)
-            callers = self._callers_named(prefixes)
+            callers = await self._callers_named(prefixes)
             add("(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
                 " OR t.search @@ to_tsquery('simple', %s) OR t.number = %s" + (" OR t.caller_id = ANY(%s::bigint[]))" if callers else ")"),
                 where.text, where.text, prefixes, _number_like(where.text), *([callers] if callers else []))
@@ -474,10 +475,10 @@ class TicketStore:
     # A name typed into search is someone's; past this many callers it is a letter, and the words find the rest.
     callers_named_up_to = 2_000
 
-    def _callers_named(self, prefixes: str) -> list[int]:
+    async def _callers_named(self, prefixes: str) -> list[int]:
         # Counting and finding both ask, in one unit of work; the second asks the first's answer.
         if prefixes not in self._callers_by_prefixes:
-            self._callers_by_prefixes[prefixes] = [row[0] for row in self.conn.execute(
+            self._callers_by_prefixes[prefixes] = [row[0] for row in await self.db.all(
                 "SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, '')) @@ to_tsquery('simple', %s)"
                 " LIMIT %s", (prefixes, self.callers_named_up_to))]
         return self._callers_by_prefixes[prefixes]

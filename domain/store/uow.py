@@ -1,11 +1,14 @@
-"""The unit of work: one connection, one transaction, committed only when asked."""
+"""The unit of work: one connection, one transaction, committed only when asked.
+
+Both kinds are entered with `async with`: `UnitOfWork` over the synchronous pool (its coroutines finish at once,
+see domain/store/statements.py) and `AsyncUnitOfWork` over the async pool, for doors on the event loop."""
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
 from domain.errors import Conflict, DependencyUnavailable
 from domain.store.api_keys import ApiKeyStore
@@ -16,10 +19,11 @@ from domain.store.contacts import ContactStore
 from domain.store.dashboard import DashboardStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
+from domain.store.statements import AsyncStatements, Statements
 from domain.store.tickets import TicketStore
 
 
-class UnitOfWork:
+class _Work:
     tickets: TicketStore
     contacts: ContactStore
     reference: ReferenceStore
@@ -29,34 +33,19 @@ class UnitOfWork:
     articles: ArticleStore
     dashboard: DashboardStore
     callers_data: CallersDataStore
+    db: Statements | AsyncStatements
 
-    def __init__(self, pool: ConnectionPool):
-        self._pool = pool
-        self._lease: AbstractContextManager[psycopg.Connection[Any]] | None = None
-
-    def __enter__(self) -> "UnitOfWork":
-        self._lease = self._pool.connection()
-        try:
-            self.conn = self._lease.__enter__()
-        except PoolTimeout as err:
-            # Down, or every connection busy for the whole wait: either way, a retry soon is the answer.
-            raise DependencyUnavailable("The database is not reachable right now, or too busy to answer in time;"
-                                        " send the request again shortly.") from err
-        except psycopg.OperationalError as err:
-            raise DependencyUnavailable("The database is not reachable right now.") from err
-        self.tickets = TicketStore(self.conn)
-        self.contacts = ContactStore(self.conn)
-        self.reference = ReferenceStore(self.conn)
-        self.api_keys = ApiKeyStore(self.conn)
-        self.idempotency = IdempotencyStore(self.conn)
-        self.calls = CallStore(self.conn)
-        self.articles = ArticleStore(self.conn)
-        self.dashboard = DashboardStore(self.conn)
-        self.callers_data = CallersDataStore(self.conn)
-        return self
-
-    def commit(self) -> None:
-        self.conn.commit()
+    def _open_stores(self, db: Statements | AsyncStatements) -> None:
+        self.db = db
+        self.tickets = TicketStore(db)
+        self.contacts = ContactStore(db)
+        self.reference = ReferenceStore(db)
+        self.api_keys = ApiKeyStore(db)
+        self.idempotency = IdempotencyStore(db)
+        self.calls = CallStore(db)
+        self.articles = ArticleStore(db)
+        self.dashboard = DashboardStore(db)
+        self.callers_data = CallersDataStore(db)
 
     def reading(self) -> "_Autocommit":
         """This unit of work for reads only: each statement stands alone (autocommit), which saves the BEGIN
@@ -70,41 +59,125 @@ class UnitOfWork:
         a change made meanwhile."""
         return _Autocommit(self)
 
-    def __exit__(self, *exc_info: Any) -> None:
+    async def __aenter__(self) -> Any:
+        try:
+            self._open_stores(await self._lease())
+        except PoolTimeout as err:
+            # Down, or every connection busy for the whole wait: either way, a retry soon is the answer.
+            raise DependencyUnavailable("The database is not reachable right now, or too busy to answer in time;"
+                                        " send the request again shortly.") from err
+        except psycopg.OperationalError as err:
+            raise DependencyUnavailable("The database is not reachable right now.") from err
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
         # Roll back whatever was not committed, so only an explicit commit() persists.
-        assert self._lease is not None
         try:
             if not self.conn.closed:
-                self.conn.rollback()
+                await self._rollback()
         except psycopg.OperationalError:
             # The server went away after the work was done: nothing uncommitted survives a lost connection,
             # and the pool replaces it. The work's own error, if any, is what the caller hears about.
             pass
         finally:
-            self._lease.__exit__(*exc_info)
-            self._lease = None
-        # Two writes that met head-on are a conflict the caller can retry, not a database outage.
-        if isinstance(exc_info[1], (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
-                                    psycopg.errors.LockNotAvailable)):
-            raise Conflict("Another change to the same tickets happened at the same moment; send yours again.") \
-                from exc_info[1]
-        if isinstance(exc_info[1], psycopg.OperationalError):
-            raise DependencyUnavailable("The database is not reachable right now.") from exc_info[1]
+            await self._give_back(*exc_info)
+        _raise_as_answer(exc_info[1])
+
+    # What differs between the synchronous and the async connection.
+    conn: Any
+
+    async def _lease(self) -> Statements | AsyncStatements:
+        raise NotImplementedError
+
+    async def _give_back(self, *exc_info: Any) -> None:
+        raise NotImplementedError
+
+    async def commit(self) -> None:
+        raise NotImplementedError
+
+    async def _rollback(self) -> None:
+        raise NotImplementedError
+
+    async def _set_autocommit(self, on: bool) -> None:
+        raise NotImplementedError
+
+
+class UnitOfWork(_Work):
+    """Over the synchronous pool, for work on the worker's threads; run its coroutines with run_now."""
+
+    def __init__(self, pool: ConnectionPool):
+        self._pool = pool
+        self._leased: AbstractContextManager[psycopg.Connection[Any]] | None = None
+
+    async def _lease(self) -> Statements:
+        self._leased = self._pool.connection()
+        self.conn = self._leased.__enter__()
+        return Statements(self.conn)
+
+    async def _give_back(self, *exc_info: Any) -> None:
+        assert self._leased is not None
+        self._leased.__exit__(*exc_info)
+        self._leased = None
+
+    async def commit(self) -> None:
+        self.conn.commit()
+
+    async def _rollback(self) -> None:
+        self.conn.rollback()
+
+    async def _set_autocommit(self, on: bool) -> None:
+        self.conn.autocommit = on
+
+
+class AsyncUnitOfWork(_Work):
+    """Over psycopg's async pool, for doors that run on the event loop."""
+
+    def __init__(self, pool: AsyncConnectionPool):
+        self._pool = pool
+        self._leased: AbstractAsyncContextManager[psycopg.AsyncConnection[Any]] | None = None
+
+    async def _lease(self) -> AsyncStatements:
+        self._leased = self._pool.connection()
+        self.conn = await self._leased.__aenter__()
+        return AsyncStatements(self.conn)
+
+    async def _give_back(self, *exc_info: Any) -> None:
+        assert self._leased is not None
+        await self._leased.__aexit__(*exc_info)
+        self._leased = None
+
+    async def commit(self) -> None:
+        await self.conn.commit()
+
+    async def _rollback(self) -> None:
+        await self.conn.rollback()
+
+    async def _set_autocommit(self, on: bool) -> None:
+        await self.conn.set_autocommit(on)
+
+
+def _raise_as_answer(err: BaseException | None) -> None:
+    # Two writes that met head-on are a conflict the caller can retry, not a database outage.
+    if isinstance(err, (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure,
+                        psycopg.errors.LockNotAvailable)):
+        raise Conflict("Another change to the same tickets happened at the same moment; send yours again.") from err
+    if isinstance(err, psycopg.OperationalError):
+        raise DependencyUnavailable("The database is not reachable right now.") from err
 
 
 class _Autocommit:
-    def __init__(self, uow: UnitOfWork):
+    def __init__(self, uow: _Work):
         self.uow = uow
 
-    def __enter__(self) -> UnitOfWork:
-        self.uow.__enter__()
-        self.uow.conn.autocommit = True
+    async def __aenter__(self) -> Any:
+        await self.uow.__aenter__()
+        await self.uow._set_autocommit(True)
         return self.uow
 
-    def __exit__(self, *exc_info: Any) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         try:
             # Back as the pool lent it (setting it is local: no transaction is open in autocommit).
             if not self.uow.conn.closed:
-                self.uow.conn.autocommit = False
+                await self.uow._set_autocommit(False)
         finally:
-            self.uow.__exit__(*exc_info)
+            await self.uow.__aexit__(*exc_info)

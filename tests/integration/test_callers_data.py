@@ -10,6 +10,7 @@ from domain.adapters.blobs import AzureBlobs
 from domain.calls import Call
 from domain.services.callers_data import ERASED, forget_old_recordings
 from domain.settings import Settings
+from domain.store.statements import run_now
 from tests.random_refs import random_name, random_phone
 
 
@@ -25,13 +26,18 @@ def call_with_recording(database_url, azurite, agent):
     name = f"calls/{secrets.token_hex(8)}.wav"
     blobs.put(settings.RECORDINGS_CONTAINER, name, b"RIFF" + b"\0" * 64, "audio/wav")
     sid = "CA" + secrets.token_hex(16)
-    with bootstrap.uow(settings) as uow:
-        ticket_id = uow.tickets.get(ticket["number"]).id
-        uow.calls.start(Call(sid=sid, from_phone=ticket["caller"]["phone"], locale="es-ES",
-                             started_at=datetime.now(UTC) - timedelta(days=40), contact_id=ticket["caller"]["id"],
-                             speech_text="Soy Marta Gil", transcript="Soy Marta Gil, mi impresora no imprime",
-                             recording_blob=name, ticket_id=ticket_id))
-        uow.commit()
+
+    async def store_call() -> None:
+        async with bootstrap.uow(settings) as uow:
+            ticket_id = (await uow.tickets.get(ticket["number"])).id
+            await uow.calls.start(Call(
+                sid=sid, from_phone=ticket["caller"]["phone"], locale="es-ES",
+                started_at=datetime.now(UTC) - timedelta(days=40), contact_id=ticket["caller"]["id"],
+                speech_text="Soy Marta Gil", transcript="Soy Marta Gil, mi impresora no imprime", recording_blob=name,
+                ticket_id=ticket_id))
+            await uow.commit()
+
+    run_now(store_call())
     return settings, blobs, ticket, sid, name
 
 
@@ -69,10 +75,10 @@ def test_an_admin_erases_a_caller_and_the_tickets_stay_anonymized(admin, agent, 
 def test_retention_forgets_old_recordings_and_transcripts_and_notes_it(db, call_with_recording):
     settings, blobs, ticket, sid, name = call_with_recording
     now = datetime.now(UTC)
-    assert forget_old_recordings(0, now, settings, bootstrap.uow(settings), blobs) == 0  # 0 keeps them
-    assert forget_old_recordings(60, now, settings, bootstrap.uow(settings), blobs) == 0  # not old enough
+    assert run_now(forget_old_recordings(0, now, settings, bootstrap.uow(settings), blobs)) == 0  # 0 keeps them
+    assert run_now(forget_old_recordings(60, now, settings, bootstrap.uow(settings), blobs)) == 0  # not old enough
     assert blobs.exists(settings.RECORDINGS_CONTAINER, name)
-    while forget_old_recordings(30, now, settings, bootstrap.uow(settings), blobs):
+    while run_now(forget_old_recordings(30, now, settings, bootstrap.uow(settings), blobs)):
         pass
     assert not blobs.exists(settings.RECORDINGS_CONTAINER, name)
     call = db.execute("SELECT speech_text, transcript, recording_blob, from_phone FROM calls WHERE sid = %s",

@@ -17,6 +17,7 @@ from domain.auth import ROLE_PERMISSIONS, Principal
 from domain.schemas import CategoryIn, GroupIn, TicketCreate
 from domain.services import indexing, learning, reference, similar, tickets
 from domain.settings import Settings
+from domain.store.statements import run_now
 from tests.conftest import fresh_database
 from tests.random_refs import random_name
 
@@ -27,27 +28,27 @@ def desk(search_redis, embedder):
     settings = Settings(DATABASE_URL=fresh_database("atiende_test_eval"), SEED_DEMO_DATA=False)
     make_uow = lambda: bootstrap.uow(settings)  # noqa: E731
     for group in sorted({t["group"] for t in labelled}):
-        reference.add_group(GroupIn(name=group), make_uow())
+        run_now(reference.add_group(GroupIn(name=group), make_uow()))
     subcategories = defaultdict(set)
     for t in labelled:
         subcategories[t["category"]].add(t["subcategory"])
     for category, subs in sorted(subcategories.items()):
-        reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), make_uow())
+        run_now(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), make_uow()))
     admin = Principal("eval", "user", ROLE_PERMISSIONS["admin"])
     problem_of = {}
     for t in labelled:
-        _, made, _ = tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
+        _, made, _ = run_now(tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
                                                         subcategory=t["subcategory"], assignment_group=t["group"]),
-                                           admin, None, datetime.now(UTC), settings, make_uow())
+                                                   admin, None, datetime.now(UTC), settings, make_uow()))
         problem_of[made["number"]] = t
     client = redis.Redis.from_url(search_redis)
     namespace = random_name("eval").lower()
     index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=namespace)
     index.reset()
-    while indexing.index_pending(make_uow(), embedder, index):
+    while run_now(indexing.index_pending(make_uow(), embedder, index)):
         pass
     models = TriageModelStore(client, namespace=namespace)
-    learning.train(make_uow(), models, 20000, datetime.now(UTC))
+    run_now(learning.train(make_uow(), models, 20000, datetime.now(UTC)))
     yield queries, problem_of, make_uow, index, models
     for key in client.scan_iter(match=namespace + ":*"):
         client.delete(key)
@@ -61,7 +62,7 @@ def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | N
     raw, shipped = [], []
     for q in (q for q in queries if q["language"] == language):
         by_vector = [h.key for h in index.nearest(embedder.embed([q["text"]])[0], 20, kind="ticket")]
-        by_search = [i["number"] for i in similar.search(q["text"], 20, make_uow(), embedder, index)["items"]]
+        by_search = [i["number"] for i in run_now(similar.search(q["text"], 20, make_uow(), embedder, index))["items"]]
         for ranked, out in ((by_vector, raw), (by_search, shipped)):
             out.append(next((i for i, n in enumerate(ranked) if problem_of[n]["key"] == q["key"]), None))
     return raw, shipped
@@ -91,7 +92,7 @@ def label_accuracy(desk, embedder, language: str) -> dict[str, tuple[float, floa
     asked = [q for q in queries if q["language"] == language]
     for q in asked:
         nearest = problem_of[index.nearest(embedder.embed([q["text"]])[0], 1, kind="ticket")[0].key]
-        suggested = similar.triage(q["text"], "", settings, make_uow(), embedder, index, models=models)
+        suggested = run_now(similar.triage(q["text"], "", settings, make_uow(), embedder, index, models=models))
         for field, key in (("category", "category"), ("assignment_group", "group")):
             hits[field][0] += nearest[key] == q[key]
             hits[field][1] += suggested[field]["value"] == q[key]

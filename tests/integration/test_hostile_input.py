@@ -11,6 +11,7 @@ import pytest
 from domain import bootstrap
 from domain.errors import Conflict
 from domain.settings import Settings
+from domain.store.statements import run_now
 from tests.random_refs import random_name
 
 
@@ -98,19 +99,19 @@ def test_writes_that_meet_head_on_are_a_conflict_not_an_outage(database_url, age
     settings = Settings(DATABASE_URL=database_url, SEED_DEMO_DATA=False)
     barrier = threading.Barrier(2)
 
-    def lock_in_order(first: str, second: str) -> str:
+    async def lock_in_order(first: str, second: str) -> str:
         try:
-            with bootstrap.uow(settings) as uow:
-                uow.conn.execute("SET LOCAL deadlock_timeout = '100ms'")
-                uow.tickets.get(first, for_update=True)
+            async with bootstrap.uow(settings) as uow:
+                await uow.db.run("SET LOCAL deadlock_timeout = '100ms'")
+                await uow.tickets.get(first, for_update=True)
                 barrier.wait()
-                uow.tickets.get(second, for_update=True)
+                await uow.tickets.get(second, for_update=True)
             return "done"
         except Conflict:
             return "conflict"
 
     with ThreadPoolExecutor(2) as pool:
-        outcomes = sorted(pool.map(lambda pair: lock_in_order(*pair), [numbers, numbers[::-1]]))
+        outcomes = sorted(pool.map(lambda pair: run_now(lock_in_order(*pair)), [numbers, numbers[::-1]]))
     assert outcomes == ["conflict", "done"]
 
 

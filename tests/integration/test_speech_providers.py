@@ -91,11 +91,12 @@ def test_azure_openai_triage_asks_for_structured_output_and_keeps_only_the_desks
                                                                                         uow, reference_data):
     from domain.adapters.chat import AzureOpenAITriager
     from domain.services.similar import _chat_triage
+    from domain.store.statements import run_now
 
     triager = closing(AzureOpenAITriager(saas_settings))
     saas.chat_answer = {"category": reference_data["category"], "subcategory": "VPN", "assignment_group": "Invented",
                         "impact": 2, "urgency": 1, "confidence": 0.9, "summary": "La VPN se cae."}
-    answered = _chat_triage(triager, "La VPN se cae cada cinco minutos", [], uow)
+    answered = run_now(_chat_triage(triager, "La VPN se cae cada cinco minutos", [], uow))
     asked = saas.chats[-1]
     assert asked["response_format"]["type"] == "json_schema" and asked["response_format"]["json_schema"]["strict"]
     assert reference_data["category"] in asked["messages"][1]["content"]  # the allowed values go with the question
@@ -104,8 +105,8 @@ def test_azure_openai_triage_asks_for_structured_output_and_keeps_only_the_desks
     assert (answered["impact"].value, answered["urgency"].value, answered["summary"]) == (2, 1, "La VPN se cae.")
 
     saas.chat_answer = {**saas.chat_answer, "confidence": 0.3}
-    unsure = _chat_triage(triager, "algo raro", [], uow)
+    unsure = run_now(_chat_triage(triager, "algo raro", [], uow))
     assert unsure["category"].value is None and unsure["impact"].value is None
     saas.chat_answer = None
     with pytest.raises(DependencyUnavailable, match="Azure OpenAI"):
-        _chat_triage(triager, "algo", [], uow)
+        run_now(_chat_triage(triager, "algo", [], uow))

@@ -10,6 +10,7 @@ from domain.errors import StaleVersion
 from domain.schemas import TicketCreate, TicketPatch
 from domain.services import tickets
 from domain.store.migrations import migrate, pending_files
+from domain.store.statements import run_now
 from tests.random_refs import random_name
 
 AGENT = Principal("store-test@example.com", "user", ROLE_PERMISSIONS["agent"])
@@ -17,21 +18,30 @@ AGENT = Principal("store-test@example.com", "user", ROLE_PERMISSIONS["agent"])
 
 def new(settings, uow, when=None):
     data = TicketCreate(short_description=random_name("store"))
-    return tickets.create_ticket(data, AGENT, None, when or datetime.now(UTC), settings, uow)[1]
+    return run_now(tickets.create_ticket(data, AGENT, None, when or datetime.now(UTC), settings, uow))[1]
 
 
 def test_nothing_persists_without_commit(uow, db):
     name = random_name("uncommitted")
-    with uow:
-        uow.reference.add_group(name)
+
+    async def add_without_commit() -> None:
+        async with uow:
+            await uow.reference.add_group(name)
+
+    run_now(add_without_commit())
     assert db.execute("SELECT count(*) FROM assignment_groups WHERE name = %s", (name,)).fetchone()[0] == 0
 
 
 def test_an_error_rolls_back_everything_in_the_unit(uow, db):
     name = random_name("rolled back")
-    with pytest.raises(RuntimeError), uow:
-        uow.reference.add_group(name)
-        raise RuntimeError("boom")
+
+    async def add_then_fail() -> None:
+        async with uow:
+            await uow.reference.add_group(name)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        run_now(add_then_fail())
     assert db.execute("SELECT count(*) FROM assignment_groups WHERE name = %s", (name,)).fetchone()[0] == 0
 
 
@@ -44,7 +54,8 @@ def test_two_racing_updates_of_one_version_let_exactly_one_win(settings, uow, db
     def update(text):
         barrier.wait()
         try:
-            tickets.update_ticket(number, TicketPatch(description=text), 1, AGENT, datetime.now(UTC), bootstrap.uow(settings))
+            run_now(tickets.update_ticket(number, TicketPatch(description=text), 1, AGENT, datetime.now(UTC),
+                                          bootstrap.uow(settings)))
             return "ok"
         except StaleVersion:
             return "stale"
@@ -64,8 +75,8 @@ def _saved_by_someone_else_after_the_first_read(monkeypatch, db, number):
     read = TicketStore.get
     reads = []
 
-    def get_then_clash(store, wanted, *, for_update=False):
-        ticket = read(store, wanted, for_update=for_update)
+    async def get_then_clash(store, wanted, *, for_update=False):
+        ticket = await read(store, wanted, for_update=for_update)
         reads.append(for_update)
         if len(reads) == 1:
             db.execute("UPDATE tickets SET version = version + 1, assigned_to = 'someone.else' WHERE number = %s",
@@ -81,7 +92,8 @@ def test_a_change_that_another_save_overtook_is_made_again_under_the_lock(settin
 
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
-    tickets.update_ticket(number, TicketPatch(description="mine"), None, AGENT, datetime.now(UTC), bootstrap.uow(settings))
+    run_now(tickets.update_ticket(number, TicketPatch(description="mine"), None, AGENT, datetime.now(UTC),
+                                  bootstrap.uow(settings)))
     assert reads == [False, True]  # read unlocked, clashed, read again holding the row lock
     version, description, assigned = db.execute(
         "SELECT version, description, assigned_to FROM tickets WHERE number = %s", (number,)).fetchone()
@@ -96,8 +108,8 @@ def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monk
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
     body = random_name("overtaken")
-    tickets.add_comment(number, CommentIn(body=body, visibility="internal"), AGENT, datetime.now(UTC),
-                        bootstrap.uow(settings))
+    run_now(tickets.add_comment(number, CommentIn(body=body, visibility="internal"), AGENT, datetime.now(UTC),
+                                bootstrap.uow(settings)))
     assert reads == [False, True]
     assert db.execute("SELECT count(*) FROM ticket_activity WHERE body = %s", (body,)).fetchone()[0] == 1
     assert db.execute("SELECT assigned_to FROM tickets WHERE number = %s", (number,)).fetchone()[0] == "someone.else"
@@ -109,7 +121,8 @@ def test_an_update_naming_its_version_is_stale_when_another_save_overtook_it(set
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
     with pytest.raises(StaleVersion):
-        tickets.update_ticket(number, TicketPatch(description="mine"), 1, AGENT, datetime.now(UTC), bootstrap.uow(settings))
+        run_now(tickets.update_ticket(number, TicketPatch(description="mine"), 1, AGENT, datetime.now(UTC),
+                                      bootstrap.uow(settings)))
     assert reads == [False]
     assert db.execute("SELECT description, version FROM tickets WHERE number = %s", (number,)).fetchone() == ('', 2)
     audited = db.execute("SELECT count(*) FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id"
@@ -128,11 +141,11 @@ def test_many_comments_and_updates_at_once_on_one_ticket_all_land_and_are_audite
         start.wait()
         for turn in range(6):
             if worker % 2:
-                tickets.add_comment(number, CommentIn(body=f"note {worker}.{turn}", visibility="internal"), AGENT,
-                                    datetime.now(UTC), bootstrap.uow(settings))
+                run_now(tickets.add_comment(number, CommentIn(body=f"note {worker}.{turn}", visibility="internal"),
+                                            AGENT, datetime.now(UTC), bootstrap.uow(settings)))
             else:  # every value new, so every update changes the ticket
-                tickets.update_ticket(number, TicketPatch(description=f"text {worker}.{turn}"), None, AGENT,
-                                      datetime.now(UTC), bootstrap.uow(settings))
+                run_now(tickets.update_ticket(number, TicketPatch(description=f"text {worker}.{turn}"), None, AGENT,
+                                              datetime.now(UTC), bootstrap.uow(settings)))
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(work, range(8)))
@@ -157,9 +170,9 @@ def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
     old = new(settings, uow, long_ago)["number"]
     recent = new(settings, bootstrap.uow(settings))["number"]
     resolve = TicketPatch.model_validate_json('{"state": "resolved", "close_code": "solved_permanently", "close_notes": "ok"}')
-    tickets.update_ticket(old, resolve, 1, AGENT, long_ago + timedelta(hours=1), bootstrap.uow(settings))
-    tickets.update_ticket(recent, resolve, 1, AGENT, datetime.now(UTC), bootstrap.uow(settings))
-    closed = tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings))
+    run_now(tickets.update_ticket(old, resolve, 1, AGENT, long_ago + timedelta(hours=1), bootstrap.uow(settings)))
+    run_now(tickets.update_ticket(recent, resolve, 1, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+    closed = run_now(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings)))
     assert old in closed and recent not in closed
     states = dict(db.execute("SELECT number, state FROM tickets WHERE number = ANY(%s)", ([old, recent],)).fetchall())
     assert states == {old: 7, recent: 6}
@@ -168,18 +181,22 @@ def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
         " WHERE t.number = %s AND a.field = 'state' ORDER BY a.id DESC LIMIT 1", (old,)
     ).fetchone()
     assert audit == ("system", "resolved", "closed")
-    assert tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings)) == []
+    assert run_now(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings))) == []
 
 
 def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
     from domain.store.tickets import TicketFilter
 
-    with uow:
-        exact, estimated, _ = uow.tickets.count_matching(TicketFilter())
-        assert not estimated and exact == uow.tickets.count()
-        uow.tickets.exact_up_to = 0  # as if the desk held more tickets than it is worth counting
-        about, estimated, _ = uow.tickets.count_matching(TicketFilter())
-        assert estimated and about >= 1
+
+    async def count_both_ways() -> None:
+        async with uow:
+            exact, estimated, _ = await uow.tickets.count_matching(TicketFilter())
+            assert not estimated and exact == await uow.tickets.count()
+            uow.tickets.exact_up_to = 0  # as if the desk held more tickets than it is worth counting
+            about, estimated, _ = await uow.tickets.count_matching(TicketFilter())
+            assert estimated and about >= 1
+
+    run_now(count_both_ways())
 
 
 def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monkeypatch):
@@ -189,31 +206,35 @@ def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monk
     from domain.tickets import State
 
     class CountingStatements:
-        def __init__(self, conn):
-            self.conn, self.statements = conn, 0
+        def __init__(self, db):
+            self.db, self.statements = db, 0
 
         def __getattr__(self, name):
-            return getattr(self.conn, name)
+            return getattr(self.db, name)
 
-        def execute(self, *args, **kwargs):
+        async def one(self, *args, **kwargs):
             self.statements += 1
-            return self.conn.execute(*args, **kwargs)
+            return await self.db.one(*args, **kwargs)
 
     monkeypatch.setattr(store, "ESTIMATES", KeptForSeconds(10))  # none kept from another test
-    with uow:
-        counting = uow.tickets.conn = CountingStatements(uow.tickets.conn)
-        uow.tickets.count_matching(TicketFilter())
-        uow.tickets.count_matching(TicketFilter())
-        assert counting.statements == 2  # exact: counted every time
-        uow.tickets.exact_up_to = 0
-        first = uow.tickets.count_matching(TicketFilter())
-        assert first[1] and counting.statements == 4  # the count and the plan
-        assert uow.tickets.count_matching(TicketFilter()) == first and counting.statements == 4
-        uow.tickets.count_matching(TicketFilter(states=tuple(State)))
-        assert counting.statements == 6  # another filter is another estimate
-        monkeypatch.setattr(store.ESTIMATES, "seconds", 0)
-        uow.tickets.count_matching(TicketFilter())
-        assert counting.statements == 8  # out of date: asked again
+
+    async def count_repeatedly() -> None:
+        async with uow:
+            counting = uow.tickets.db = CountingStatements(uow.tickets.db)
+            await uow.tickets.count_matching(TicketFilter())
+            await uow.tickets.count_matching(TicketFilter())
+            assert counting.statements == 2  # exact: counted every time
+            uow.tickets.exact_up_to = 0
+            first = await uow.tickets.count_matching(TicketFilter())
+            assert first[1] and counting.statements == 4  # the count and the plan
+            assert await uow.tickets.count_matching(TicketFilter()) == first and counting.statements == 4
+            await uow.tickets.count_matching(TicketFilter(states=tuple(State)))
+            assert counting.statements == 6  # another filter is another estimate
+            monkeypatch.setattr(store.ESTIMATES, "seconds", 0)
+            await uow.tickets.count_matching(TicketFilter())
+            assert counting.statements == 8  # out of date: asked again
+
+    run_now(count_repeatedly())
 
 
 def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
@@ -237,14 +258,18 @@ def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_reque
 def test_reads_run_outside_a_transaction_and_hand_the_connection_back_as_lent(uow):
     from psycopg.pq import TransactionStatus
 
-    with uow.reading():
-        uow.tickets.count()
-        assert uow.conn.autocommit and uow.conn.info.transaction_status == TransactionStatus.IDLE
-        conn = uow.conn
-    assert not conn.autocommit
-    with uow:
-        uow.tickets.count()
-        assert uow.conn.info.transaction_status == TransactionStatus.INTRANS
+
+    async def read_then_work() -> None:
+        async with uow.reading():
+            await uow.tickets.count()
+            assert uow.conn.autocommit and uow.conn.info.transaction_status == TransactionStatus.IDLE
+            conn = uow.conn
+        assert not conn.autocommit
+        async with uow:
+            await uow.tickets.count()
+            assert uow.conn.info.transaction_status == TransactionStatus.INTRANS
+
+    run_now(read_then_work())
 
 
 def test_a_changed_sla_target_shows_at_once_in_this_process(admin, agent):
@@ -264,12 +289,19 @@ def test_a_changed_sla_target_shows_at_once_in_this_process(admin, agent):
 def test_a_read_whose_connection_the_server_drops_is_a_503_not_a_500(uow, db):
     from domain.errors import DependencyUnavailable
 
-    with pytest.raises(DependencyUnavailable):
-        with uow.reading():
+
+    async def read_as_the_server_drops_it() -> None:
+        async with uow.reading():
             db.execute("SELECT pg_terminate_backend(%s, 5000)", (uow.conn.info.backend_pid,))
-            uow.tickets.count()
-    with uow.reading():  # and the next read gets a working connection
-        assert uow.tickets.count() >= 0
+            await uow.tickets.count()
+
+    async def read_again() -> int:
+        async with uow.reading():
+            return await uow.tickets.count()
+
+    with pytest.raises(DependencyUnavailable):
+        run_now(read_as_the_server_drops_it())
+    assert run_now(read_again()) >= 0  # the next read gets a working connection
 
 
 def test_numbers_are_inc_and_at_least_seven_digits(db):

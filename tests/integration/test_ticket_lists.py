@@ -127,26 +127,32 @@ def test_sorting_by_names_on_other_rows_follows_their_renames(admin, agent, db):
 
 @pytest.mark.parametrize("few_matches", [2_000, 0], ids=["from their ids", "walking the page order"])
 def test_a_search_pages_the_same_whether_its_matches_are_few_or_many(uow, agent, few_matches):
+    from domain.store.statements import run_now
     from domain.store.tickets import TicketFilter
 
     tag = random_name("zt").replace("-", "")
     made = [agent.post("/api/tickets", json={"short_description": f"{tag} teclado {i}",
                                              "impact": 1 + i % 3}).json()["number"] for i in range(5)]
-    with uow:
-        uow.tickets.few_matches = few_matches
-        for sort in ("-number", "impact", "-updated_at", "caller"):
-            seen, cursor = [], None
-            where = TicketFilter(text=tag)
-            matching = uow.tickets.count_matching(where)
-            assert matching.total == 5 and (matching.ids is None) == (few_matches == 0)
-            while True:
-                page, cursor = uow.tickets.find(where, sort, cursor, 2, matching)
-                seen += [t.number for t in page]
-                if not cursor:
-                    break
-            assert sorted(seen) == sorted(made) and len(seen) == 5, sort
-            if sort == "-number":
-                assert seen == sorted(made, reverse=True)
-        nothing = TicketFilter(text=f"{tag}x")  # no ticket has this word: no ids, and a page of none
-        assert uow.tickets.count_matching(nothing) == (0, False, "{}")
-        assert uow.tickets.find(nothing, "-number", None, 2, uow.tickets.count_matching(nothing)) == ([], None)
+
+    async def page_through() -> None:
+        async with uow:
+            uow.tickets.few_matches = few_matches
+            for sort in ("-number", "impact", "-updated_at", "caller"):
+                seen, cursor = [], None
+                where = TicketFilter(text=tag)
+                matching = await uow.tickets.count_matching(where)
+                assert matching.total == 5 and (matching.ids is None) == (few_matches == 0)
+                while True:
+                    page, cursor = await uow.tickets.find(where, sort, cursor, 2, matching)
+                    seen += [t.number for t in page]
+                    if not cursor:
+                        break
+                assert sorted(seen) == sorted(made) and len(seen) == 5, sort
+                if sort == "-number":
+                    assert seen == sorted(made, reverse=True)
+            nothing = TicketFilter(text=f"{tag}x")  # no ticket has this word: no ids, and a page of none
+            assert await uow.tickets.count_matching(nothing) == (0, False, "{}")
+            assert await uow.tickets.find(nothing, "-number", None, 2, await uow.tickets.count_matching(nothing)) \
+                == ([], None)
+
+    run_now(page_through())

@@ -10,6 +10,7 @@ from domain.adapters.vectors import Document, IndexOutOfDate, RedisVectorIndex
 from domain.auth import ROLE_PERMISSIONS, Principal
 from domain.schemas import TicketCreate, TicketPatch
 from domain.services import indexing, tickets
+from domain.store.statements import run_now
 from tests.random_refs import random_name, random_word
 
 # Each pair says one thing in other words; the first of a pair must find its second before anything else.
@@ -69,8 +70,8 @@ def test_another_model_or_size_needs_a_reindex_which_rebuilds_everything(vector_
 
     settings = Settings()
     for _ in range(3):
-        tickets.create_ticket(TicketCreate(short_description=random_name("Scanner")), agent, None,
-                              datetime.now(UTC), settings, uow)
+        run_now(tickets.create_ticket(TicketCreate(short_description=random_name("Scanner")), agent, None,
+                                      datetime.now(UTC), settings, uow))
     vector_index.upsert([Document("ticket", "OLD", np.ones(embedder.dimensions) / np.sqrt(embedder.dimensions), {})])
     newer = RedisVectorIndex(vector_index.client, "another-model", embedder.dimensions,
                              namespace=vector_index.prefix.split(":")[0])
@@ -81,10 +82,13 @@ def test_another_model_or_size_needs_a_reindex_which_rebuilds_everything(vector_
         smaller.check()
 
     seen: list[tuple[int, int]] = []
-    done = indexing.reindex(lambda: uow, embedder, vector_index, lambda d, t: seen.append((d, t)), resume=True)
-    with uow:
-        total = uow.tickets.count()
-        articles = uow.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    done = run_now(indexing.reindex(lambda: uow, embedder, vector_index, lambda d, t: seen.append((d, t)), resume=True))
+
+    async def counts() -> tuple[int, int]:
+        async with uow:
+            return await uow.tickets.count(), (await uow.db.one("SELECT count(*) FROM articles"))[0]
+
+    total, articles = run_now(counts())
     assert done == total and seen[-1] == (total, total)
     assert vector_index.count() == total + articles  # the knowledge base is rebuilt too
     assert "OLD" not in {h.key for h in vector_index.nearest(np.ones(embedder.dimensions), 50)}
@@ -117,17 +121,17 @@ def test_every_ticket_write_enqueues_it_and_draining_indexes_it(vector_index, em
 
     agent = Principal("indexer@example.com", "user", ROLE_PERMISSIONS["agent"])
     word = random_word()
-    _, created, _ = tickets.create_ticket(TicketCreate(short_description=f"The {word} plotter is jammed"), agent,
-                                          None, datetime.now(UTC), Settings(), uow)
-    while indexing.index_pending(uow, embedder, vector_index):
+    _, created, _ = run_now(tickets.create_ticket(TicketCreate(short_description=f"The {word} plotter is jammed"),
+                                                  agent, None, datetime.now(UTC), Settings(), uow))
+    while run_now(indexing.index_pending(uow, embedder, vector_index)):
         pass
     hit = vector_index.nearest(embedder.embed([f"The {word} plotter is jammed"])[0], 1)[0]
     assert (hit.key, hit.tags["state"]) == (created["number"], "new")
 
-    tickets.update_ticket(created["number"], TicketPatch(state="in_progress"), None, agent, datetime.now(UTC), uow)
+    run_now(tickets.update_ticket(created["number"], TicketPatch(state="in_progress"), None, agent, datetime.now(UTC), uow))
     assert db.execute("SELECT count(*) FROM index_outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.number = %s",
                       (created["number"],)).fetchone()[0] == 1
-    while indexing.index_pending(uow, embedder, vector_index):
+    while run_now(indexing.index_pending(uow, embedder, vector_index)):
         pass
     hit = vector_index.nearest(embedder.embed([f"The {word} plotter is jammed"])[0], 1)[0]
     assert hit.tags["state"] == "in_progress"
@@ -161,9 +165,9 @@ def test_an_index_redis_lost_is_filled_again_from_postgresql(vector_index, embed
     settings = Settings(DATABASE_URL=fresh_database(f"atiende_test_refill_{vector_index.mode}"))
     agent = Principal("indexer@example.com", "user", ROLE_PERMISSIONS["agent"])
     said = ["The plotter on floor two is jammed", "My badge does not open the garage door"]
-    made = [tickets.create_ticket(TicketCreate(short_description=text), agent, None, datetime.now(UTC), settings,
-                                  bootstrap.uow(settings))[1]["number"] for text in said]
-    while indexing.index_pending(bootstrap.uow(settings), embedder, vector_index):
+    made = [run_now(tickets.create_ticket(TicketCreate(short_description=text), agent, None, datetime.now(UTC), settings,
+                                          bootstrap.uow(settings)))[1]["number"] for text in said]
+    while run_now(indexing.index_pending(bootstrap.uow(settings), embedder, vector_index)):
         pass
     client = vector_index.client
     for key in client.scan_iter(match=vector_index.prefix + "*"):
@@ -174,7 +178,7 @@ def test_an_index_redis_lost_is_filled_again_from_postgresql(vector_index, embed
     vector_index._checked_until = 0.0
     assert vector_index.nearest(embedder.embed([said[0]])[0], 1) == []
 
-    while indexing.index_pending(bootstrap.uow(settings), embedder, vector_index):
+    while run_now(indexing.index_pending(bootstrap.uow(settings), embedder, vector_index)):
         pass
     assert not vector_index.needs_filling()
     for text, number in zip(said, made):

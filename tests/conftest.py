@@ -1,6 +1,7 @@
 """Shared fixtures: a fresh migrated database on the real PostgreSQL, devhost serving the app over HTTP."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -8,8 +9,9 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 import psycopg
@@ -71,6 +73,13 @@ def uow(settings):
     from domain import bootstrap
 
     return bootstrap.uow(settings)
+
+
+def on_own_loop(work: Any) -> Any:
+    """Await `work` on a new event loop in a thread of its own, as an async door runs on the worker's loop (this
+    thread may hold the browser tests' loop)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from domain.schemas import TicketCreate, TicketPatch
 from domain.services import tickets
 from domain.store.migrations import migrate, pending_files
 from domain.store.statements import run_now
+from tests.conftest import on_own_loop
 from tests.random_refs import random_name
 
 AGENT = Principal("store-test@example.com", "user", ROLE_PERMISSIONS["agent"])
@@ -253,6 +254,62 @@ def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_reque
         with pool.connection() as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
             assert conn.info.backend_pid not in ended
+
+
+def test_an_async_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
+    from domain.store.pool import close_async_pools, get_async_pool
+
+    async def restart_under_a_full_pool() -> None:
+        pool = await get_async_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
+        held = [await pool.getconn() for _ in range(pool.max_size)]
+        ended = {conn.info.backend_pid for conn in held}
+        for conn in held:
+            await pool.putconn(conn)
+        for pid in ended:
+            db.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+        for _ in range(pool.max_size + 1):
+            async with pool.connection() as conn:
+                assert await (await conn.execute("SELECT 1")).fetchone() == (1,)
+                assert conn.info.backend_pid not in ended
+        await close_async_pools()
+
+    on_own_loop(restart_under_a_full_pool())
+
+
+def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(settings, db):
+    from domain import bootstrap
+    from domain.errors import DependencyUnavailable
+    from domain.store.pool import close_async_pools
+
+    number = new(settings, bootstrap.uow(settings))["number"]
+
+    async def read_save_and_drop() -> None:
+        uow = await bootstrap.async_uow(settings)
+        async with uow.reading():
+            assert uow.conn.autocommit
+            ticket = await uow.tickets.get(number)
+            conn = uow.conn
+        assert not conn.autocommit  # back as the pool lent it
+        async with uow:
+            ticket.description = "saved by an async unit of work"
+            await uow.tickets.save(ticket, AGENT.name, datetime.now(UTC))
+            # not committed: rolled back when the unit of work ends
+        async with uow:
+            ticket = await uow.tickets.get(number)  # the version the rolled back save gave it is gone
+            ticket.description = "saved by an async unit of work"
+            await uow.tickets.save(ticket, AGENT.name, datetime.now(UTC))
+            await uow.commit()
+        with pytest.raises(DependencyUnavailable):
+            async with uow.reading():
+                db.execute("SELECT pg_terminate_backend(%s, 5000)", (uow.conn.info.backend_pid,))
+                await uow.tickets.count()
+        async with uow.reading():  # and the next read gets a working connection
+            assert (await uow.tickets.get(number)).version == 2
+        await close_async_pools()
+
+    on_own_loop(read_save_and_drop())
+    assert db.execute("SELECT description, version FROM tickets WHERE number = %s", (number,)).fetchone() == \
+        ("saved by an async unit of work", 2)
 
 
 def test_reads_run_outside_a_transaction_and_hand_the_connection_back_as_lent(uow):

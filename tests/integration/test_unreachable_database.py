@@ -1,7 +1,4 @@
 """With PostgreSQL out of reach, the API answers 503 and health says which dependency is down."""
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 import azure.functions as func
 import pytest
 
@@ -9,7 +6,7 @@ from domain import bootstrap
 from domain.services.health import check_health
 from domain.settings import Settings, get_settings
 from domain.store.statements import run_now
-from tests.conftest import principal_cookie
+from tests.conftest import on_own_loop, principal_cookie
 
 NOWHERE = "postgresql://postgres@127.0.0.1:1/atiende"
 
@@ -35,10 +32,7 @@ def test_an_api_call_gets_503_problem_when_the_database_is_down(nowhere):
         "GET", "http://localhost/api/tickets/INC0010001", route_params={"number": "INC0010001"}, body=b"",
         headers={"x-ms-client-principal": principal_cookie("ana@example.com", ["agent"])},
     )
-    # An async door, run on an event loop of its own as the worker runs it (the browser tests' loop may be this
-    # thread's).
-    with ThreadPoolExecutor(1) as worker:
-        response = worker.submit(asyncio.run, get_ticket(request)).result()
+    response = on_own_loop(get_ticket(request))
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert b"not reachable" in response.get_body()

@@ -30,10 +30,8 @@ async def authenticate(
 async def _key_holder(key: str, uow: UnitOfWork) -> Principal:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         raise NotAuthenticated("That API key is unknown or revoked.")
-    async with uow:
-        row = await uow.api_keys.active_by_hash(hash_key(key))
-        if row is None:
-            raise NotAuthenticated("That API key is unknown or revoked.")
-        await uow.api_keys.touch(row["id"])
-        await uow.commit()
+    async with uow.saving_alone():
+        row = await uow.api_keys.use(hash_key(key))
+    if row is None:
+        raise NotAuthenticated("That API key is unknown or revoked.")
     return principal_for_key(row["name"], row["scopes"])

@@ -3,6 +3,8 @@ import base64
 
 import pytest
 
+from tests.random_refs import random_name
+
 ROUTES = [
     # method, path, body, permission
     ("POST", "/api/tickets", {"short_description": "x"}, "tickets:write"),
@@ -138,6 +140,19 @@ def test_a_revoked_key_stops_working_at_once(admin, client_for):
     assert revoked.status_code == 200 and revoked.json()["revoked_at"]
     assert client.get("/api/tickets").status_code == 401
     assert admin.delete(f"/api/api-keys/{created['id']}").status_code == 200
+
+
+def test_a_key_in_use_shows_when_it_was_last_used_written_at_most_once_a_minute(admin, client_for, db):
+    created = admin.post("/api/api-keys", json={"name": random_name("used"), "scopes": ["tickets:read"]}).json()
+    assert created["last_used_at"] is None
+    client = client_for(key=created["key"])
+    assert client.get("/api/tickets").status_code == 200
+    first = db.execute("SELECT last_used_at FROM api_keys WHERE id = %s", (created["id"],)).fetchone()[0]
+    assert first is not None
+    assert client.get("/api/tickets").status_code == 200
+    assert db.execute("SELECT last_used_at FROM api_keys WHERE id = %s", (created["id"],)).fetchone()[0] == first
+    listed = next(k for k in admin.get("/api/api-keys").json()["items"] if k["id"] == created["id"])
+    assert listed["last_used_at"] is not None
 
 
 def test_keys_are_listed_without_their_secret(admin, db):

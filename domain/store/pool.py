@@ -32,8 +32,12 @@ async def get_async_pool(database_url: str, max_size: int = 8) -> AsyncConnectio
     pool = _async_pools.get(key)
     if pool is None:
         with _lock:
-            pool = _async_pools.setdefault(
-                key, _LiveAsyncConnectionPool(database_url, max_size=max_size, open=False, **_POOLED))
+            # Lent in autocommit, unlike the synchronous pool's (which devhost's durable store also takes
+            # transactions from): the async doors mostly read or save with one statement, and switching the
+            # mode takes the async connection's lock; a unit of work that is a transaction switches it off.
+            pool = _async_pools.setdefault(key, _LiveAsyncConnectionPool(
+                database_url, max_size=max_size, open=False,
+                **{**_POOLED, "kwargs": {**_POOLED["kwargs"], "autocommit": True}}))
     if pool.closed:
         await pool.open()  # safe to call again: the first requests of a burst may all get here
     return pool

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
 from domain.errors import Conflict, DependencyUnavailable
@@ -60,8 +61,14 @@ class _Work:
         return _Autocommit(self)
 
     async def __aenter__(self) -> Any:
+        return await self._enter(autocommit=False)
+
+    async def _enter(self, autocommit: bool) -> Any:
         try:
             self._open_stores(await self._lease())
+            self._lent_autocommit = self.conn.autocommit
+            if autocommit != self._lent_autocommit:  # local: nothing is sent to the server
+                await self._set_autocommit(autocommit)
         except PoolTimeout as err:
             # Down, or every connection busy for the whole wait: either way, a retry soon is the answer.
             raise DependencyUnavailable("The database is not reachable right now, or too busy to answer in time;"
@@ -71,10 +78,14 @@ class _Work:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        # Roll back whatever was not committed, so only an explicit commit() persists.
+        # Roll back whatever was not committed, so only an explicit commit() persists; then hand the connection
+        # back as the pool lent it.
         try:
             if not self.conn.closed:
-                await self._rollback()
+                if self.conn.info.transaction_status != TransactionStatus.IDLE:
+                    await self._rollback()
+                if self.conn.autocommit != self._lent_autocommit:
+                    await self._set_autocommit(self._lent_autocommit)
         except psycopg.OperationalError:
             # The server went away after the work was done: nothing uncommitted survives a lost connection,
             # and the pool replaces it. The work's own error, if any, is what the caller hears about.
@@ -85,6 +96,7 @@ class _Work:
 
     # What differs between the synchronous and the async connection.
     conn: Any
+    _lent_autocommit: bool
 
     async def _lease(self) -> Statements | AsyncStatements:
         raise NotImplementedError
@@ -170,14 +182,7 @@ class _Autocommit:
         self.uow = uow
 
     async def __aenter__(self) -> Any:
-        await self.uow.__aenter__()
-        await self.uow._set_autocommit(True)
-        return self.uow
+        return await self.uow._enter(autocommit=True)
 
     async def __aexit__(self, *exc_info: Any) -> None:
-        try:
-            # Back as the pool lent it (setting it is local: no transaction is open in autocommit).
-            if not self.uow.conn.closed:
-                await self.uow._set_autocommit(False)
-        finally:
-            await self.uow.__aexit__(*exc_info)
+        await self.uow.__aexit__(*exc_info)

@@ -277,6 +277,8 @@ def test_an_async_pooled_connection_the_server_ended_is_replaced_without_a_faile
 
 
 def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(settings, db):
+    from psycopg.pq import TransactionStatus
+
     from domain import bootstrap
     from domain.errors import DependencyUnavailable
     from domain.store.pool import close_async_pools
@@ -285,15 +287,17 @@ def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(
 
     async def read_save_and_drop() -> None:
         uow = await bootstrap.async_uow(settings)
-        async with uow.reading():
+        async with uow.reading():  # the async pool lends its connections in autocommit
             assert uow.conn.autocommit
             ticket = await uow.tickets.get(number)
-            conn = uow.conn
-        assert not conn.autocommit  # back as the pool lent it
         async with uow:
+            assert not uow.conn.autocommit  # a transaction, until the unit of work ends
             ticket.description = "saved by an async unit of work"
             await uow.tickets.save(ticket, AGENT.name, datetime.now(UTC))
+            assert uow.conn.info.transaction_status == TransactionStatus.INTRANS
+            conn = uow.conn
             # not committed: rolled back when the unit of work ends
+        assert conn.autocommit and conn.info.transaction_status == TransactionStatus.IDLE  # back as lent
         async with uow:
             ticket = await uow.tickets.get(number)  # the version the rolled back save gave it is gone
             ticket.description = "saved by an async unit of work"

@@ -49,7 +49,7 @@ async def create_ticket(
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
             parent=data.parent,
         )
-        return 201, (await _out(ticket, uow, now)).model_dump(mode="json")
+        return 201, _out(ticket, now, await uow.reference.sla_targets()).model_dump(mode="json")
 
     async with uow:
         status, body, replayed = await run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
@@ -69,7 +69,7 @@ async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Con
 
 async def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
     async with uow.reading():
-        return await _out(await find_ticket(uow, number), uow, now)
+        return _out(await find_ticket(uow, number), now, await uow.reference.sla_targets())
 
 
 async def update_ticket(
@@ -102,7 +102,7 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
             own_number=ticket.number if "parent" in changed else None,
         )
         await uow.tickets.save(ticket, who.name, now, changes)
-    return await _out(ticket, uow, now)
+    return _out(ticket, now, await uow.reference.sla_targets())
 
 
 async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
@@ -146,7 +146,7 @@ async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uo
                                 own_number=ticket.number)
         await uow.tickets.save(ticket, who.name, now, changes,
                                note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
-        return await _out(ticket, uow, now)
+        return _out(ticket, now, await uow.reference.sla_targets())
 
     return await _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
 
@@ -207,7 +207,7 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
         matching = await uow.tickets.count_matching(where)
         tickets, next_cursor = await uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
         targets = await uow.reference.sla_targets()
-        return TicketPage(items=[await _out(t, uow, now, targets) for t in tickets], next_cursor=next_cursor,
+        return TicketPage(items=[_out(t, now, targets) for t in tickets], next_cursor=next_cursor,
                           total=matching.total, total_is_estimate=matching.estimated)
 
 
@@ -270,9 +270,8 @@ async def _check_references(
         raise InvalidInput("Some fields name things that do not exist.", errors)
 
 
-async def _out(ticket: Ticket, uow: UnitOfWork, now: datetime,
-               targets: dict[int, SlaTarget] | None = None) -> TicketOut:
-    targets = targets if targets is not None else await uow.reference.sla_targets()
+def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> TicketOut:
+    """The ticket as the API answers it, with its SLA clocks measured against `targets` (by priority)."""
     priority = ticket.priority
     target = targets.get(priority) or SlaTarget(priority, *DEFAULT_TARGETS[priority])
     response, resolution = measure(ticket, target, now)

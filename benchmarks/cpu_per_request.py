@@ -6,7 +6,9 @@ process of its own, so the server's process does only the server's work; its use
 bare Starlette app on uvicorn answering a constant, taken in the same run: the floor under any Python answer.
 Each row also gives the CPU spent inside the function itself (benchmarks/measured_devhost.py counts it), which
 is Atiende's own code: the rest is uvicorn and devhost's emulation of Static Web Apps and the Functions host,
-which on Azure are the platform's.
+which on Azure are the platform's. Only a synchronous function's is counted (on its worker thread): an async
+door shares the event loop's thread with everything else, and following it step by step cost more CPU than
+the difference it would show, so its column is "—" and the process's CPU is the measure.
 
     .venv/bin/python benchmarks/cpu_per_request.py [--tickets 10000] [--seconds 10] [--profile OPERATION]
                                                    [--against REVISION] [--rounds 3]
@@ -107,10 +109,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def function_cpu_seconds(url: str) -> float:
-    """CPU seconds spent inside function invocations so far, as measured_devhost.py counts them."""
+def function_cpu_seconds(url: str) -> tuple[int, float]:
+    """Synchronous function invocations and the CPU seconds spent inside them so far, as measured_devhost.py
+    counts them."""
     base = url.split("/api/", 1)[0]
-    return httpx.get(f"{base}/__function_cpu", timeout=5).json()["cpu_seconds"]
+    counted = httpx.get(f"{base}/__function_cpu", timeout=5).json()
+    return counted["invocations"], counted["cpu_seconds"]
 
 
 def drive(url: str, method: str, paths: list[str], body: dict | list[dict] | None, seconds: int, pid: int,
@@ -118,18 +122,29 @@ def drive(url: str, method: str, paths: list[str], body: dict | list[dict] | Non
     """wrk sending `method` to the paths of `url` for `seconds`: requests per second and CPU ms per request."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(method, paths, body))
-    in_functions = function_cpu_seconds(url) if in_functions_too else 0.0
+    calls, in_functions = function_cpu_seconds(url) if in_functions_too else (0, 0.0)
     before = cpu_seconds(pid)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, url],
                          capture_output=True, text=True, check=True).stdout
     used = cpu_seconds(pid) - before
-    in_functions = function_cpu_seconds(url) - in_functions if in_functions_too else 0.0
+    if in_functions_too:
+        calls_after, in_functions_after = function_cpu_seconds(url)
+        calls, in_functions = calls_after - calls, in_functions_after - in_functions
     os.unlink(script.name)
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"requests": requests, "rps": requests / seconds, "cpu_ms": used * 1000 / requests,
-            "function_ms": in_functions * 1000 / requests, "refused": int(failed.group(1)) if failed else 0,
+            # An async door runs on the event loop, where its own CPU cannot be told from the loop's: none.
+            "function_ms": in_functions * 1000 / requests if calls else None, "refused": int(failed.group(1)) if failed else 0,
             "wrk": out}
+
+
+def _median(values: list[float | None]) -> float | None:
+    return None if None in values else statistics.median(values)  # type: ignore[type-var]
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def refused(measured: dict, what: str) -> str:
@@ -281,13 +296,15 @@ def main() -> None:
                         # The other revision's faults are history, not this run's to fix; they are told.
                         notes.append(f"{name}: {measured['refused']} of {measured['requests']} answers to "
                                      f"{label} were not 2xx (its log: {logs / (name + '.log')})")
-            median = {name: {measure: statistics.median(t[measure] for t in measured)
+            median = {name: {measure: _median([t[measure] for t in measured])
                              for measure in ("rps", "cpu_ms", "function_ms")} for name, measured in turns.items()}
-            row = f"{label:<22}" + "".join(f"{m['rps']:>14.0f}{m['cpu_ms']:>12.3f}{m['function_ms']:>10.3f}"
+            row = f"{label:<22}" + "".join(f"{m['rps']:>14.0f}{m['cpu_ms']:>12.3f}{_ms(m['function_ms']):>10}"
                                            for m in median.values())
             if "before" in hosts:
                 before, after = median["before"], median["after"]
-                row += f"{after['cpu_ms'] / before['cpu_ms']:>18.2f}{after['function_ms'] / before['function_ms']:>10.2f}"
+                functions = (f"{after['function_ms'] / before['function_ms']:.2f}"
+                             if after["function_ms"] and before["function_ms"] else "—")
+                row += f"{after['cpu_ms'] / before['cpu_ms']:>18.2f}{functions:>10}"
             else:
                 row += f"{median['after']['cpu_ms'] / bare['cpu_ms']:>8.1f}"
             print(row, flush=True)

@@ -1,16 +1,13 @@
 """devhost, with the CPU time of each function invocation counted: what Atiende's own code costs, apart from the
 HTTP server and the emulation of Static Web Apps and the Functions host around it (which on Azure are
 Microsoft's). Used by cpu_per_request.py for this checkout and for the one it compares with, so it changes
-nothing in either: it wraps the call that hands synchronous functions to a worker thread and, where devhost has
-it, the one that awaits async functions on the event loop, and answers `GET /__function_cpu` (from loopback)
-with the invocations and CPU seconds so far.
+nothing in either: it wraps the call that hands synchronous functions to a worker thread, and answers
+`GET /__function_cpu` (from loopback) with the invocations and CPU seconds so far.
 
     python benchmarks/measured_devhost.py serve --port 7071 [devhost's other arguments]
 
 Run from the checkout to measure (its folder is the working directory); CPU is the invoking thread's own
-(time.thread_time), so time spent waiting for the GIL or for PostgreSQL is not counted. An async function's is
-counted step by step, from each resumption to its next wait, so what other requests do on the loop meanwhile
-is not counted either.
+(time.thread_time), so time spent waiting for the GIL or for PostgreSQL is not counted.
 """
 from __future__ import annotations
 
@@ -41,48 +38,12 @@ async def run_counted(function: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
         finally:
-            count(time.thread_time() - started)
+            used = time.thread_time() - started
+            with lock:
+                counted["invocations"] += 1
+                counted["cpu_seconds"] += used
 
     return await hand_to_thread(counted_call, *args, **kwargs)
-
-
-def count(used: float) -> None:
-    with lock:
-        counted["invocations"] += 1
-        counted["cpu_seconds"] += used
-
-
-class _Stepwise:
-    """Awaits a coroutine one step at a time, adding the thread CPU of each step to `used`."""
-
-    def __init__(self, work: Any):
-        self.work, self.used = work, 0.0
-
-    def __await__(self) -> Any:
-        sent, thrown = None, None
-        while True:
-            started = time.thread_time()
-            try:
-                waiting_on = self.work.throw(thrown) if thrown is not None else self.work.send(sent)
-            except StopIteration as finished:
-                self.used += time.thread_time() - started
-                return finished.value
-            except BaseException:
-                self.used += time.thread_time() - started
-                raise
-            self.used += time.thread_time() - started
-            try:
-                sent, thrown = (yield waiting_on), None
-            except BaseException as err:  # noqa: BLE001 - handed to the coroutine, as the loop would
-                sent, thrown = None, err
-
-
-async def run_async_counted(function: Any, **arguments: Any) -> Any:
-    stepwise = _Stepwise(function(**arguments))
-    try:
-        return await stepwise
-    finally:
-        count(stepwise.used)
 
 
 make_app = devhost.app.create_app
@@ -106,8 +67,6 @@ def create_counted_app(*args: Any, **kwargs: Any) -> Any:
 
 
 setattr(devhost.functions, HANDS_TO_THREAD, run_counted)
-if hasattr(devhost.functions, "run_async_function"):
-    devhost.functions.run_async_function = run_async_counted
 devhost.app.create_app = create_counted_app
 
 if __name__ == "__main__":

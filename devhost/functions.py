@@ -111,12 +111,6 @@ async def run_sync_function(call: Callable[..., Any], **arguments: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(_sync_workers, functools.partial(call, **arguments))
 
 
-async def run_async_function(call: Callable[..., Any], **arguments: Any) -> Any:
-    """An async function runs on the event loop, as in the Python worker (and, like run_sync_function, is one
-    place where benchmarks/measured_devhost.py can count what a function costs)."""
-    return await call(**arguments)
-
-
 class FunctionRouter:
     def __init__(self, app: Any, prefix: str, binding_values: dict[str, Callable[[], Any]] | None = None):
         self.prefix = prefix
@@ -183,7 +177,7 @@ class FunctionRouter:
         arguments = {function.binding: http_request}
         arguments.update({name: self.binding_values[kind]() for name, kind in function.inputs.items()})
         if inspect.iscoroutinefunction(call):
-            result = await run_async_function(call, **arguments)
+            result = await call(**arguments)
         else:
             result = await run_sync_function(call, **arguments)
         return to_response(result)

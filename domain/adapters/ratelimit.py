@@ -3,6 +3,7 @@ keeps a steady rate. One Lua script reads, refills and takes tokens atomically, 
 instance of the app shares the same buckets."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -40,6 +41,13 @@ LEASE_SECONDS = 1.0
 MAX_LEASE = 16
 
 
+@functools.lru_cache(maxsize=4096)
+def _bucket(kind: str, name: str) -> str:
+    """A caller's bucket, named by a hash (names are personal data, and may be long): hashed once per caller, not
+    on every request."""
+    return f"{kind}:{hashlib.sha256(name.encode()).hexdigest()[:32]}"
+
+
 @dataclass
 class _Lease:
     tokens: int
@@ -71,7 +79,7 @@ class RateLimiter:
         return False
 
     def _key(self, who: Principal) -> str:
-        return f"{self.prefix}{who.kind}:{hashlib.sha256(who.name.encode()).hexdigest()[:32]}"
+        return self.prefix + _bucket(who.kind, who.name)
 
     def take(self, who: Principal) -> None:
         """Spend one of the caller's tokens, or TooManyRequests when none is left. A limit of 0 is no limit, and

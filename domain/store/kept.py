@@ -17,18 +17,18 @@ class KeptForSeconds:
         self._kept: dict[tuple[Any, ...], tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, conn: Any, key: Hashable) -> Any | None:
-        """The value kept for `key` in `conn`'s database, or None when there is none this recent."""
-        kept = self._kept.get(_in_database(conn, key))
+    def get(self, db: Any, key: Hashable) -> Any | None:
+        """The value kept for `key` in the database `db` talks to, or None when there is none this recent."""
+        kept = self._kept.get(_in_database(db, key))
         if kept is None or time.monotonic() - kept[0] >= self.seconds:
             return None
         return kept[1]
 
-    def keep(self, conn: Any, key: Hashable, value: Any) -> None:
+    def keep(self, db: Any, key: Hashable, value: Any) -> None:
         with self._lock:
             if len(self._kept) >= self.most:
                 self._kept.clear()
-            self._kept[_in_database(conn, key)] = (time.monotonic(), value)
+            self._kept[_in_database(db, key)] = (time.monotonic(), value)
 
     def forget(self) -> None:
         """Drop every value, after a change to what they copy has committed."""
@@ -36,5 +36,5 @@ class KeptForSeconds:
             self._kept.clear()
 
 
-def _in_database(conn: Any, key: Hashable) -> tuple[Any, ...]:
-    return conn.info.host, conn.info.port, conn.info.dbname, key
+def _in_database(db: Any, key: Hashable) -> tuple[Any, ...]:
+    return db.info.host, db.info.port, db.info.dbname, key

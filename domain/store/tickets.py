@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, NamedTuple, Sequence
 
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from domain import cursors
 from domain.contacts import Contact
@@ -52,15 +53,15 @@ _CREATED = (("number", NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "
 _NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
 # Every write of a ticket queues it for the vector index and adds its activity in the same statement (and so
 # the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
-# round trip of its own. Activity comes as arrays, in order (the audit rows, then a comment or work note when
-# the write adds one); none is an empty array.
+# round trip of its own. Activity comes as one JSON array of entries, in order (the audit rows, then a comment or
+# work note when the write adds one); none is an empty array.
 _QUEUE_AND_AUDIT = (
     "queued AS (INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
     " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL),"
     " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, body, created_at)"
     " SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value, entry.new_value, entry.body,"
-    " %(audit_at)s FROM written, unnest(%(audit_kinds)s::text[], %(audit_fields)s::text[], %(audit_old)s::text[],"
-    " %(audit_new)s::text[], %(audit_bodies)s::text[])"
+    " %(audit_at)s FROM written, ROWS FROM (jsonb_to_recordset(%(audit)s::jsonb)"
+    " AS (kind text, field text, old_value text, new_value text, body text))"
     " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, n) ORDER BY entry.n"
     " RETURNING " + ", ".join(_NOTED) + ")"
 )
@@ -77,13 +78,14 @@ _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE 
 
 def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
                   note: tuple[str, str] | None = None) -> dict[str, Any]:
-    entries: list[tuple[str, str | None, str | None, str | None, str | None]] = [
-        ("audit", c.field, audit_text(c.old), audit_text(c.new), None) for c in changes]
+    # The entries travel as one JSON array rather than five text arrays: psycopg dumps a list element by element
+    # in Python, and five of them were about 40 µs of every write's client CPU.
+    entries: list[dict[str, str | None]] = [
+        {"kind": "audit", "field": c.field, "old_value": audit_text(c.old), "new_value": audit_text(c.new)}
+        for c in changes]
     if note is not None:
-        entries.append((note[0], None, None, None, note[1]))
-    kinds, changed_fields, old, new, bodies = (list(column) for column in zip(*entries)) if entries else ([],) * 5
-    return {"audit_actor": actor, "audit_at": at, "audit_kinds": kinds, "audit_fields": changed_fields,
-            "audit_old": old, "audit_new": new, "audit_bodies": bodies}
+        entries.append({"kind": note[0], "body": note[1]})
+    return {"audit_actor": actor, "audit_at": at, "audit": Jsonb(entries)}
 
 
 # What each sortable column sorts by; nullable ones are folded so that keyset paging stays total. Each has an

@@ -4,15 +4,7 @@ from __future__ import annotations
 from domain.contacts import to_e164
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.schemas import (
-    CallerOut,
-    CategoryIn,
-    CategoryOut,
-    GroupIn,
-    GroupOut,
-    MemberIn,
-    MemberOut,
-    SlaTargetIn,
-    SlaTargetOut,
+    CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, MemberIn, MemberOut, SlaTargetIn, SlaTargetOut,
     SubcategoriesIn,
 )
 from domain.settings import Settings

@@ -15,21 +15,9 @@ from pydantic import BaseModel, ValidationError
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import (
-    AtiendeError,
-    Conflict,
-    DependencyUnavailable,
-    FieldError,
-    Forbidden,
-    InvalidInput,
-    MalformedRequest,
-    NotAuthenticated,
-    NotFound,
-    PayloadTooLarge,
-    PreconditionRequired,
-    StaleVersion,
-    TooManyRequests,
-    TransitionNotAllowed,
-    UnsupportedMediaType,
+    AtiendeError, Conflict, DependencyUnavailable, FieldError, Forbidden, InvalidInput, MalformedRequest,
+    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TooManyRequests,
+    TransitionNotAllowed, UnsupportedMediaType,
 )
 from domain.schemas import WriteReceipt
 from domain.services.access import authenticate
@@ -81,8 +69,9 @@ def endpoint(permission: str | None) -> Callable[[Any], Any]:
                         who = ANONYMOUS
                     else:
                         who = await _admitted(req, permission, await bootstrap.async_uow())
-                    if permission is not None and not bootstrap.rate_limiter().spend_held(who):
-                        await asyncio.to_thread(bootstrap.rate_limiter().take, who)  # Redis, off the loop
+                        limiter = bootstrap.rate_limiter()
+                        if not limiter.spend_held(who):
+                            await asyncio.to_thread(limiter.take, who)  # Redis, off the loop
                     return _shown(await handler(req, who), permission, who)
                 except Exception as err:
                     return _failure(err, handler.__name__)
@@ -94,7 +83,6 @@ def endpoint(permission: str | None) -> Callable[[Any], Any]:
                         who = ANONYMOUS
                     else:
                         who = run_now(_admitted(req, permission, bootstrap.uow()))
-                    if permission is not None:
                         bootstrap.rate_limiter().take(who)
                     return _shown(handler(req, who), permission, who)  # type: ignore[arg-type]
                 except Exception as err:

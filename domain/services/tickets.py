@@ -9,14 +9,7 @@ from domain.auth import Principal
 from domain.contacts import Contact, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
-    ActivityOut,
-    CallerOut,
-    CommentIn,
-    SlaOut,
-    TicketCreate,
-    TicketOut,
-    TicketPage,
-    TicketPatch,
+    ActivityOut, CallerOut, CommentIn, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
     TicketQuery,
 )
 from domain.services.idempotency import run_once
@@ -49,7 +42,7 @@ async def create_ticket(
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
             parent=data.parent,
         )
-        return 201, _out(ticket, now, await uow.reference.sla_targets()).model_dump(mode="json")
+        return 201, (await _answer(ticket, uow, now)).model_dump(mode="json")
 
     async with uow:
         status, body, replayed = await run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
@@ -69,7 +62,7 @@ async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Con
 
 async def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
     async with uow.reading():
-        return _out(await find_ticket(uow, number), now, await uow.reference.sla_targets())
+        return await _answer(await find_ticket(uow, number), uow, now)
 
 
 async def update_ticket(
@@ -102,7 +95,7 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
             own_number=ticket.number if "parent" in changed else None,
         )
         await uow.tickets.save(ticket, who.name, now, changes)
-    return _out(ticket, now, await uow.reference.sla_targets())
+    return await _answer(ticket, uow, now)
 
 
 async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
@@ -146,7 +139,7 @@ async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uo
                                 own_number=ticket.number)
         await uow.tickets.save(ticket, who.name, now, changes,
                                note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
-        return _out(ticket, now, await uow.reference.sla_targets())
+        return await _answer(ticket, uow, now)
 
     return await _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
 
@@ -268,6 +261,11 @@ async def _check_references(
             errors.append(FieldError("would make a loop of parents", "/parent", code="loop"))
     if errors:
         raise InvalidInput("Some fields name things that do not exist.", errors)
+
+
+async def _answer(ticket: Ticket, uow: UnitOfWork, now: datetime) -> TicketOut:
+    """One ticket as the API answers it, with this process's SLA targets."""
+    return _out(ticket, now, await uow.reference.sla_targets())
 
 
 def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> TicketOut:

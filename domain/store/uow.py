@@ -68,7 +68,12 @@ class _Work:
             self._open_stores(await self._lease())
             self._lent_autocommit = self.conn.autocommit
             if autocommit != self._lent_autocommit:  # local: nothing is sent to the server
-                await self._set_autocommit(autocommit)
+                try:
+                    await self._set_autocommit(autocommit)
+                except BaseException as err:
+                    # Not entered, so __aexit__ will not run: the connection goes back to the pool here.
+                    await self._give_back(type(err), err, err.__traceback__)
+                    raise
         except PoolTimeout as err:
             # Down, or every connection busy for the whole wait: either way, a retry soon is the answer.
             raise DependencyUnavailable("The database is not reachable right now, or too busy to answer in time;"

@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import re
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from dataclasses import dataclass
@@ -66,14 +67,15 @@ def route_prefix(host_json: Path) -> str:
     return config.get("extensions", {}).get("http", {}).get("routePrefix", "api").strip("/")
 
 
-_indexed: dict[int, list[Any]] = {}
+# Keyed by the app itself, weakly: an id() outlives its object, and CPython gives a collected app's address to the next.
+_indexed: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
 
 
 def indexed_functions(app: Any) -> list[Any]:
     """The app's functions, indexed once: the SDK's get_functions() refuses a second call on the same app."""
-    if id(app) not in _indexed:
-        _indexed[id(app)] = app.get_functions()
-    return _indexed[id(app)]
+    if app not in _indexed:
+        _indexed[app] = app.get_functions()
+    return _indexed[app]
 
 
 def trigger_of(function: Any) -> dict[str, Any]:

@@ -12,7 +12,9 @@ from psycopg.pq import ConnStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 _pools: dict[str, ConnectionPool] = {}
-_async_pools: dict[tuple[str, int], AsyncConnectionPool] = {}
+# Keyed by the loop itself, not its id(): an ended loop's address goes to the next one, which must not be lent a
+# pool whose tasks and connections belong to the one that ended.
+_async_pools: dict[tuple[str, asyncio.AbstractEventLoop], AsyncConnectionPool] = {}
 _lock = threading.Lock()
 
 
@@ -28,7 +30,7 @@ def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
 
 async def get_async_pool(database_url: str, max_size: int = 8) -> AsyncConnectionPool:
     """The async pool of this event loop, to which its connections and background tasks belong."""
-    key = (database_url, id(asyncio.get_running_loop()))
+    key = (database_url, asyncio.get_running_loop())
     pool = _async_pools.get(key)
     if pool is None:
         with _lock:
@@ -108,9 +110,9 @@ def close_pools() -> None:
 
 async def close_async_pools() -> None:
     """Close the async pools of the running event loop, before it ends."""
-    loop = id(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
     with _lock:
-        mine = [key for key in _async_pools if key[1] == loop]
+        mine = [key for key in _async_pools if key[1] is loop]
         pools = [_async_pools.pop(key) for key in mine]
     for pool in pools:
         await pool.close()

@@ -49,3 +49,27 @@ def test_timer_functions_fire_on_schedule_and_survive_a_failure():
     runner.start()
     runner.join(timeout=10)
     assert fired[:2] == [False, False]
+
+
+def test_each_app_is_indexed_on_its_own_even_when_a_collected_app_left_its_address_free():
+    # CPython hands a freed object's address to the next one, so a cache keyed by id() answered a new app
+    # with a collected app's functions: a timer test then saw no timer at all.
+    import gc
+
+    import azure.durable_functions as df
+    import azure.functions as func
+
+    from devhost.functions import indexed_functions
+
+    for round_number in range(200):
+        app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+        schedule = f"{round_number % 60} * * * * *"
+
+        @app.timer_trigger(schedule=schedule, arg_name="timer")
+        def tick(timer: func.TimerRequest) -> None:
+            pass
+
+        assert [s for _, s, _, _ in timer_functions(app)] == [schedule]
+        assert len(indexed_functions(app)) == 1
+        del app, tick
+        gc.collect()

@@ -269,7 +269,9 @@ async def _answer(ticket: Ticket, uow: UnitOfWork, now: datetime) -> TicketOut:
 
 
 def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> TicketOut:
-    """The ticket as the API answers it, with its SLA clocks measured against `targets` (by priority)."""
+    """The ticket as the API answers it, with its SLA clocks measured against `targets` (by priority). The caller
+    and the clocks go in as dicts, checked in TicketOut's one validation: models made from their attributes
+    first cost a list page about 60 µs more."""
     priority = ticket.priority
     target = targets.get(priority) or SlaTarget(priority, *DEFAULT_TARGETS[priority])
     response, resolution = measure(ticket, target, now)
@@ -278,12 +280,13 @@ def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> Ticket
         number=ticket.number, state=ticket.state.api_name, on_hold_reason=ticket.on_hold_reason,
         impact=ticket.impact, urgency=ticket.urgency, priority=priority,
         short_description=ticket.short_description, description=ticket.description,
-        caller=CallerOut.model_validate(caller, from_attributes=True) if caller and caller.id is not None else None,
+        caller={"id": caller.id, "name": caller.name, "phone": caller.phone, "email": caller.email,
+                "language": caller.language} if caller and caller.id is not None else None,
         category=ticket.category, subcategory=ticket.subcategory, channel=ticket.channel,
         assignment_group=ticket.assignment_group, assigned_to=ticket.assigned_to, parent=ticket.parent,
         close_code=ticket.close_code, close_notes=ticket.close_notes, version=ticket.version,
         opened_at=ticket.opened_at, opened_by=ticket.opened_by, updated_at=ticket.updated_at,
         updated_by=ticket.updated_by, resolved_at=ticket.resolved_at, resolved_by=ticket.resolved_by,
         closed_at=ticket.closed_at, closed_by=ticket.closed_by,
-        sla=SlaOut.model_validate({"response": response, "resolution": resolution}, from_attributes=True),
+        sla={"response": response._asdict(), "resolution": resolution._asdict()},
     )

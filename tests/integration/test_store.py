@@ -116,6 +116,23 @@ def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monk
     assert db.execute("SELECT assigned_to FROM tickets WHERE number = %s", (number,)).fetchone()[0] == "someone.else"
 
 
+def test_a_ticket_that_clashed_lately_is_changed_under_the_lock_at_once(settings, uow, db, monkeypatch):
+    from domain import bootstrap
+    from domain.schemas import CommentIn
+
+    busy, calm = new(settings, uow)["number"], new(settings, uow)["number"]
+    reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, busy)
+    comment = CommentIn(body=random_name("busy"), visibility="internal")
+    for number in (busy, busy.lower(), calm):
+        run_now(tickets.add_comment(number, comment, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+    # The first comment clashed and was made again under the lock; the next on the same ticket, however its
+    # number was written, took the lock at once; another ticket was still read without one first.
+    assert reads == [False, True, True, False]
+    assert db.execute("SELECT t.number, count(*) FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id"
+                      " WHERE a.body = %s GROUP BY t.number ORDER BY t.number", (comment.body,)).fetchall() == \
+        sorted([(busy, 2), (calm, 1)])
+
+
 def test_an_update_naming_its_version_is_stale_when_another_save_overtook_it(settings, uow, db, monkeypatch):
     from domain import bootstrap
 

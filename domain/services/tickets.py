@@ -41,17 +41,23 @@ async def create_ticket(
         await _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
         caller = await _caller(data, settings, uow)
         channel = data.channel or (Channel.API if who.kind == "api_key" else Channel.WEB)
+        targets = await uow.reference.sla_targets()  # before the ticket is written: nothing is asked after it
         ticket = await open_ticket(
             uow, who.name, now, short_description=data.short_description, description=data.description,
             channel=channel, impact=data.impact, urgency=data.urgency, caller=caller, category=data.category,
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
             parent=data.parent,
         )
-        return 201, (await _answer(ticket, uow, now)).model_dump(mode="json")
+        return 201, _out(ticket, now, targets).model_dump(mode="json")
 
-    async with uow:
+    # Without an Idempotency-Key to record or a caller to find or add, the only write is the ticket's INSERT,
+    # which carries its audit rows and index entry: that statement is its own transaction, without the BEGIN and
+    # COMMIT round trips. The key's row, or the caller's, is written in one transaction with the ticket.
+    one_statement = idempotency_key is None and data.caller is None
+    async with uow.saving_alone() if one_statement else uow:
         status, body, replayed = await run_once(who.name, idempotency_key, data.model_dump_json(), uow, create)
-        await uow.commit()
+        if not one_statement:
+            await uow.commit()
     return status, body, replayed
 
 

@@ -68,6 +68,35 @@ def test_two_racing_updates_of_one_version_let_exactly_one_win(settings, uow, db
     assert version == 2 and description in ("left", "right")
 
 
+def test_a_plain_create_is_one_statement_and_one_with_a_key_or_a_caller_is_one_transaction(settings, uow, db,
+                                                                                              monkeypatch):
+    from psycopg.pq import TransactionStatus
+
+    from domain.schemas import CallerIn
+    from domain.store.tickets import TicketStore
+
+    add = TicketStore.add
+    seen = []
+
+    async def add_and_look(store, ticket, *args, **kwargs):
+        added = await add(store, ticket, *args, **kwargs)
+        # A transaction is still open after the INSERT until it commits; a statement on its own has ended.
+        seen.append(store.db.conn.info.transaction_status)
+        return added
+
+    monkeypatch.setattr(TicketStore, "add", add_and_look)
+    plain = TicketCreate(short_description=random_name("plain"))
+    keyed = TicketCreate(short_description=random_name("keyed"))
+    called = TicketCreate(short_description=random_name("called"), caller=CallerIn(name=random_name("caller")))
+    for data, key in ((plain, None), (keyed, random_name("key")), (called, None)):
+        run_now(tickets.create_ticket(data, AGENT, key, datetime.now(UTC), settings, uow))
+    assert seen == [TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INTRANS]
+    for data in (plain, keyed, called):  # each stored once, with its audit rows
+        assert db.execute("SELECT count(*), min(a.n) FROM tickets t, LATERAL (SELECT count(*) AS n"
+                          " FROM ticket_activity WHERE ticket_id = t.id) a WHERE t.short_description = %s",
+                          (data.short_description,)).fetchone() == (1, 3)  # state, priority, short description
+
+
 def _saved_by_someone_else_after_the_first_read(monkeypatch, db, number):
     """The first unlocked read of `number` is followed at once by another save of the ticket, as a request on
     another connection would make between this one's read and its save."""

@@ -48,6 +48,11 @@ class _Work:
         self.dashboard = DashboardStore(db)
         self.callers_data = CallersDataStore(db)
 
+    def beside(self) -> Any:
+        """Another unit of work over the same pool, for reads made at the same time as this one's, on a
+        connection of their own."""
+        return type(self)(self._pool)  # type: ignore[attr-defined]
+
     def reading(self) -> "_Autocommit":
         """This unit of work for reads only: each statement stands alone (autocommit), which saves the BEGIN
         and ROLLBACK round trips of a transaction. For answers whose queries need no common snapshot."""

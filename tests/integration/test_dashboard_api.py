@@ -83,3 +83,52 @@ def test_time_on_hold_is_left_off_the_sla_clock(agent, db):
                    (opened_days_ago, paused_days, on_hold_days_ago, on_hold_days_ago, on_hold_days_ago, number))
     after = agent.get("/api/dashboard").json()["sla"]
     assert {band: after[band] - before[band] for band in after} == {"on_track": 2, "at_risk": 2, "breached": 1}
+
+
+def test_when_one_half_of_the_dashboard_cannot_reach_the_database_it_answers_503_and_both_connections_go_back(
+        settings, monkeypatch):
+    import azure.functions as func
+
+    from blueprints.dashboard import get_dashboard
+    from domain.errors import DependencyUnavailable
+    from domain.settings import get_settings
+    from domain.store.dashboard import DashboardStore
+    from domain.store.pool import close_async_pools, get_async_pool
+    from tests.conftest import on_own_loop, principal_cookie
+
+    count_open = DashboardStore.open_tickets
+    counted = []
+
+    async def open_tickets(store, *args):
+        counted.append(await count_open(store, *args))
+        return counted[-1]
+
+    async def unreachable(store, day_starts, now):
+        raise DependencyUnavailable("The days could not be counted: the database went away.")
+
+    monkeypatch.setattr(DashboardStore, "open_tickets", open_tickets)
+    monkeypatch.setattr(DashboardStore, "per_day", unreachable)
+    monkeypatch.setenv("DATABASE_URL", settings.DATABASE_URL)  # the door's own settings, on this run's database
+    get_settings.cache_clear()
+    request = func.HttpRequest("GET", "http://localhost/api/dashboard", params={"tz": "Europe/Madrid"}, body=b"",
+                               headers={"x-ms-client-principal": principal_cookie("ana@example.com", ["agent"])})
+
+    async def ask() -> tuple[func.HttpResponse, int]:
+        answer = await get_dashboard(request)
+        pool = await get_async_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
+        # Nothing leaked: the pool can still lend every connection it may hold, at once.
+        held = [await pool.getconn(timeout=5) for _ in range(pool.max_size)]
+        for conn in held:
+            await pool.putconn(conn)
+        await close_async_pools()
+        return answer, len(held)
+
+    try:
+        answer, lent = on_own_loop(ask())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert b"The days could not be counted" in answer.get_body()
+    assert len(counted) == 1  # the other half did count the open tickets
+    assert lent == settings.DATABASE_POOL_MAX_SIZE

@@ -9,7 +9,7 @@ from domain.auth import Principal
 from domain.contacts import Contact, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
-    ActivityOut, CallerOut, CommentIn, SlaOut, TicketCreate, TicketOut, TicketPage, TicketPatch,
+    ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch,
     TicketQuery,
 )
 from domain.services.idempotency import run_once

@@ -121,14 +121,15 @@ async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket]
     (CONTENDED) takes the locked way at once. A client that named the version it changes (`named_version`) gets
     its 412 instead, as it would have a moment later. A new parent always takes the locked way, queued behind the
     lock on parent changes."""
+    wanted = number.upper()  # as find_ticket reads it, however the client wrote the number
     if not new_parent:
         try:
             async with uow.saving_alone():
-                if not CONTENDED.get(uow.db, number.upper()):
+                if not CONTENDED.get(uow.db, wanted):
                     try:
                         return await change(await find_ticket(uow, number))
                     except SavedMeanwhile:
-                        CONTENDED.keep(uow.db, number.upper(), True)
+                        CONTENDED.keep(uow.db, wanted, True)
                         raise
         except SavedMeanwhile:
             if named_version:

@@ -51,7 +51,7 @@ class _Work:
     def beside(self) -> Any:
         """Another unit of work over the same pool, for reads made at the same time as this one's, on a
         connection of their own."""
-        return type(self)(self._pool)  # type: ignore[attr-defined]
+        return type(self)(self._pool)
 
     def reading(self) -> "_Autocommit":
         """This unit of work for reads only: each statement stands alone (autocommit), which saves the BEGIN
@@ -105,6 +105,7 @@ class _Work:
         _raise_as_answer(exc_info[1])
 
     # What differs between the synchronous and the async connection.
+    _pool: Any
     conn: Any
     _lent_autocommit: bool
 

@@ -32,6 +32,9 @@ sys.path.insert(0, str(ROOT))
 from domain.store.migrations import migrate  # noqa: E402
 from domain.store.tickets import NEXT_NUMBER  # noqa: E402
 
+# Words an agent searches for, in both languages, most of them in the filled tickets (devhost/fill.py).
+WORDS_ES = "impresora red correo contraseña portátil pantalla lenta error acceso factura servidor teléfono".split()
+WORDS_EN = "printer network email password laptop screen slow error access invoice server phone".split()
 
 
 def fresh_database(server_url: str, name: str) -> str:

@@ -36,7 +36,6 @@ from pathlib import Path
 
 import httpx
 import psycopg
-import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

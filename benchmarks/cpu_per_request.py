@@ -4,6 +4,9 @@ On Flex Consumption the CPU a request burns is what the customer pays for. wrk i
 process of its own, so the server's process does only the server's work; its user and system time (from
 /proc) divided by the requests wrk completed is the cost of one request. Beside them, the same measure of a
 bare Starlette app on uvicorn answering a constant, taken in the same run: the floor under any Python answer.
+For every operation but a create, also raw psycopg (raw_psycopg_app.py): Starlette making the same round trips
+on the same tickets and answering the rows as JSON, measured in each round right after this checkout's turn,
+with this checkout's ratio to it: what Atiende's sign-in, rules, models and devhost cost on top of its queries.
 Each row also gives the CPU spent inside the function itself (benchmarks/measured_devhost.py counts it), which
 is Atiende's own code: the rest is uvicorn and devhost's emulation of Static Web Apps and the Functions host,
 which on Azure are the platform's. Only a synchronous function's is counted (on its worker thread): an async
@@ -29,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -59,6 +63,10 @@ BARE_APP = textwrap.dedent("""
     app = Starlette(routes=[Route("/api/bare", answer)])
 """)
 
+
+# The operations raw_psycopg_app.py answers too: the same round trips with none of Atiende's own work.
+RAW_OPERATIONS = {"get a ticket", "update a ticket", "comment", "comment, one busy ticket", "list, first page",
+                  "search words"}
 
 # Writes spread over this many open tickets, as a desk's agents do; "one busy ticket" has four at once on one.
 SPREAD = 200
@@ -152,20 +160,33 @@ def refused(measured: dict, what: str) -> str:
     return f"{measured['refused']} of {measured['requests']} answers to {what} were not 2xx:\n{measured['wrk']}"
 
 
+def reference_server(app: str, cwd: Path, probe: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`app` (module:attribute) on uvicorn in a process of its own, once it answers `probe`: a reference to
+    measure beside devhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
+                               cwd=cwd, env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(base + probe, timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app} did not start")
+
+
 def bare_reference(seconds: int) -> dict:
-    """The same measure of a bare Starlette app on uvicorn, in a process of its own."""
+    """The same measure of a bare Starlette app on uvicorn answering a constant."""
     folder = Path(tempfile.mkdtemp())
     (folder / "bare_app.py").write_text(BARE_APP)
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--port", "7399", "--log-level",
-                                "warning"], cwd=folder)
+    process, base = reference_server("bare_app:app", folder, "/api/bare")
     try:
-        for _ in range(100):
-            try:
-                httpx.get("http://127.0.0.1:7399/api/bare", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        return drive("http://127.0.0.1:7399", "GET", ["/api/bare"], None, seconds, process.pid, in_functions_too=False)
+        return drive(base, "GET", ["/api/bare"], None, seconds, process.pid, in_functions_too=False)
     finally:
         process.terminate()
         process.wait()
@@ -264,6 +285,7 @@ def main() -> None:
              + (open_ticket_numbers(url),)}
     notes: list[str] = []
     before_folder = None
+    raw = None
     try:
         if args.profile:
             process, base, numbers = hosts["after"]
@@ -276,17 +298,20 @@ def main() -> None:
                                                count_function_cpu=True, log=logs / "before.log")
                      + (open_ticket_numbers(before_url),), **hosts}
         bare = bare_reference(args.seconds)
+        raw = reference_server("benchmarks.raw_psycopg_app:app", ROOT, f"/api/tickets/{hosts['after'][2][0]}",
+                               env={"DATABASE_URL": url})
         print(f"{args.tickets:,} tickets, wrk with {CONNECTIONS} connections for {args.seconds} s per turn, "
               f"median of {args.rounds} turns; CPU ms per request: the whole process, and inside the function\n")
         header = f"{'operation':<22}" + "".join(f"{name + ' req/s':>14}{name + ' CPU':>12}{'function':>10}"
                                                 for name in hosts)
         header += (f"{'CPU after/before':>18}{'rounds':>12}{'function':>10}" if "before" in hosts
-                   else f"{'x bare':>8}")
+                   else f"{'x bare':>8}") + f"{'raw CPU':>10}{'after/raw':>11}"
         print(header)
         print("-" * len(header))
         print(f"{'bare Starlette':<22}{bare['rps']:>14.0f}{bare['cpu_ms']:>12.3f}")
         for index, (label, _, _, _) in enumerate(operations(["INC0000000"])):
             turns: dict[str, list[dict]] = {name: [] for name in hosts}
+            raw_turns: list[dict] = []
             for round_number in range(args.rounds):
                 # The checkouts swap places every round: two devhosts of the same code measured in turns favour
                 # the second by about 3%, and "after" always going second would be given that.
@@ -300,6 +325,11 @@ def main() -> None:
                         # The other revision's faults are history, not this run's to fix; they are told.
                         notes.append(f"{name}: {measured['refused']} of {measured['requests']} answers to "
                                      f"{label} were not 2xx (its log: {logs / (name + '.log')})")
+                if label in RAW_OPERATIONS:  # on this checkout's database and tickets, right after its turn
+                    _, method, paths, body = operations(hosts["after"][2])[index]
+                    raw_turns.append(drive(raw[1], method, paths, body, args.seconds, raw[0].pid, in_functions_too=False))
+                    if raw_turns[-1]["refused"]:
+                        raise SystemExit(refused(raw_turns[-1], f"{label} (raw psycopg)"))
             median = {name: {measure: _median([t[measure] for t in measured])
                              for measure in ("rps", "cpu_ms", "function_ms")} for name, measured in turns.items()}
             row = f"{label:<22}" + "".join(f"{m['rps']:>14.0f}{m['cpu_ms']:>12.3f}{_ms(m['function_ms']):>10}"
@@ -314,11 +344,15 @@ def main() -> None:
                 row += f"{statistics.median(ratios):>18.2f}{f'{min(ratios):.2f}–{max(ratios):.2f}':>12}{functions:>10}"
             else:
                 row += f"{median['after']['cpu_ms'] / bare['cpu_ms']:>8.1f}"
+            if raw_turns:
+                raw_ms = statistics.median(t["cpu_ms"] for t in raw_turns)
+                over_raw = statistics.median(a["cpu_ms"] / r["cpu_ms"] for a, r in zip(turns["after"], raw_turns))
+                row += f"{raw_ms:>10.3f}{over_raw:>11.2f}"
             print(row, flush=True)
         for note in notes:
             print(note)
     finally:
-        for process, _, _ in hosts.values():
+        for process in [host[0] for host in hosts.values()] + ([raw[0]] if raw else []):
             process.terminate()
             process.wait()
         if before_folder:

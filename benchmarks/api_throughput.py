@@ -54,15 +54,19 @@ def fill(url: str, count: int) -> None:
     fill_tickets(url, count, progress=lambda _: None)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def start_devhost(url: str, timers: bool = False, env: dict[str, str] | None = None,
                   root: Path = ROOT, log: Path | None = None, python: str = sys.executable,
                   count_function_cpu: bool = False, launcher: list[str] | None = None) -> tuple[subprocess.Popen, str]:
     """devhost on a free port over `url`; `root` serves another checkout of Atiende (a benchmark's "before") with
     `python`, `log` keeps what it logs; `count_function_cpu` runs it through measured_devhost.py, `launcher`
     through another script that takes devhost's arguments."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     # A benchmark measures the work, not the rate limit that would keep one agent from asking this often.
     env = {**os.environ, "DATABASE_URL": url, "SEED_DEMO_DATA": "false", "RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
     if launcher is None:

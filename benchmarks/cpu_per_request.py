@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.api_throughput import fill, fresh_database, start_devhost  # noqa: E402
+from benchmarks.api_throughput import fill, free_port, fresh_database, start_devhost  # noqa: E402
 
 CONNECTIONS = 4
 PRINCIPAL = base64.b64encode(json.dumps({"userDetails": "bench@example.com",
@@ -163,9 +162,7 @@ def refused(measured: dict, what: str) -> str:
 def reference_server(app: str, cwd: Path, probe: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """`app` (module:attribute) on uvicorn in a process of its own, once it answers `probe`: a reference to
     measure beside devhost."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
                                cwd=cwd, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"

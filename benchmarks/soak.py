@@ -23,7 +23,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.api_throughput import fill, fresh_database, start_devhost  # noqa: E402
+from benchmarks.api_throughput import fill, free_port, fresh_database, start_devhost  # noqa: E402
 from devhost.call import CallSimulator  # noqa: E402
 from devhost.services import ensure_redis, start_azurite  # noqa: E402
 from domain.voice_script import text  # noqa: E402
@@ -91,12 +90,6 @@ class Ledger:
             if response.status_code == 503 and phase == "normal":
                 self.bad.append(f"{time.strftime('%H:%M:%S')} 503 with every dependency up: {operation}"
                                 f" {response.text[:200]}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Client:

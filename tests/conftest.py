@@ -88,7 +88,7 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
         yield conn
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -98,7 +98,7 @@ class Devhost:
     """`python -m devhost serve` in a process of its own, as a developer runs it."""
 
     def __init__(self, database_url: str, log_path: Path, **env: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # Each devhost serves a task hub, and keeps vectors under a Redis namespace, of its own.
         self.env = {**os.environ, "DATABASE_URL": database_url, "SEED_DEMO_DATA": "false", "PUBLIC_BASE_URL": self.base,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from devhost.services import ensure_redis
-from tests.conftest import Devhost, fresh_database, principal_cookie
+from tests.conftest import Devhost, free_port, fresh_database, principal_cookie
 from tests.random_refs import random_word
 
 
@@ -106,12 +106,7 @@ def test_search_fuses_meaning_and_words(agent):
 
 @pytest.mark.parametrize("search", [True, False], ids=["search", "exact"])
 def test_a_redis_outage_degrades_search_while_creates_go_on_and_the_backlog_catches_up(tmp_path, search):
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"redis://127.0.0.1:{port}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     redis_server = ensure_redis(url, data_dir=tmp_path, search=search)
     # A database of its own: the outbox belongs to one database and one index, and the other devhosts of
     # this run would drain it into theirs.

@@ -282,7 +282,7 @@ def main() -> None:
              + (open_ticket_numbers(url),)}
     notes: list[str] = []
     before_folder = None
-    raw = None
+    raw: tuple[subprocess.Popen, str] | None = None  # raw psycopg's process and address
     try:
         if args.profile:
             process, base, numbers = hosts["after"]
@@ -323,8 +323,10 @@ def main() -> None:
                         notes.append(f"{name}: {measured['refused']} of {measured['requests']} answers to "
                                      f"{label} were not 2xx (its log: {logs / (name + '.log')})")
                 if label in RAW_OPERATIONS:  # on this checkout's database and tickets, right after its turn
+                    raw_process, raw_base = raw
                     _, method, paths, body = operations(hosts["after"][2])[index]
-                    raw_turns.append(drive(raw[1], method, paths, body, args.seconds, raw[0].pid, in_functions_too=False))
+                    raw_turns.append(drive(raw_base, method, paths, body, args.seconds, raw_process.pid,
+                                           in_functions_too=False))
                     if raw_turns[-1]["refused"]:
                         raise SystemExit(refused(raw_turns[-1], f"{label} (raw psycopg)"))
             median = {name: {measure: _median([t[measure] for t in measured])

@@ -1,7 +1,7 @@
 """The floor under Atiende's answers, for cpu_per_request.py: Starlette on uvicorn and raw psycopg making the same
 round trips as Atiende for a get, an update, a comment, a list's first page and a search, and answering their
-rows as JSON. No sign-in, rules,
-models, SLA clocks or Functions programming model: what is left when all of Atiende's own work is taken away.
+rows as JSON. No sign-in, rules, models, SLA clocks or Functions programming model: what is left when all of
+Atiende's own work is taken away.
 
     DATABASE_URL=... python -m uvicorn benchmarks.raw_psycopg_app:app --port 7398
 """
@@ -21,8 +21,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-# The row the API reads, with its joins, and the text search's own helpers: the statements stay Atiende's.
-from domain.store.tickets import _SELECT, _number_like, _prefix_query
+# The row the API reads, with its joins, the text search's own helpers and its limits: the statements stay
+# Atiende's.
+from domain.store.tickets import _SELECT, TicketStore, _number_like, _prefix_query
+
+_BY_NUMBER = _SELECT + " WHERE t.number = %s"
 
 pool = AsyncConnectionPool(os.environ["DATABASE_URL"], min_size=1, max_size=8, open=False,
                            kwargs={"autocommit": True, "row_factory": dict_row})
@@ -34,7 +37,7 @@ def _json(status: int, data: Any) -> Response:
 
 async def get_ticket(request: Request) -> Response:
     async with pool.connection() as conn:
-        row = await (await conn.execute(_SELECT + " WHERE t.number = %s", (request.path_params["number"],))).fetchone()
+        row = await (await conn.execute(_BY_NUMBER, (request.path_params["number"],))).fetchone()
     return _json(200, row)
 
 
@@ -42,8 +45,7 @@ async def update(request: Request) -> Response:
     changes = json.loads(await request.body())
     async with pool.connection() as conn:
         # Read the ticket, then write the change, bump the version and add its audit row in one statement.
-        ticket = await (await conn.execute(_SELECT + " WHERE t.number = %s",
-                                           (request.path_params["number"],))).fetchone()
+        ticket = await (await conn.execute(_BY_NUMBER, (request.path_params["number"],))).fetchone()
         await conn.execute(
             "WITH written AS (UPDATE tickets SET urgency = %s, updated_at = now(), updated_by = 'bench@example.com',"
             " version = version + 1 WHERE id = %s RETURNING id)"
@@ -57,8 +59,7 @@ async def comment(request: Request) -> Response:
     body = json.loads(await request.body())["body"]
     async with pool.connection() as conn:
         # Read the ticket, then bump its version and add the comment in one statement, as Atiende's save does.
-        ticket = await (await conn.execute(_SELECT + " WHERE t.number = %s",
-                                           (request.path_params["number"],))).fetchone()
+        ticket = await (await conn.execute(_BY_NUMBER, (request.path_params["number"],))).fetchone()
         row = await (await conn.execute(
             "WITH bumped AS (UPDATE tickets SET updated_at = now(), updated_by = 'bench@example.com',"
             " version = version + 1 WHERE id = %s RETURNING id)"
@@ -83,12 +84,13 @@ async def list_or_search(request: Request) -> Response:
     async with pool.connection() as conn:
         callers = [row["id"] for row in await (await conn.execute(
             "SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, '')) @@ to_tsquery('simple', %s)"
-            " LIMIT 2000", (prefixes,))).fetchall()]
+            " LIMIT %s", (prefixes, TicketStore.callers_named_up_to))).fetchall()]
         counted = await (await conn.execute(
             "SELECT count(*) AS total, coalesce(array_agg(id)::text, '{}') AS ids FROM (SELECT t.id FROM tickets t"
             " WHERE t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
             " OR t.search @@ to_tsquery('simple', %s) OR t.number = %s OR t.caller_id = ANY(%s::bigint[])"
-            " LIMIT 10001) kept", (text, text, prefixes, _number_like(text), callers), prepare=False)).fetchone()
+            " LIMIT %s) kept", (text, text, prefixes, _number_like(text), callers, TicketStore.exact_up_to + 1),
+            prepare=False)).fetchone()
         rows = await (await conn.execute(_SELECT + " WHERE t.id = ANY(%s::bigint[]) ORDER BY t.id DESC LIMIT %s",
                                          (counted["ids"], limit + 1), prepare=False)).fetchall()
     return _json(200, {"items": rows[:limit], "total": counted["total"]})

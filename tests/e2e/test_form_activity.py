@@ -88,9 +88,11 @@ def test_create_save_and_comment_with_the_keyboard_alone(page: Page, admin):
     page.keyboard.press("Control+s")
     expect(page).to_have_url(re.compile(r"#/tickets/INC\d{7}$"))
     number = page.url.rsplit("/", 1)[1]
+    expect(page.locator(".title")).to_have_text(number)  # the ticket's own form, not the new one it replaces
 
     tab_to(page, "select[name=urgency]")
     page.keyboard.press("ArrowUp")  # 3 - Low to 2 - Medium
+    expect(page.locator("#ticket-form select[name=urgency]")).to_have_value("2")
     tab_to(page, "button.save")
     page.keyboard.press("Enter")
     expect(page.locator("#error")).to_have_text("Saved.")

@@ -168,6 +168,8 @@ export async function renderForm(mount, number, go) {
       if (!number) {
         const { data } = await api.createTicket(newTicket(form), idempotencyKey);
         dropDraft(draftId);
+        // Made: until the ticket's own form replaces this one, nothing typed here could be kept, so take no input.
+        section.inert = true;
         go(`#/tickets/${data.number}`);
         return;
       }

@@ -66,4 +66,5 @@ def test_triage_suggests_fields_while_typing_and_accepting_fills_them(page: Page
     expect(form.locator("output[name=priority]")).to_have_text("2 - High")
     form.locator("button.save").click()
     expect(page).to_have_url(re.compile(r"#/tickets/INC\d{7}$"))
+    expect(page.locator(".title")).to_have_text(page.url.rsplit("/", 1)[1])  # the made ticket's own form
     expect(form.locator("select[name=category]")).to_have_value(category)

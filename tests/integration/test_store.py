@@ -210,6 +210,22 @@ def test_migrations_run_once_even_when_started_together(database_url, db):
     assert db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(pending_files())
 
 
+def test_changes_leave_nothing_pending_that_every_word_search_would_read(settings, uow, db):
+    """Each change writes the ticket's word-search entries again; they go into the index itself, not onto GIN's
+    pending list, which every search reads whole until a VACUUM merges it."""
+    from domain import bootstrap
+
+    number = new(settings, uow)["number"]
+    for urgency in (2, 3) * 5:
+        patch = TicketPatch.model_validate({"urgency": urgency})
+        run_now(tickets.update_ticket(number, patch, None, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+    db.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+    pending = db.execute("SELECT pending_pages, pending_tuples FROM pgstatginindex('tickets_search_idx')").fetchone()
+    assert pending == (0, 0)
+    assert db.execute("SELECT count(*) FROM tickets WHERE number = %s AND search @@ to_tsquery('simple', %s)",
+                      (number, number.lower())).fetchone()[0] == 1
+
+
 def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
     from domain import bootstrap
 

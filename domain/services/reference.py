@@ -1,7 +1,7 @@
 """Reference data use cases: groups, categories, SLA targets and contact look-ups."""
 from __future__ import annotations
 
-from domain.contacts import to_e164
+from domain.contacts import caller_phone_key
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.schemas import (
     CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, MemberIn, MemberOut, SlaTargetIn, SlaTargetOut,
@@ -120,6 +120,6 @@ async def find_contacts(phone: str | None, email: str | None, settings: Settings
         raise InvalidInput(
             "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]
         )
-    e164 = to_e164(phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="phone") if phone else None
+    key = caller_phone_key(phone, settings.DEFAULT_PHONE_REGION, parameter="phone") if phone else None
     async with uow:
-        return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=e164, email=email)]
+        return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=key, email=email)]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, TypeVar
 
 from domain.auth import Principal
-from domain.contacts import Contact, to_e164
+from domain.contacts import Contact, caller_phone_key, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
     ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch,
@@ -206,7 +206,7 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
         assignment_group=query.assignment_group,
         assigned_to=who.name if query.view == "mine" else query.assigned_to,
         unassigned=query.view == "unassigned",
-        caller_phone=to_e164(query.caller_phone, settings.DEFAULT_PHONE_REGION, pointer=None, parameter="caller_phone")
+        caller_phone=caller_phone_key(query.caller_phone, settings.DEFAULT_PHONE_REGION, parameter="caller_phone")
         if query.caller_phone else None,
         category=query.category,
         parent=query.parent,

@@ -12,14 +12,12 @@ from typing import Any
 from twilio.twiml.voice_response import VoiceResponse
 
 from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
-from domain.contacts import Contact, to_e164
-from domain.errors import InvalidInput
+from domain.contacts import WITHHELD, Contact, is_withheld, phone_key
 from domain.schemas import TwilioForm
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.voice_script import STATE_NAMES, Speaker, say_number, text
 
-ANONYMOUS = "anonymous"
 # The caller waits this many one-second pauses for the ticket number before being promised an SMS.
 MAX_WAIT_ROUNDS = 20
 _FINAL_CALL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
@@ -149,22 +147,20 @@ async def call_status_changed(form: TwilioForm, now: datetime, settings: Setting
 
 
 async def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> Call:
-    """The call, recorded on the first webhook that names it, with its caller as a contact when the number
-    can be read (a withheld number stays anonymous)."""
+    """The call, recorded on the first webhook that names it, with its caller as a contact. The number is kept as
+    Twilio sent it, whatever libphonenumber makes of it (a +52 1 mobile is a caller too); a withheld one makes a
+    call with no contact."""
     call = await uow.calls.get(form.CallSid)
     if call is not None:
         return call
-    try:
-        phone = to_e164(form.From, settings.DEFAULT_PHONE_REGION) if form.From else None
-    except InvalidInput:
-        phone = None
+    phone = None if is_withheld(form.From) else (form.From or "").strip()
     contact = None
     if phone:
         known = await uow.contacts.find(phone=phone, limit=1)
         language = known[0].language if known else call_locale(None, phone, settings.DEFAULT_CALL_LOCALE)[:2]
         contact = known[0] if known else await uow.contacts.find_or_add(Contact(phone=phone, language=language))
     locale = call_locale(contact.language if contact else None, phone or "", settings.DEFAULT_CALL_LOCALE)
-    return await uow.calls.start(Call(sid=form.CallSid, from_phone=phone or ANONYMOUS, to_phone=form.To or None,
+    return await uow.calls.start(Call(sid=form.CallSid, from_phone=phone or WITHHELD, to_phone=form.To or None,
                                 contact_id=contact.id if contact else None, locale=locale, started_at=now))
 
 
@@ -190,13 +186,14 @@ async def _read_status(response: VoiceResponse, call: Call, number: str | None, 
     language = call.language
     lines: list[str] = []
     async with uow:
-        if call.from_phone == ANONYMOUS:
-            tickets = []
+        if is_withheld(call.from_phone):
+            tickets = []  # a withheld number proves nothing about whose tickets these are
         elif number is None:
             tickets = await uow.tickets.open_for_caller(call.from_phone, limit=3)
         else:
             ticket = await uow.tickets.get(number) if number else None
-            tickets = [ticket] if ticket and ticket.caller and ticket.caller.phone == call.from_phone else []
+            mine = ticket and ticket.caller and phone_key(ticket.caller.phone) == phone_key(call.from_phone)
+            tickets = [ticket] if mine else []
         comments = {t.id: await uow.tickets.last_comment(t.id) for t in tickets}
     if number is None:
         count = len(tickets)

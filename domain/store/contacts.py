@@ -1,7 +1,8 @@
-"""Contacts (callers), keyed by E.164 phone number when they have one."""
+"""Contacts (callers), keyed by their phone number's matching key when they have one: the first spelling seen
+stays the contact's phone, and another spelling of the same number (+52 1 and +52) finds the same contact."""
 from __future__ import annotations
 
-from domain.contacts import Contact
+from domain.contacts import Contact, phone_key
 from domain.store.statements import AsyncStatements, Statements
 
 _COLUMNS = "id, name, phone, email, language"
@@ -22,7 +23,7 @@ class ContactStore:
             row = await self.db.one(
                 f"""
                 INSERT INTO contacts (name, phone, email, language) VALUES (%s, %s, %s, %s)
-                ON CONFLICT (phone) DO UPDATE SET
+                ON CONFLICT (phone_key) DO UPDATE SET
                     name = coalesce(contacts.name, EXCLUDED.name),
                     email = coalesce(contacts.email, EXCLUDED.email)
                 RETURNING {_COLUMNS}
@@ -41,10 +42,10 @@ class ContactStore:
         rows = await self.db.all(
             f"""
             SELECT {_COLUMNS} FROM contacts
-            WHERE (%(phone)s::text IS NULL OR phone = %(phone)s)
+            WHERE (%(phone)s::text IS NULL OR phone_key = %(phone)s)
               AND (%(email)s::text IS NULL OR lower(email) = lower(%(email)s))
             ORDER BY id LIMIT %(limit)s
             """,
-            {"phone": phone, "email": email, "limit": limit}, dicts=True,
+            {"phone": None if phone is None else phone_key(phone), "email": email, "limit": limit}, dicts=True,
         )
         return [Contact(**row) for row in rows]

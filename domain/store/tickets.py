@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Sequence
 from psycopg.types.json import Jsonb
 
 from domain import cursors
-from domain.contacts import Contact
+from domain.contacts import Contact, phone_key
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.store.kept import KeptForSeconds
 from domain.store.statements import AsyncStatements, Statements
@@ -114,7 +114,7 @@ class TicketFilter:
     assignment_group: str | None = None
     assigned_to: str | None = None
     unassigned: bool = False
-    caller_phone: str | None = None
+    caller_phone: str | None = None  # any spelling of the caller's number; matched by its key
     category: str | None = None
     parent: str | None = None
     text: str | None = None
@@ -351,9 +351,10 @@ class TicketStore:
         return [row[0] for row in rows]
 
     async def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
-        """The caller's tickets that are not yet resolved, newest first."""
+        """The caller's tickets that are not yet resolved, newest first; `phone` in any spelling of their number."""
         rows = await self.db.all(
-            _SELECT + " WHERE c.phone = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone, limit), dicts=True,
+            _SELECT + " WHERE c.phone_key = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone_key(phone), limit),
+            dicts=True,
         )
         return [_ticket(row) for row in rows]
 
@@ -451,7 +452,7 @@ class TicketStore:
         if where.unassigned:
             add("t.assigned_to IS NULL")
         if where.caller_phone is not None:
-            add("t.caller_id = (SELECT id FROM contacts WHERE phone = %s)", where.caller_phone)
+            add("t.caller_id = (SELECT id FROM contacts WHERE phone_key = %s)", phone_key(where.caller_phone))
         if where.category is not None:
             add("t.category_id = (SELECT id FROM categories WHERE name = %s)", where.category)
         if where.parent is not None:

@@ -7,26 +7,32 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.auth import Principal
+from domain.contacts import phone_forms
+from domain.erasure import Traces
 from domain.errors import NotFound
 from domain.ports import Blobs
 from domain.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 ERASED = "[erased at the caller's request]"
+FORGOTTEN = "[deleted after the retention period]"
 
 
 async def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
                        blobs: Blobs) -> dict:
-    """Remove the contact's name, phone and e-mail, their calls' recordings and transcripts, and the words of
-    theirs that phone tickets carry. Recordings go first: if the database step then fails, running it again
+    """Remove the contact's name, phone and e-mail, their calls' recordings, transcripts and SMS texts, the words
+    of theirs that phone tickets carry, and their number (in every spelling) and name from what the desk wrote on
+    their tickets. Recordings go first: if the database step then fails, running it again
     finishes the job, and nothing of the caller is left behind a 'done'."""
     async with uow:
-        if await uow.contacts.get(contact_id) is None:
+        contact = await uow.contacts.get(contact_id)
+        if contact is None:
             raise NotFound(f"There is no contact {contact_id}.")
-        calls = await uow.callers_data.calls_of(contact_id)
+        phones = phone_forms(contact.phone)
+        calls = await uow.callers_data.calls_of(contact_id, phones)
     deleted = _delete_recordings(calls, settings, blobs)
     async with uow:
-        tickets = await uow.callers_data.erase(contact_id, who.name, now, ERASED)
+        tickets = await uow.callers_data.erase(contact_id, phones, Traces.of(contact), who.name, now, ERASED)
         note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
         for ticket_id in tickets:
             await uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
@@ -47,7 +53,7 @@ async def forget_old_recordings(days: int, now: datetime, settings: Any, uow: Un
     _delete_recordings(calls, settings, blobs)
     async with uow:
         for call in calls:
-            await uow.callers_data.forget_call(call["sid"])
+            await uow.callers_data.forget_call(call["sid"], FORGOTTEN)
             if call["ticket_id"] is not None:
                 await uow.tickets.add_note(call["ticket_id"], "work_note", "retention", now,
                                            f"The recording and transcript of call {call['sid']} were deleted after "

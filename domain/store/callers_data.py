@@ -4,43 +4,89 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from psycopg.types.json import Jsonb
+
+from domain.erasure import Traces
 from domain.store.statements import AsyncStatements, Statements
 
-# What a call keeps once its personal content is gone: who answered, when, and which ticket it made.
+# What a call keeps once its personal content is gone: who answered, when, and which ticket it made. The SMS
+# keeps a placeholder rather than NULL, so that a call that sent one still shows that it did.
 _FORGET = ("speech_text = NULL, transcript = NULL, recording_blob = NULL, recording_url = NULL, "
-           "recording_sid = NULL, sms_body = NULL")
+           "recording_sid = NULL, sms_body = CASE WHEN sms_body IS NULL THEN NULL ELSE %(sms)s END")
 
 
 class CallersDataStore:
     def __init__(self, db: Statements | AsyncStatements):
         self.db = db
 
-    async def calls_of(self, contact_id: int) -> list[dict[str, Any]]:
+    async def calls_of(self, contact_id: int, phones: list[str]) -> list[dict[str, Any]]:
+        """The contact's calls, and any call from their number (in any spelling) that is not linked to them."""
         return await self.db.all(
-            "SELECT sid, recording_blob, ticket_id FROM calls WHERE contact_id = %s"
-            " OR from_phone = (SELECT phone FROM contacts WHERE id = %s)", (contact_id, contact_id), dicts=True)
+            "SELECT sid, recording_blob, ticket_id FROM calls WHERE contact_id = %s OR from_phone = ANY(%s)",
+            (contact_id, phones), dicts=True)
 
-    async def erase(self, contact_id: int, actor: str, at: datetime, placeholder: str) -> list[int]:
-        """Anonymize the contact, their calls and their phone tickets' words; the tickets touched, by id."""
-        await self.db.run(
-            "UPDATE calls SET " + _FORGET + ", from_phone = 'erased', contact_id = %s"
-            " WHERE contact_id = %s OR from_phone = (SELECT phone FROM contacts WHERE id = %s)",
-            (contact_id, contact_id, contact_id))
+    async def erase(self, contact_id: int, phones: list[str], traces: Traces, actor: str, at: datetime,
+                    placeholder: str) -> list[int]:
+        """Anonymize the contact, their calls, their phone tickets' words, and their number and name wherever the
+        desk wrote them on those tickets; the tickets touched, by id."""
+        called = await self.db.all(
+            "UPDATE calls SET " + _FORGET + ", from_phone = 'erased', contact_id = %(contact)s"
+            " WHERE contact_id = %(contact)s OR from_phone = ANY(%(phones)s) RETURNING ticket_id",
+            {"sms": placeholder, "contact": contact_id, "phones": phones})
         tickets = [row[0] for row in await self.db.all(
             "SELECT id FROM tickets WHERE caller_id = %s UNION"
-            " SELECT ticket_id FROM ticket_affected_contacts WHERE contact_id = %s", (contact_id, contact_id))]
+            " SELECT ticket_id FROM ticket_affected_contacts WHERE contact_id = %s UNION"
+            " SELECT unnest(%s::bigint[])", (contact_id, contact_id, [r[0] for r in called if r[0] is not None]))]
         # A phone ticket's description is what the caller said; audit rows may hold their old name or number.
         # A new version, so no one saves the caller's words back over it, and a new vector from what is left.
         await self.db.run("UPDATE tickets SET description = %s, version = version + 1, updated_at = %s,"
                           " updated_by = %s WHERE caller_id = %s AND channel = 'phone' AND description <> ''",
                           (placeholder, at, actor, contact_id))
-        await self.db.run("INSERT INTO index_outbox (ticket_id) SELECT unnest(%s::bigint[])"
-                          " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp()", (tickets,))
         await self.db.run("UPDATE ticket_activity SET old_value = NULL, new_value = NULL"
                           " WHERE ticket_id = ANY(%s) AND field IN ('caller', 'description')", (tickets,))
+        if traces:
+            await self._scrub_tickets(tickets, traces, actor, at)
+            await self._scrub_activity(tickets, traces)
+            await self._scrub_kept_answers(traces)
+        await self.db.run("INSERT INTO index_outbox (ticket_id) SELECT unnest(%s::bigint[])"
+                          " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp()", (tickets,))
         await self.db.run("UPDATE contacts SET name = NULL, phone = NULL, email = NULL, erased_at = %s,"
                           " erased_by = %s WHERE id = %s", (at, actor, contact_id))
         return tickets
+
+    async def _scrub_tickets(self, tickets: list[int], traces: Traces, actor: str, at: datetime) -> None:
+        """Titles and descriptions that name the caller ("Call from +52… with no description")."""
+        rows = await self.db.all("SELECT id, short_description, description FROM tickets WHERE id = ANY(%s)",
+                                 (tickets,), dicts=True)
+        changed = [(traces.scrub(r["short_description"]), traces.scrub(r["description"]), at, actor, r["id"])
+                   for r in rows
+                   if (r["short_description"], r["description"]) != (traces.scrub(r["short_description"]),
+                                                                     traces.scrub(r["description"]))]
+        if changed:
+            await self.db.run_many("UPDATE tickets SET short_description = %s, description = %s, version = version + 1,"
+                                   " updated_at = %s, updated_by = %s WHERE id = %s", changed)
+
+    async def _scrub_activity(self, tickets: list[int], traces: Traces) -> None:
+        """Work notes, comments and audit rows on the caller's tickets that name them: the desk's own notes
+        ("Another caller reports this problem (+34…)") and what agents wrote ("Hola Marta")."""
+        patterns = traces.like_patterns
+        rows = await self.db.all(
+            "SELECT id, body, old_value, new_value FROM ticket_activity WHERE ticket_id = ANY(%(tickets)s)"
+            " AND (body ILIKE ANY(%(p)s) OR old_value ILIKE ANY(%(p)s) OR new_value ILIKE ANY(%(p)s))",
+            {"tickets": tickets, "p": patterns}, dicts=True)
+        if rows:
+            await self.db.run_many(
+                "UPDATE ticket_activity SET body = %s, old_value = %s, new_value = %s WHERE id = %s",
+                [(traces.scrub(r["body"]), traces.scrub(r["old_value"]), traces.scrub(r["new_value"]), r["id"])
+                 for r in rows])
+
+    async def _scrub_kept_answers(self, traces: Traces) -> None:
+        """The answers kept for Idempotency-Key retries: a ticket created for the caller holds their details."""
+        rows = await self.db.all("SELECT principal, key, response FROM idempotency_keys"
+                                 " WHERE response::text ILIKE ANY(%s)", (traces.like_patterns,), dicts=True)
+        if rows:
+            await self.db.run_many("UPDATE idempotency_keys SET response = %s WHERE principal = %s AND key = %s",
+                                   [(Jsonb(traces.scrub_json(r["response"])), r["principal"], r["key"]) for r in rows])
 
     async def retained_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
         return await self.db.all(
@@ -48,5 +94,5 @@ class CallersDataStore:
             " OR transcript IS NOT NULL OR speech_text IS NOT NULL) ORDER BY started_at LIMIT %s",
             (cutoff, limit), dicts=True)
 
-    async def forget_call(self, sid: str) -> None:
-        await self.db.run("UPDATE calls SET " + _FORGET + " WHERE sid = %s", (sid,))
+    async def forget_call(self, sid: str, sms_placeholder: str) -> None:
+        await self.db.run("UPDATE calls SET " + _FORGET + " WHERE sid = %(sid)s", {"sms": sms_placeholder, "sid": sid})

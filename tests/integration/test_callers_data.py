@@ -3,15 +3,35 @@ anonymized, with a note), and the retention timer's service forgets old recordin
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 
 from domain import bootstrap
 from domain.adapters.blobs import AzureBlobs
 from domain.calls import Call
-from domain.services.callers_data import ERASED, forget_old_recordings
+from domain.services.callers_data import ERASED, FORGOTTEN, forget_old_recordings
 from domain.settings import Settings
 from domain.store.statements import run_now
-from tests.random_refs import random_name, random_phone
+from tests.conftest import Devhost
+from tests.integration.test_every_caller import random_mexican_mobile
+from tests.integration.test_voice_calls import call, phone_desk_env, sms_to
+from tests.random_refs import random_name, random_phone, random_spanish_phone, random_word
+from tests.stubs import serving
+
+# Every column that can hold words: what an erased caller must be absent from.
+_TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb", "ARRAY")
+
+
+@pytest.fixture(scope="module")
+def saas():
+    yield from serving()
+
+
+@pytest.fixture(scope="module")
+def phone_desk(database_url, saas, tmp_path_factory):
+    host = Devhost(database_url, tmp_path_factory.mktemp("erasure") / "devhost.log", **phone_desk_env(saas)).start()
+    yield host
+    host.stop()
 
 
 @pytest.fixture
@@ -84,6 +104,67 @@ def test_retention_forgets_old_recordings_and_transcripts_and_notes_it(db, call_
     call = db.execute("SELECT speech_text, transcript, recording_blob, from_phone FROM calls WHERE sid = %s",
                       (sid,)).fetchone()
     assert call[:3] == (None, None, None) and call[3].startswith("+")  # the call itself is kept
+    assert db.execute("SELECT sms_body FROM calls WHERE sid = %s", (sid,)).fetchone()[0] in (None, FORGOTTEN)
     note = db.execute("SELECT body FROM ticket_activity a JOIN tickets t ON t.id = a.ticket_id WHERE t.number = %s"
                       " AND a.kind = 'work_note' ORDER BY a.id DESC LIMIT 1", (ticket["number"],)).fetchone()[0]
     assert sid in note and "30 days" in note
+
+
+def where_found(db, needles: list[str]) -> list[str]:
+    """Every table.column in the database holding any of `needles`, in any case."""
+    columns = db.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                         " AND data_type = ANY(%s)", (list(_TEXT_TYPES),)).fetchall()
+    assert len(columns) > 40  # the scan sees the whole schema, devhost's durable task hub included
+    patterns = [f"%{needle}%" for needle in needles]
+    found = []
+    for table, column in columns:
+        query = psycopg.sql.SQL("SELECT {col}::text FROM {table} WHERE {col}::text ILIKE ANY(%s) LIMIT 3").format(
+            col=psycopg.sql.Identifier(column), table=psycopg.sql.Identifier(table))
+        found += [f"{table}.{column}: {value[:200]}" for (value,) in db.execute(query, (patterns,)).fetchall()]
+    return found
+
+
+def test_an_erased_caller_is_nowhere_in_the_database(phone_desk, saas, admin, agent, db):
+    old_form, new_form = random_mexican_mobile()
+    first, last = random_word().capitalize(), random_word().capitalize()
+    name, email = f"{first} {last}", f"{first.lower()}@example.com"
+    word = random_word()
+    problem = f"La impresora {word} del tercer piso no imprime"
+    saas.transcript = problem + "."
+    # Another caller reports a problem; ours calls about the same one (in the old +52 1 form) and joins it.
+    theirs = call(phone_desk, random_spanish_phone(), problem)
+    ours = call(phone_desk, old_form, problem)
+    assert ours.call["joined_existing"] and ours.call["ticket"] == theirs.call["ticket"]
+    saas.transcript = f"El teléfono {word} de recepción no tiene tono."
+    own = call(phone_desk, new_form, f"El teléfono {word} de recepción no tiene tono")
+    assert not own.call["joined_existing"] and sms_to(saas, new_form)
+    # The desk learns their name, and writes it and their number where agents write.
+    typed = agent.post("/api/tickets", json={
+        "short_description": f"{name} cannot open the shared folder", "description": f"{name} called from {old_form}",
+        "caller": {"name": name, "phone": new_form, "email": email}}).json()
+    contact = typed["caller"]["id"]
+    assert own.call["caller"]["id"] == contact
+    assert agent.post(f"/api/tickets/{own.call['ticket']}/comments",
+                      json={"body": f"Hola {first}, ya lo miramos."}).status_code == 201
+    assert agent.post(f"/api/tickets/{theirs.call['ticket']}/comments", json={
+        "body": f"Called {name} back on {new_form} ({email}).", "visibility": "internal"}).status_code == 201
+    renamed = agent.patch(f"/api/tickets/{typed['number']}", json={"short_description": f"Folder access for {first}"},
+                          headers={"If-Match": f'"{typed["version"]}"'})
+    assert renamed.status_code == 200, renamed.text
+    national = new_form.removeprefix("+52")
+    traces = [old_form, new_form, national, name, first, last, email]
+    assert where_found(db, traces)  # before: the scan finds them
+
+    erased = admin.post(f"/api/contacts/{contact}/erase")
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["calls"] == 2 and erased.json()["tickets"] == 3
+
+    assert where_found(db, traces) == []
+    for result in (ours, own):
+        kept = agent.get(f"/api/calls/{result.sid}").json()
+        assert kept["from_phone"] == "erased" and kept["sms"]["body"] == ERASED  # never a null in the call panel
+    work = [a["body"] for a in agent.get(f"/api/tickets/{theirs.call['ticket']}/activity").json()["items"]]
+    assert "Called [erased] back on [erased] ([erased])." in work
+    assert agent.get(f"/api/tickets/{typed['number']}").json()["short_description"] == "Folder access for [erased]"
+    # The other caller keeps what is theirs.
+    assert agent.get(f"/api/tickets/{theirs.call['ticket']}").json()["caller"]["phone"] == theirs.call["from_phone"]

@@ -63,6 +63,10 @@ OPERATIONS: tuple[Operation, ...] = (
               "tickets:read", {200: s.TriageOut}, request=s.TriageIn, errors=(400, 415, 422, 503),
               description="Each field is voted by the nearest labelled tickets; a vote that is not clear comes back "
                           "with no value and its low confidence. Nothing is stored."),
+    Operation("get", "/triage/quality", "triageQuality", "How well triage labels this desk's own held-out tickets",
+              "reference", "reference:write", {200: s.TriageQuality},
+              description="Measured at every training: per field, the nearest tickets' vote, the classifier, the "
+                          "blend that ships, the confidence from which it fills a field, and how much it fills."),
     Operation("get", "/dashboard", "dashboard", "Open tickets by priority, state and group; SLA; the last 30 days",
               "tickets", "tickets:read", {200: s.DashboardOut}, query=s.DashboardQuery, errors=(422,),
               description="One aggregate for the agents' landing page, fast at a million tickets."),

@@ -17,4 +17,5 @@ bp = df.Blueprint()
 @endpoint("tickets:read")
 async def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, DashboardQuery)
-    return json_response(200, await dashboard(asked.tz, now(), await bootstrap.async_uow()))
+    return json_response(200, await dashboard(asked.tz, now(), await bootstrap.async_uow(),
+                                              bootstrap.settings().OUTAGE_MEDIUM_IMPACT_CALLERS))

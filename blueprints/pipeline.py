@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Any, Generator
 
 import azure.durable_functions as df
+import azure.functions as func
 
 from blueprints._http import now
 from domain import bootstrap
-from domain.services import pipeline
+from domain.errors import AtiendeError
+from domain.services import outages, pipeline, similar
 from domain.store.statements import run_now
 
 bp = df.Blueprint()
@@ -59,6 +61,11 @@ def call_to_ticket(context: df.DurableOrchestrationContext) -> Generator[Any, An
     notified = False
     try:
         begun = yield _step(context, progress, "started", "begin_call_pipeline", {"call_sid": sid})
+        if begun.get("ticket"):  # joined a major incident from the menu: nothing to record or analyze
+            progress.update(ticket=begun["ticket"], joined=True)
+            yield _step(context, progress, "notify", "notify_caller", {"call_sid": sid})
+            yield context.call_activity_with_retry("finish_call_pipeline", RETRY, {"call_sid": sid, "status": "completed"})
+            return progress
         has_speech = begun["has_speech"]
         if not has_speech:
             review = yield from _take_recording(context, progress, job, has_speech)
@@ -141,7 +148,14 @@ def transcribe_recording(job: dict[str, Any]) -> str | None:
 
 @bp.activity_trigger(input_name="job")
 def analyze_call(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.analyze_call(job["call_sid"], now(), bootstrap.uow(), bootstrap.analyzer()))
+    settings = bootstrap.settings()
+
+    async def suggest(short_description: str, description: str) -> dict[str, Any]:
+        return await similar.triage(short_description, description, settings, bootstrap.uow(), bootstrap.embedder(),
+                                    bootstrap.vector_index(), bootstrap.triager(), bootstrap.triage_models())
+
+    return run_now(pipeline.analyze_call(job["call_sid"], now(), settings, bootstrap.uow(), bootstrap.analyzer(),
+                                         suggest))
 
 
 @bp.activity_trigger(input_name="job")
@@ -152,8 +166,8 @@ def find_same_problem(job: dict[str, Any]) -> str | None:
 
 @bp.activity_trigger(input_name="job")
 def create_or_join(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.create_or_join(job["call_sid"], job["analysis"], job["candidate"], now(), bootstrap.uow(),
-                                           bootstrap.duplicate_finder()))
+    return run_now(pipeline.create_or_join(job["call_sid"], job["analysis"], job["candidate"], now(),
+                                           bootstrap.settings(), bootstrap.uow(), bootstrap.duplicate_finder()))
 
 
 @bp.activity_trigger(input_name="job")
@@ -163,15 +177,28 @@ def notify_caller(job: dict[str, Any]) -> str:
 
 @bp.activity_trigger(input_name="job")
 def improve_ticket(job: dict[str, Any]) -> bool:
-    return run_now(pipeline.improve_ticket(job["call_sid"], now(), bootstrap.uow()))
+    return run_now(pipeline.improve_ticket(job["call_sid"], now(), bootstrap.settings(), bootstrap.uow(),
+                                           bootstrap.analyzer()))
 
 
 @bp.activity_trigger(input_name="job")
 def mark_call_for_review(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.mark_for_review(job["call_sid"], job["reason"], now(), bootstrap.uow(),
-                                            bootstrap.analyzer()))
+    return run_now(pipeline.mark_for_review(job["call_sid"], job["reason"], now(), bootstrap.settings(),
+                                            bootstrap.uow(), bootstrap.analyzer()))
 
 
 @bp.activity_trigger(input_name="job")
 def finish_call_pipeline(job: dict[str, Any]) -> None:
     run_now(pipeline.finish(job["call_sid"], job["status"], now(), bootstrap.uow()))
+
+
+@bp.timer_trigger(schedule="*/10 * * * * *", arg_name="timer", run_on_startup=False)
+def tell_callers_outage_resolved(timer: func.TimerRequest) -> None:
+    """Every ten seconds: the callers of a resolved problem many shared hear that it is resolved, by SMS."""
+    try:
+        sent = run_now(outages.tell_callers_resolved(now(), bootstrap.uow(), bootstrap.telephony()))
+    except AtiendeError as err:
+        log.warning("resolved outages wait to be told: %s", err)
+        return
+    if sent:
+        log.info("told %d callers their shared problem is resolved", sent)

@@ -12,7 +12,7 @@ from blueprints._http import body, endpoint, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
-from domain.schemas import SearchQuery, TriageIn
+from domain.schemas import SearchQuery, TriageIn, TriageQuality
 from domain.services import articles, indexing, learning, similar
 from domain.store.statements import run_now
 
@@ -39,6 +39,13 @@ def triage(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     return json_response(200, suggested)
 
 
+@bp.route(route="triage/quality", methods=["GET"])
+@endpoint("reference:write")
+def triage_quality(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    """What the last training measured on the desk's own held-out tickets."""
+    return json_response(200, TriageQuality(**learning.quality(bootstrap.triage_models())))
+
+
 @bp.timer_trigger(schedule="*/5 * * * * *", arg_name="timer", run_on_startup=False)
 def index_changed_tickets(timer: func.TimerRequest) -> None:
     """Drain the index outbox: a few batches a run, so one run never outlives the next. Tickets that changed
@@ -51,7 +58,9 @@ def index_changed_tickets(timer: func.TimerRequest) -> None:
                 break
             models.mark_changed()
         run_now(articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
-        run_now(learning.train_if_due(bootstrap.uow(), models, settings.TRIAGE_TRAINING_TICKETS,
-                                      timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS), now()))
+        run_now(learning.train_if_due(bootstrap.uow(), models, bootstrap.vector_index(),
+                                      settings.TRIAGE_TRAINING_TICKETS, settings.TRIAGE_FILL_PRECISION,
+                                      timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS),
+                                      settings.TRIAGE_RETRAIN_GROWTH, now()))
     except AtiendeError as err:
         log.warning("tickets wait for the vector index: %s", err)

@@ -34,7 +34,10 @@ async def voice_incoming(req: func.HttpRequest, form: TwilioForm, client: df.Dur
 @twilio_webhook(conversation=True)
 async def voice_menu(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     attempt = int_param(req, "attempt", 1, 3)
-    return twiml(await off_loop(voice.choose, form, attempt, now(), *_services()))
+    reply = await off_loop(voice.choose, form, attempt, now(), *_services())
+    if reply.start_pipeline:
+        await ensure_pipeline(client, form.CallSid)
+    return twiml(reply.twiml)
 
 
 @bp.route(route="voice/problem", methods=["POST"])

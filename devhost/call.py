@@ -63,11 +63,14 @@ class CallSimulator:
     def __init__(self, url: str, caller: str, say: str, *, to: str = "+15005550006", language: str | None = None,
                  status: str | None = None, hang_up_early: bool = False, silent: bool = False, abandon: bool = False,
                  auth_token: str = LOCAL_TWILIO_AUTH_TOKEN, honour_pauses: bool = True,
-                 on_hear: Callable[[str], None] | None = None):
+                 on_hear: Callable[[str], None] | None = None, join_outage: bool = False,
+                 confidence: float = 0.92):
         self.url = url.rstrip("/")
         self.caller, self.to, self.say_text = caller, to, say
         self.language = language or ("en" if caller.startswith("+1") else "es")
         self.status, self.hang_up_early, self.silent, self.abandon = status, hang_up_early, silent, abandon
+        # Press the key the greeting offers for a major incident; how sure Twilio's recognizer is of the words.
+        self.join_outage, self.confidence = join_outage, confidence
         self.validator = RequestValidator(auth_token)
         self.honour_pauses = honour_pauses
         self.on_hear = on_hear or (lambda line: None)
@@ -139,7 +142,7 @@ class CallSimulator:
         if self.abandon:
             return None
         if digits == "1":
-            return {"Digits": "2" if self.status is not None else "1"}
+            return {"Digits": "3" if self.join_outage else "2" if self.status is not None else "1"}
         if digits == "7":
             if not self.status or getattr(self, "_asked", False):
                 return None  # heard what they called for: hang up
@@ -151,7 +154,7 @@ class CallSimulator:
         if self.silent:
             return {"SpeechResult": "", "Confidence": "0.0"}
         self._spoke_at = time.monotonic()
-        return {"SpeechResult": self.say_text, "Confidence": "0.92"}
+        return {"SpeechResult": self.say_text, "Confidence": str(self.confidence)}
 
     def _hear(self, verb: ET.Element) -> None:
         line = (verb.text or "").strip() if verb.tag == "Say" else f"[audio] {verb.text}"

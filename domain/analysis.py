@@ -47,6 +47,11 @@ class Analysis:
     urgency: int
     category: str | None = None
     subcategory: str | None = None
+    assignment_group: str | None = None
+    # The transcript was less sure than the desk trusts: it is kept in the description, never the title or an SMS.
+    unclear: bool = False
+    # What triage suggested for each field (value, confidence, whether it filled it), for the opening work note.
+    suggested: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -56,8 +61,13 @@ class Analyzer(Protocol):
     def analyze(self, text: str, fallback_language: str, categories: dict[str, list[str]]) -> Analysis: ...
 
 
+# A call's (category, subcategory, assignment group) as triage filled them, or None where it filled none.
+Labels = tuple[str | None, str | None, str | None]
+
+
 class DuplicateFinder(Protocol):
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
+                   labels: Labels | None = None) -> tuple[str, float] | None:
         """The open ticket that reports the same problem, with how sure we are; None when there is none."""
 
 
@@ -89,7 +99,8 @@ class FullTextDuplicates:
         self.window = timedelta(hours=window_hours)
         self.min_overlap = min_overlap
 
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
+                   labels: Labels | None = None) -> tuple[str, float] | None:
         if not text.strip():
             return None
         for number, shared, overlap in await uow.tickets.same_problem_candidates(text, language, now - self.window):

@@ -169,4 +169,6 @@ def triager() -> Any:
 def duplicate_finder() -> DuplicateFinder:
     config = get_settings()
     return VectorDuplicates(embedder(), vector_index(), config.DUPLICATE_CALL_SCORE,
-                            timedelta(hours=config.DUPLICATE_WINDOW_HOURS), FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP))
+                            timedelta(hours=config.DUPLICATE_WINDOW_HOURS),
+                            FullTextDuplicates(config.DUPLICATE_WINDOW_HOURS, config.DUPLICATE_MIN_OVERLAP),
+                            config.DUPLICATE_CROSS_LANGUAGE_SCORE)

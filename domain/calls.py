@@ -58,6 +58,8 @@ class Call:
     sms_body: str | None = None
     sms_sid: str | None = None
     sms_status: str | None = None
+    # How the SMS telling the caller that the problem they joined is resolved fared (None: not sent yet).
+    resolved_sms_status: str | None = None
 
     @property
     def language(self) -> str:
@@ -65,7 +67,14 @@ class Call:
 
     def best_text(self) -> str:
         """What the caller said, from the better of the two transcripts we may hold."""
-        return (self.transcript or "").strip() if transcript_is_better(self) else (self.speech_text or "").strip()
+        return self.heard()[0]
+
+    def heard(self) -> tuple[str, str, float | None]:
+        """What the caller said, from the better of the two transcripts we may hold, with where it came from
+        (Twilio's live recognizer or the recording's provider) and how sure that was (None: not said)."""
+        if transcript_is_better(self):
+            return (self.transcript or "").strip(), self.transcript_provider or "recording", self.transcript_confidence
+        return (self.speech_text or "").strip(), "twilio", self.speech_confidence
 
 
 def transcript_is_better(call: Call) -> bool:
@@ -102,9 +111,10 @@ def call_locale(contact_language: str | None, phone: str, default_locale: str) -
 
 
 def menu_choice(digits: str | None, speech: str | None) -> str | None:
-    """'report' or 'status' from the keypad (1, 2) or the caller's words; None when neither is clear."""
+    """'report' or 'status' from the keypad (1, 2) or the caller's words, or 'join' (3) for the major incident the
+    greeting named; None when none is clear."""
     if digits:
-        return {"1": "report", "2": "status"}.get(digits.strip()[:1])
+        return {"1": "report", "2": "status", "3": "join"}.get(digits.strip()[:1])
     words = set(_words(speech or ""))
     report, status = bool(words & _REPORT_WORDS), bool(words & _STATUS_WORDS)
     if report != status:

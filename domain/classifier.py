@@ -67,7 +67,10 @@ class NaiveBayes:
 
     def probabilities(self, text: str) -> dict[Hashable, float]:
         """Each label's probability for the text; empty when the model has no labels or the text no words."""
-        found = features(text)
+        return self.probabilities_of(features(text))
+
+    def probabilities_of(self, found: np.ndarray) -> dict[Hashable, float]:
+        """Each label's probability for a text's `features`."""
         if not self.labels or found.size == 0:
             return {}
         scores = (self._log_likelihood[:, found].sum(axis=1) + self._log_prior) / TEMPERATURE

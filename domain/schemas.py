@@ -138,6 +138,7 @@ class TicketOut(BaseModel):
     resolved_by: str | None
     closed_at: datetime | None
     closed_by: str | None
+    affected_callers: int = Field(description="Distinct callers who reported this problem, its own caller first")
     sla: SlaOut
 
 
@@ -158,7 +159,7 @@ SortKey = Literal[
 class TicketQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    view: Literal["mine", "unassigned", "open", "resolved", "all"] = "all"
+    view: Literal["mine", "unassigned", "untriaged", "open", "resolved", "all"] = "all"
     state: StateName | None = None
     priority: Annotated[int, Field(ge=1, le=5)] | None = None
     assignment_group: Name | None = None
@@ -470,13 +471,36 @@ class TriageIn(Input):
 
 class SuggestedValue(BaseModel):
     value: str | int | None = Field(description="None when the evidence is not clear enough to suggest one")
-    confidence: float = Field(description="The nearest labelled tickets' vote for it, averaged with the desk's "
+    confidence: float = Field(description="The nearest labelled tickets' vote for it, blended with the desk's "
                                           "classifier's probability when one is trained (or the chat model's)")
+    fills: bool = Field(default=False, description="Whether the desk's calibration finds it sure enough to fill "
+                                                   "the field with no agent (as a phone ticket's triage does)")
 
 
 class TriageClassifier(BaseModel):
     tickets: int = Field(description="How many labelled tickets the classifier learned from")
     trained_at: str
+
+
+class TriageFieldQuality(BaseModel):
+    labelled: int = Field(description="Held-out tickets with this field that it was measured on")
+    vote: float | None = Field(default=None, description="Top-1 accuracy of the ten nearest labelled tickets' vote")
+    classifier: float | None = Field(default=None, description="Top-1 accuracy of the classifier alone")
+    shipped: float | None = Field(default=None, description="Top-1 accuracy of the blend chosen, never below the vote")
+    vote_weight: float | None = None
+    power: float | None = None
+    threshold: float | None = Field(default=None, description="The confidence from which it fills the field; above "
+                                                              "1 it never does")
+    coverage: float | None = Field(default=None, description="Share of held-out tickets sure enough to be filled")
+    precision: float | None = Field(default=None, description="How often those were right")
+
+
+class TriageQuality(BaseModel):
+    trained: bool
+    tickets: int = Field(default=0, description="Labelled tickets the classifier learned from")
+    trained_at: datetime | None = None
+    held_out: int = Field(default=0, description="Tickets each measured by a model that had not seen them")
+    fields: dict[str, TriageFieldQuality] = Field(default_factory=dict)
 
 
 class TriageOut(BaseModel):
@@ -602,6 +626,14 @@ class DayCount(BaseModel):
     resolved: int
 
 
+class MajorIncident(BaseModel):
+    number: str
+    short_description: str
+    affected_callers: int
+    priority: int
+    opened_at: datetime
+
+
 class DashboardOut(BaseModel):
     generated_at: datetime
     time_zone: str
@@ -614,3 +646,6 @@ class DashboardOut(BaseModel):
     resolved_in_period: int
     mean_time_to_resolve_hours: float | None = Field(
         description="Over the tickets resolved in those 30 days, time on hold excluded; None when none was")
+    untriaged: int = Field(description="Open tickets no assignment group has been given (the untriaged view)")
+    major_incidents: list[MajorIncident] = Field(
+        description="Open tickets that many distinct callers reported (an outage), the most reported first")

@@ -70,6 +70,21 @@ class Settings(BaseSettings):
     # often while tickets change (each training reads and counts them all: seconds of CPU at 20,000).
     TRIAGE_TRAINING_TICKETS: int = Field(default=20000, ge=100, le=1_000_000)
     TRIAGE_TRAINING_INTERVAL_SECONDS: int = Field(default=600, ge=0, le=86400)
+    # ...and at once when the labelled tickets grow by this share of what it learned from (an import, a new desk).
+    TRIAGE_RETRAIN_GROWTH: float = Field(default=0.25, gt=0, le=10)
+    # A suggestion fills a field without an agent only above the confidence at which, on the desk's own
+    # held-out tickets, suggestions were right at least this often; below it, it goes into a work note.
+    TRIAGE_FILL_PRECISION: float = Field(default=0.9, gt=0.5, le=1)
+    # A call's transcript less sure than this never becomes a ticket's title or an SMS: the call goes for review.
+    TRANSCRIPT_MIN_CONFIDENCE: float = Field(default=0.5, ge=0, le=1)
+    # Distinct callers on one open ticket that raise its impact to medium (2) and to high (1); from the first,
+    # the ticket is a major incident, named in the phone greeting and joinable with one key.
+    OUTAGE_MEDIUM_IMPACT_CALLERS: int = Field(default=3, ge=2, le=10_000)
+    OUTAGE_HIGH_IMPACT_CALLERS: int = Field(default=10, ge=2, le=10_000)
+    # Calls in different languages are the same problem when their vectors are at least this close and triage
+    # confidently gives both the same category, subcategory and group (a local model reads across languages
+    # poorly; a multilingual one, as Azure OpenAI's, already clears DUPLICATE_CALL_SCORE).
+    DUPLICATE_CROSS_LANGUAGE_SCORE: float = Field(default=0.3, gt=0, le=1)
     # auto: Azure OpenAI when its endpoint is set, else the local MiniLM model.
     EMBEDDING_PROVIDER: str = Field(default="auto", pattern=r"^(auto|local|azure_openai)$")
     AZURE_OPENAI_EMBEDDING_DEPLOYMENT: str = "embeddings"

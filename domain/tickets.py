@@ -142,6 +142,8 @@ class Ticket:
     responded_at: datetime | None = None
     paused_since: datetime | None = None
     paused_seconds: float = 0.0
+    # Distinct callers who reported this problem, its own caller first: an outage raises it call by call.
+    affected_callers: int = 1
     id: int | None = None
     caller: Contact | None = field(default=None, compare=False)
     changes: list[FieldChange] = field(default_factory=list, repr=False)

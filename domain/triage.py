@@ -1,69 +1,138 @@
 """Suggesting a new ticket's fields from the desk's own labelled tickets, and summarizing long texts.
 
-Suggestions are a weighted vote of the nearest labelled tickets (each neighbour votes for its label with its
-similarity), averaged with a classifier trained on the desk's labelled tickets where one has been trained. A
-suggestion that is not clear enough says so (no value, low confidence) rather than guessing.
+Suggestions blend two readings of the desk's history: a vote of the nearest labelled tickets (each neighbour votes
+for its label with a power of its similarity) and a classifier trained on the labelled tickets. How much each
+counts, how steep the vote is, and how sure a suggestion must be before it fills a field are not chosen here: each
+desk's training measures them on its own held-out tickets (domain/calibration.py). Until a desk has been
+calibrated, the blend is an even average of a plain similarity-weighted vote and the classifier, and nothing is
+sure enough to fill a field on its own.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from domain.tickets import Ticket
 
 FIELDS = ("category", "subcategory", "assignment_group", "impact", "urgency")
-# The fields the classifier learns; a subcategory is left to the vote, which keeps it under the chosen category.
-LEARNED_FIELDS = ("category", "assignment_group", "impact", "urgency")
-# The vote's share of a combined suggestion, the classifier having the rest: the vote reads meaning (strong in
-# English), the classifier words and their pieces (strong in Spanish). Chosen on the evaluation set.
-VOTE_WEIGHT = 0.5
-# At or below this share of the neighbours' weight (a tie, say), a label is a guess: say so instead.
+# The fields the classifier learns: every field (a subcategory as the pair of its category and itself).
+LEARNED_FIELDS = FIELDS
+# At or below this share of the weight (a tie, say), a label is a guess: the suggestion says so instead.
 MIN_CONFIDENCE = 0.5
 # Neighbours less similar than this do not vote: they are about something else.
 MIN_SIMILARITY = 0.3
-# A steep weight lets the closest neighbours decide and the many distant ones only break ties; chosen on the
-# evaluation set (benchmarks/evaluate_search.py), where it beats the nearest neighbour's own labels.
-WEIGHT_POWER = 32
 # Fewer voters than this lower the confidence: one neighbour alone is an anecdote.
 MIN_VOTERS = 2
+# How many of the nearest labelled tickets vote.
+NEIGHBOURS = 10
+# A threshold no confidence reaches: the field is never filled without an agent.
+NEVER = 1.01
+
+
+@dataclass(frozen=True)
+class Blend:
+    """How one field's suggestion is made: the vote's share (the classifier has the rest), the power its
+    similarities are raised to (1 is a plain similarity-weighted vote; higher lets the closest decide), and the
+    confidence a suggestion needs before it fills the field without an agent."""
+    vote_weight: float = 0.5
+    power: float = 1.0
+    threshold: float = NEVER
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A desk's blends, per field, with what they were measured on (see domain/calibration.py)."""
+    blends: dict[str, Blend] = field(default_factory=dict)
+    quality: dict[str, dict] = field(default_factory=dict)
+    held_out: int = 0
+
+    def blend(self, name: str) -> Blend:
+        return self.blends.get(name, Blend())
+
+    def to_dict(self) -> dict:
+        return {"blends": {k: vars(b) for k, b in self.blends.items()}, "quality": self.quality,
+                "held_out": self.held_out}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Calibration":
+        if not data:
+            return cls()
+        return cls({k: Blend(**b) for k, b in data.get("blends", {}).items()}, data.get("quality", {}),
+                   data.get("held_out", 0))
 
 
 @dataclass(frozen=True)
 class Suggestion:
     value: str | int | None
     confidence: float
+    # Whether the suggestion is sure enough, by the desk's calibration, to fill the field without an agent.
+    fills: bool = False
 
 
-def vote(neighbours: list[tuple[Ticket, float]],
-         learned: dict[str, dict[Hashable, float]] | None = None) -> dict[str, Suggestion]:
-    """Each field's winning label among the neighbours (ticket, similarity), with the share of weight it won;
-    where `learned` has a field's probabilities, the two are averaged."""
+def label_of(ticket: Ticket, name: str) -> Hashable | None:
+    """A ticket's label for a field; a subcategory is the pair of its category and itself, since two categories
+    may share a subcategory's name."""
+    if name == "subcategory":
+        return json.dumps([ticket.category, ticket.subcategory]) if ticket.subcategory and ticket.category else None
+    return getattr(ticket, name)
+
+
+def shares(neighbours: list[tuple[Ticket, float]], name: str, blend: Blend,
+           learned: dict[Hashable, float] | None = None) -> dict[Hashable, float]:
+    """Each label's share of the field's weight: the neighbours' vote, blended with the classifier's
+    probabilities when there are some."""
     voters = [(t, s) for t, s in neighbours if s >= MIN_SIMILARITY]
     lone = min(1.0, len(voters) / MIN_VOTERS)  # one neighbour alone is an anecdote: its vote counts half
+    weights: dict[Hashable, float] = {}
+    for ticket, similarity in voters:
+        label = label_of(ticket, name)
+        if label is not None:
+            weights[label] = weights.get(label, 0.0) + similarity ** blend.power
+    total = sum(weights.values())
+    voted = {label: weight / total * lone for label, weight in weights.items()}
+    if not learned:
+        return voted
+    return {label: blend.vote_weight * voted.get(label, 0.0) + (1 - blend.vote_weight) * learned.get(label, 0.0)
+            for label in voted.keys() | learned.keys()}
+
+
+def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashable, float]] | None = None,
+         calibration: Calibration | None = None) -> dict[str, Suggestion]:
+    """Each field's winning label among the nearest labelled neighbours (ticket, similarity, best first), blended
+    with the classifier's probabilities in `learned`, as the desk's calibration says."""
+    calibration = calibration or Calibration()
+    neighbours = neighbours[:NEIGHBOURS]
     suggestions: dict[str, Suggestion] = {}
-    for field in FIELDS:
-        weights: dict[Hashable, float] = {}
-        for ticket, similarity in voters:
-            label = getattr(ticket, field)
-            if field == "subcategory" and ticket.category != suggestions["category"].value:
-                continue  # a subcategory only counts under the category chosen
-            if label is not None:
-                weights[label] = weights.get(label, 0.0) + similarity ** WEIGHT_POWER
-        total = sum(weights.values())
-        shares = {label: weight / total * lone for label, weight in weights.items()}
-        if learned and learned.get(field):
-            probabilities = learned[field]
-            shares = {label: VOTE_WEIGHT * shares.get(label, 0.0) + (1 - VOTE_WEIGHT) * probabilities.get(label, 0.0)
-                      for label in shares.keys() | probabilities.keys()}
-        if not shares:
-            suggestions[field] = Suggestion(None, 0.0)
+    for name in FIELDS:
+        blend = calibration.blend(name)
+        found = shares(neighbours, name, blend, (learned or {}).get(name))
+        if not found:
+            suggestions[name] = Suggestion(None, 0.0)
             continue
-        winner = max(shares, key=shares.__getitem__)
-        confidence = round(shares[winner], 3)
-        suggestions[field] = Suggestion(winner if confidence > MIN_CONFIDENCE else None, confidence)
+        winner = max(found, key=found.__getitem__)
+        confidence = round(found[winner], 3)
+        value = winner if confidence > MIN_CONFIDENCE else None
+        suggestions[name] = Suggestion(value, confidence, value is not None and confidence >= blend.threshold)
+    return _consistent(suggestions)
+
+
+def _consistent(suggestions: dict[str, Suggestion]) -> dict[str, Suggestion]:
+    """The subcategory back to its own name, agreeing with the category: where the two disagree, the surer one
+    decides and the other follows it (or is dropped)."""
+    category, sub = suggestions["category"], suggestions["subcategory"]
+    if sub.value is None:
+        return suggestions
+    parent, name = json.loads(str(sub.value))
+    if category.value not in (None, parent) and category.confidence >= sub.confidence:
+        suggestions["subcategory"] = Suggestion(None, sub.confidence)
+        return suggestions
+    if category.value != parent:
+        suggestions["category"] = Suggestion(parent, sub.confidence, sub.fills)
+    suggestions["subcategory"] = Suggestion(name, sub.confidence, sub.fills)
     return suggestions
 
 

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 PROMPTS: dict[str, dict[str, str]] = {
     "es": {
         "welcome": "Hola{name}. Gracias por llamar a la mesa de ayuda.",
+        "outage": "Sabemos que hay un problema en curso: {short}. Si llama por este problema, pulse 3.",
         "menu": "Para reportar un problema, pulse 1 o diga reportar. Para consultar una incidencia, pulse 2 o diga estado.",
         "not_understood": "Perdone, no le he entendido.",
         "goodbye": "Gracias por llamar. Hasta luego.",
@@ -40,9 +41,12 @@ PROMPTS: dict[str, dict[str, str]] = {
         "unavailable": "Lo sentimos, ahora no podemos atender su llamada. Por favor, vuelva a llamar en unos minutos.",
         "sms_created": "Atiende: registramos su incidencia {number}: {short}",
         "sms_joined": "Atiende: ya trabajamos en este problema, incidencia {number}. Hemos añadido su llamada.",
+        "sms_number": "Atiende: registramos su incidencia {number}. Un agente escuchará su llamada.",
+        "sms_resolved": "Atiende: el problema de la incidencia {number} está resuelto. {notes}",
     },
     "en": {
         "welcome": "Hello{name}. Thank you for calling the service desk.",
+        "outage": "We know about a problem under way: {short}. If you are calling about it, press 3.",
         "menu": "To report a problem, press 1 or say report. To check on a ticket, press 2 or say status.",
         "not_understood": "Sorry, I did not understand.",
         "goodbye": "Thank you for calling. Goodbye.",
@@ -67,6 +71,8 @@ PROMPTS: dict[str, dict[str, str]] = {
         "unavailable": "Sorry, we cannot take your call right now. Please call again in a few minutes.",
         "sms_created": "Atiende: we logged your ticket {number}: {short}",
         "sms_joined": "Atiende: we are already working on this problem as ticket {number}. We added your call to it.",
+        "sms_number": "Atiende: we logged your ticket {number}. An agent will listen to your call.",
+        "sms_resolved": "Atiende: the problem of ticket {number} is resolved. {notes}",
     },
 }
 STATE_NAMES = {

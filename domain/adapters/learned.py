@@ -11,6 +11,7 @@ import redis
 
 from domain.adapters.vectors import redis_call
 from domain.classifier import NaiveBayes
+from domain.triage import Calibration
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class LearnedModels:
     fields: dict[str, NaiveBayes]
     tickets: int  # how many labelled tickets they learned from
     trained_at: str  # ISO 8601
+    calibration: Calibration = Calibration()
 
 
 class TriageModelStore:
@@ -28,8 +30,10 @@ class TriageModelStore:
         self._loaded: tuple[bytes, LearnedModels] | None = None
         self._lock = threading.Lock()
 
-    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str) -> None:
-        about = json.dumps({"tickets": tickets, "trained_at": trained_at, "fields": sorted(fields)})
+    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
+             calibration: Calibration | None = None) -> None:
+        about = json.dumps({"tickets": tickets, "trained_at": trained_at, "fields": sorted(fields),
+                            "calibration": (calibration or Calibration()).to_dict()})
         mapping: dict[str, Any] = {f"field:{name}": model.dumps() for name, model in fields.items()}
         pipe = self.client.pipeline(transaction=True)
         pipe.delete(self.key)
@@ -54,13 +58,17 @@ class TriageModelStore:
                 return self._loaded[1] if self._loaded else None  # replaced mid-read: the next request loads it
             about = json.loads(raw)
             models = LearnedModels({name: NaiveBayes.loads(stored[f"field:{name}".encode()]) for name in about["fields"]},
-                                   about["tickets"], about["trained_at"])
+                                   about["tickets"], about["trained_at"], Calibration.from_dict(about.get("calibration")))
             self._loaded = (raw, models)
             return models
 
     def mark_changed(self) -> None:
         """Tickets changed since the last training."""
         redis_call(lambda: self.client.set(self.changed_key, 1))
+
+    def changed(self) -> bool:
+        """Whether tickets changed since the last training, leaving the mark in place."""
+        return bool(redis_call(lambda: self.client.exists(self.changed_key)))
 
     def take_changed(self) -> bool:
         """Whether tickets changed since the last training, clearing the mark: changes made while training runs

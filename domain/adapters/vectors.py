@@ -159,6 +159,23 @@ class RedisVectorIndex:
         raw = redis_call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))
         return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
 
+    def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of many documents, by key; those not indexed (yet) are left out."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 1000):
+            batch = keys[start:start + 1000]
+
+            def read() -> list[Any]:
+                pipe = self.client.pipeline(transaction=False)
+                for key in batch:
+                    pipe.hget(f"{self.prefix}{kind}:{key}", "vector")
+                return pipe.execute()
+
+            for key, raw in zip(batch, redis_call(read)):
+                if raw and len(raw) == 4 * self.dimensions:
+                    found[key] = np.frombuffer(raw, dtype=np.float32)
+        return found
+
     def delete(self, kind: str, key: str) -> None:
         redis_call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
 

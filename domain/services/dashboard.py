@@ -15,7 +15,7 @@ from domain.tickets import OPEN_STATES
 DAYS = 30
 
 
-async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork) -> DashboardOut:
+async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork, major_incident_callers: int = 3) -> DashboardOut:
     """The dashboard, over an async unit of work: its two halves are counted at once, on the event loop."""
     targets = {t.priority: t.resolution_minutes * 60 for t in await list_sla_targets(uow)}
     first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)
@@ -23,9 +23,10 @@ async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork) -> DashboardOu
     # Local midnights, found here so that a day of 23 or 25 hours is one too.
     day_starts = [datetime.combine(day, time(), ZoneInfo(tz)) for day in days]
 
-    async def open_counts() -> list[tuple]:
+    async def open_counts() -> tuple[list[tuple], list]:
         async with uow.reading():
-            return await uow.dashboard.open_tickets(targets, now)
+            return (await uow.dashboard.open_tickets(targets, now),
+                    await uow.tickets.major_incidents(major_incident_callers, limit=10))
 
     async def day_counts() -> tuple[list[tuple], list[tuple]]:
         days_uow = uow.beside()
@@ -40,7 +41,7 @@ async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork) -> DashboardOu
     for answer in answers:
         if isinstance(answer, BaseException):
             raise answer
-    open_rows, (opened_rows, resolved_rows) = answers
+    (open_rows, majors), (opened_rows, resolved_rows) = answers
     by_priority: Counter[int] = Counter()
     by_state: Counter[int] = Counter()
     by_group: Counter[str | None] = Counter()
@@ -66,5 +67,9 @@ async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork) -> DashboardOu
         per_day=[{"date": d.isoformat(), "opened": o, "resolved": r} for d, o, r in zip(days[:-1], opened, resolved, strict=True)],
         resolved_in_period=resolved_count,
         mean_time_to_resolve_hours=round(seconds / resolved_count / 3600, 2) if resolved_count else None,
+        untriaged=by_group[None],
+        major_incidents=[{"number": t.number, "short_description": t.short_description,
+                          "affected_callers": t.affected_callers, "priority": t.priority, "opened_at": t.opened_at}
+                         for t in majors],
     )
 

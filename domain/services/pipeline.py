@@ -5,20 +5,34 @@ checks what the call already holds before it acts, so a second run changes nothi
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from domain.analysis import Analysis, Analyzer, DuplicateFinder
 from domain.calls import Call, transcript_is_better
-from domain.errors import NotFound
+from domain.contacts import can_text, is_withheld
+from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs, Telephony, Transcriber
 from domain.services.tickets import open_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
-from domain.tickets import OPEN_STATES, Channel
+from domain.tickets import OPEN_STATES, Channel, Ticket
 from domain.voice_script import text
 
 VOICE_ACTOR = "atiende:voice"
+# Triage for a call's words: (short description, description) -> the answer /api/triage gives.
+Suggest = Callable[[str, str], Awaitable[dict[str, Any]]]
+# What the desk writes on a phone ticket itself, in the caller's language.
+_TICKET_TEXTS = {
+    "es": {"silent": "Llamada de {phone} sin descripción", "unclear": "Llamada de {phone}, transcripción poco clara",
+           "unclear_body": "La transcripción de la llamada no es fiable ({source}, confianza {confidence}): escuche "
+                           "la grabación. Lo que se entendió:", "withheld": "número oculto"},
+    "en": {"silent": "Call from {phone} with no description", "unclear": "Call from {phone}, transcript unclear",
+           "unclear_body": "The call's transcript is not reliable ({source}, confidence {confidence}): listen to "
+                           "the recording. What was heard:", "withheld": "withheld number"},
+}
 
 
 async def begin(sid: str, now: datetime, uow: UnitOfWork) -> dict[str, Any]:
@@ -72,28 +86,60 @@ async def transcribe_recording(sid: str, offline_only: bool, now: datetime, sett
     return result.provider
 
 
-async def analyze_call(sid: str, now: datetime, uow: UnitOfWork, analyzer: Analyzer) -> dict[str, Any]:
+async def analyze_call(sid: str, now: datetime, settings: Settings, uow: UnitOfWork, analyzer: Analyzer,
+                       suggest: Suggest) -> dict[str, Any]:
+    """The call's ticket fields: the words as the rules read them (title, summary, language), and category,
+    subcategory, group, impact and urgency from the desk's learned triage where its calibration is sure enough.
+    An unclear transcript fills nothing and titles nothing."""
     async with uow:
         call = await _call(uow, sid)
         categories = {c["name"]: c["subcategories"] for c in await uow.reference.categories()}
         await uow.calls.update(sid, now, pipeline_step="analyze")
         await uow.commit()
-    return _analysis(call, analyzer, categories).to_dict()
+    facts = _analysis(call, analyzer, categories, settings)
+    if facts.description and not facts.unclear:
+        facts = await _triaged(facts, suggest)
+    return facts.to_dict()
+
+
+async def _triaged(facts: Analysis, suggest: Suggest) -> Analysis:
+    """The rules' reading with triage's sure fields in place of theirs. A desk that has no labelled tickets yet
+    keeps the rules' category; one that has them fills only what triage is sure of, and leaves the rest empty for
+    an agent (the untriaged queue) rather than guessing."""
+    try:
+        answer = await suggest(facts.short_description, facts.description)
+    except AtiendeError:
+        return facts  # Redis or the model is out: the rules stand, and the ticket still opens
+    if answer.get("classifier") is None and not answer.get("neighbours"):
+        return facts
+    sure = {name: answer[name]["value"] if answer[name]["fills"] else None
+            for name in ("category", "subcategory", "assignment_group", "impact", "urgency")}
+    if sure["subcategory"] and not sure["category"]:
+        sure["category"] = answer["category"]["value"]  # sure of the pair is sure of its category
+    if sure["category"] is None:
+        sure["subcategory"] = None
+    suggested = {name: answer[name] for name in sure}
+    return replace(facts, category=sure["category"], subcategory=sure["subcategory"],
+                   assignment_group=sure["assignment_group"], impact=sure["impact"] or facts.impact,
+                   urgency=sure["urgency"] or facts.urgency, suggested=suggested)
 
 
 async def find_same_problem(sid: str, analysis: dict[str, Any], now: datetime, uow: UnitOfWork,
                             finder: DuplicateFinder) -> str | None:
+    if analysis.get("unclear"):
+        return None  # words no one can trust join no one's ticket
     async with uow:
-        found = await finder.find(analysis["description"], analysis["language"], now, uow)
+        found = await finder.find(analysis["description"], analysis["language"], now, uow, _labels(analysis))
         await uow.calls.update(sid, now, pipeline_step="find_duplicate")
         await uow.commit()
     return found[0] if found else None
 
 
-async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | None, now: datetime, uow: UnitOfWork,
-                         finder: DuplicateFinder) -> dict[str, Any]:
+async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | None, now: datetime, settings: Settings,
+                         uow: UnitOfWork, finder: DuplicateFinder) -> dict[str, Any]:
     """Open the call's ticket, or join the open ticket that already reports the problem (the caller counted
-    as affected, a work note, no new ticket). Once per call, however often it runs."""
+    as affected, the impact raised with their number, a work note, no new ticket). Once per call, however often
+    it runs."""
     facts = Analysis(**analysis)
     async with uow:
         call = await _call(uow, sid, for_update=True)
@@ -101,29 +147,54 @@ async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | No
             return {"ticket": call.ticket_number, "joined": call.joined_existing}
         await uow.calls.serialize_ticket_creation()
         parent = await uow.tickets.get(candidate, for_update=True) if candidate else None
-        if parent is None or parent.state not in OPEN_STATES:
+        if (parent is None or parent.state not in OPEN_STATES) and not facts.unclear:
             # Under the lock, so a ticket another caller opened a moment ago is seen.
-            found = await finder.find(facts.description, facts.language, now, uow)
+            found = await finder.find(facts.description, facts.language, now, uow, _labels(analysis))
             parent = await uow.tickets.get(found[0], for_update=True) if found else None
-        if parent is not None:
-            if call.contact_id:
-                await uow.calls.add_affected(parent.id, call.contact_id, sid, now)
-            await uow.tickets.add_note(parent.id, "work_note", VOICE_ACTOR, now,
-                                       f"Another caller reports this problem ({call.from_phone}, call {sid}): "
-                                       f"“{facts.description[:500]}”")
-            await uow.calls.update(sid, now, ticket_id=parent.id, joined_existing=True, pipeline_step="create_or_join")
+        if parent is not None and parent.state in OPEN_STATES:
+            await join_ticket(parent, call, f"“{facts.description[:500]}”", now, settings, uow)
+            await uow.calls.update(sid, now, pipeline_step="create_or_join")
             await uow.commit()
             return {"ticket": parent.number, "joined": True}
         caller = await uow.contacts.get(call.contact_id) if call.contact_id else None
         ticket = await open_ticket(
             uow, VOICE_ACTOR, now, caller=caller, channel=Channel.PHONE, short_description=facts.short_description,
             description=facts.description, impact=facts.impact, urgency=facts.urgency, category=facts.category,
-            subcategory=facts.subcategory,
+            subcategory=facts.subcategory, assignment_group=facts.assignment_group,
         )
         await uow.tickets.add_note(ticket.id, "work_note", VOICE_ACTOR, now, _opening_note(call, facts))
-        await uow.calls.update(sid, now, ticket_id=ticket.id, pipeline_step="create_or_join")
+        review = _unclear_reason() if facts.unclear else None
+        await uow.calls.update(sid, now, ticket_id=ticket.id, pipeline_step="create_or_join",
+                               **({"review_reason": review} if review else {}))
         await uow.commit()
     return {"ticket": ticket.number, "joined": False}
+
+
+async def join_ticket(parent: Ticket, call: Call, said: str, now: datetime, settings: Settings,
+                      uow: UnitOfWork) -> None:
+    """Add the call to the open ticket it reports (locked by the caller): one more affected caller when they are
+    new to it, and the impact raised when enough callers say the same (an outage), with a work note each."""
+    new_caller = call.contact_id is None or (
+        call.contact_id != parent.caller_id and await uow.calls.add_affected(parent.id, call.contact_id, call.sid, now))
+    affected = await uow.tickets.count_affected_caller(parent.id) if new_caller else parent.affected_callers
+    await uow.tickets.add_note(parent.id, "work_note", VOICE_ACTOR, now,
+                               f"Another caller reports this problem (call {call.sid}): {said}")
+    await uow.calls.update(call.sid, now, ticket_id=parent.id, joined_existing=True)
+    impact = outage_impact(affected, settings)
+    if impact is not None and impact < parent.impact:
+        changes = parent.update({"impact": impact}, VOICE_ACTOR, now)
+        await uow.tickets.save(parent, VOICE_ACTOR, now, changes, note=(
+            "work_note", f"{affected} callers report this problem: impact raised to {impact}, priority now "
+                         f"{parent.priority}."))
+
+
+def outage_impact(callers: int, settings: Settings) -> int | None:
+    """The impact that `callers` distinct callers of one problem call for; None while they are few."""
+    if callers >= settings.OUTAGE_HIGH_IMPACT_CALLERS:
+        return 1
+    if callers >= settings.OUTAGE_MEDIUM_IMPACT_CALLERS:
+        return 2
+    return None
 
 
 async def notify_caller(sid: str, now: datetime, uow: UnitOfWork, telephony: Telephony) -> str:
@@ -133,9 +204,10 @@ async def notify_caller(sid: str, now: datetime, uow: UnitOfWork, telephony: Tel
         if call.sms_status in ("sent", "not_configured") or not call.ticket_number:
             return call.sms_status or "no_ticket"
         ticket = await uow.tickets.get(call.ticket_number)
-        key = "sms_joined" if call.joined_existing else "sms_created"
+        # Words the desk could not make out are not repeated to the caller: the number alone.
+        key = "sms_joined" if call.joined_existing else "sms_number" if call.review_reason else "sms_created"
         body = text(key, call.language, number=call.ticket_number, short=ticket.short_description if ticket else "")
-        if call.from_phone.startswith("+"):
+        if can_text(call.from_phone):
             sid_sent = telephony.send_sms(call.from_phone, body)
             status = "sent" if sid_sent else "not_configured"
         else:
@@ -145,8 +217,10 @@ async def notify_caller(sid: str, now: datetime, uow: UnitOfWork, telephony: Tel
     return status
 
 
-async def improve_ticket(sid: str, now: datetime, uow: UnitOfWork) -> bool:
-    """Put the recording's transcript in the ticket's description when it is better than the live one."""
+async def improve_ticket(sid: str, now: datetime, settings: Settings, uow: UnitOfWork, analyzer: Analyzer) -> bool:
+    """Put the recording's transcript in the ticket's description when it is better than the live one; when the
+    ticket was titled as unclear and this transcript is clear, it gives the title too and the call needs no
+    review for it any more."""
     async with uow:
         call = await _call(uow, sid)
         if call.joined_existing or not call.ticket_number or not transcript_is_better(call):
@@ -155,26 +229,35 @@ async def improve_ticket(sid: str, now: datetime, uow: UnitOfWork) -> bool:
         new = (call.transcript or "").strip()
         if ticket is None or ticket.is_final or ticket.description.startswith(new):
             return False
-        changes = ticket.update({"description": new}, VOICE_ACTOR, now)
+        values: dict[str, Any] = {"description": new}
+        clear = (call.transcript_confidence or 0.85) >= settings.TRANSCRIPT_MIN_CONFIDENCE
+        was_unclear = call.review_reason is not None and call.review_reason == _unclear_reason()
+        if clear and was_unclear:
+            values["short_description"] = analyzer.analyze(new, call.language, {}).short_description
+        elif not clear:
+            return False  # an unclear recording does not replace anything
+        changes = ticket.update(values, VOICE_ACTOR, now)
         await uow.tickets.save(ticket, VOICE_ACTOR, now, changes, note=(
             "work_note",
             f"Description replaced by the recording's transcript ({call.transcript_provider}, confidence "
             f"{_percent(call.transcript_confidence)}); the live transcript ({_percent(call.speech_confidence)}) "
             f"was: “{call.speech_text or ''}”",
         ))
-        await uow.calls.update(sid, now, pipeline_step="improve_ticket")
+        await uow.calls.update(sid, now, pipeline_step="improve_ticket",
+                               **({"review_reason": None} if clear and was_unclear else {}))
         await uow.commit()
     return True
 
 
-async def mark_for_review(sid: str, reason: str, now: datetime, uow: UnitOfWork, analyzer: Analyzer) -> dict[str, Any]:
+async def mark_for_review(sid: str, reason: str, now: datetime, settings: Settings, uow: UnitOfWork,
+                          analyzer: Analyzer) -> dict[str, Any]:
     """The last resort when a step failed for good: the call still ends in a ticket, with whatever was
     captured, marked so that an agent looks at it."""
     async with uow:
         call = await _call(uow, sid, for_update=True)
         if call.ticket_number is None:
             categories = {c["name"]: c["subcategories"] for c in await uow.reference.categories()}
-            facts = _analysis(call, analyzer, categories)
+            facts = _analysis(call, analyzer, categories, settings)
             caller = await uow.contacts.get(call.contact_id) if call.contact_id else None
             ticket = await open_ticket(
                 uow, VOICE_ACTOR, now, caller=caller, channel=Channel.PHONE,
@@ -205,19 +288,45 @@ async def _call(uow: UnitOfWork, sid: str, for_update: bool = False) -> Call:
     return call
 
 
-def _analysis(call: Call, analyzer: Analyzer, categories: dict[str, list[str]]) -> Analysis:
-    said = call.best_text()
+def _analysis(call: Call, analyzer: Analyzer, categories: dict[str, list[str]], settings: Settings) -> Analysis:
+    said, source, confidence = call.heard()
+    words = _TICKET_TEXTS["es" if call.language == "es" else "en"]
+    phone = words["withheld"] if is_withheld(call.from_phone) else call.from_phone
+    if said and confidence is not None and confidence < settings.TRANSCRIPT_MIN_CONFIDENCE:
+        body = words["unclear_body"].format(source=source, confidence=_percent(confidence))
+        return Analysis(short_description=words["unclear"].format(phone=phone), description=f"{body}\n“{said}”",
+                        summary="", language=call.language, impact=3, urgency=3, unclear=True)
     if said:
         return analyzer.analyze(said, call.language, categories)
-    short = ("Llamada de {phone} sin descripción" if call.language == "es" else "Call from {phone} with no description")
-    return Analysis(short_description=short.format(phone=call.from_phone), description="", summary="",
+    return Analysis(short_description=words["silent"].format(phone=phone), description="", summary="",
                     language=call.language, impact=3, urgency=3)
+
+
+def _labels(analysis: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    return analysis.get("category"), analysis.get("subcategory"), analysis.get("assignment_group")
+
+
+def _unclear_reason() -> str:
+    """Why an unclear call is listed for review; the same words each time, so a later clear transcript can tell
+    that this was the only reason."""
+    return "the transcript is unclear: listen to the recording"
 
 
 def _opening_note(call: Call, facts: Analysis) -> str:
     source = "live transcript" if not transcript_is_better(call) else f"recording ({call.transcript_provider})"
-    return (f"Opened from call {call.sid} from {call.from_phone} ({call.locale}), described in the {source}. "
-            f"Summary: {facts.summary}")
+    note = f"Opened from call {call.sid} ({call.locale}), described in the {source}."
+    if facts.unclear:
+        note += " The transcript is below the confidence the desk trusts: the title and the SMS leave it out."
+    elif facts.summary:
+        note += f" Summary: {facts.summary}"
+    if facts.suggested:
+        left = [f"{name.replace('_', ' ')} {s['value']} ({_percent(s['confidence'])})"
+                for name, s in facts.suggested.items() if s["value"] is not None and not s["fills"]]
+        if facts.assignment_group is None:
+            note += " Untriaged: triage was not sure enough to choose a group."
+        if left:
+            note += " Suggested, below the desk's thresholds: " + "; ".join(left) + "."
+    return note
 
 
 def _percent(value: float | None) -> str:

@@ -7,13 +7,13 @@ from typing import Any
 
 from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
-from domain.analysis import DuplicateFinder, detect_language
+from domain.analysis import DuplicateFinder, Labels, detect_language
 from domain.errors import AtiendeError
 from domain.services.indexing import ticket_vector
 from domain.services.tickets import find_ticket
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
-from domain.triage import MIN_CONFIDENCE, Suggestion, extractive_summary, sentences, vote
+from domain.triage import MIN_CONFIDENCE, NEIGHBOURS, Suggestion, extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
 OPEN = tuple(s.api_name for s in OPEN_STATES)
@@ -64,11 +64,12 @@ async def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embed
 
 async def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
                  index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict:
-    """Fields for a ticket being written: the desk's nearest labelled tickets vote, averaged with the classifier
-    trained on its labelled tickets (or, with a chat model, chosen by it with those tickets as examples, falling
-    back to the vote when it fails); a summary; and the open tickets it may duplicate."""
+    """Fields for a ticket being written: the desk's nearest labelled tickets vote, blended with the classifier
+    trained on its labelled tickets as the desk's calibration chose (or, with a chat model, chosen by it with those
+    tickets as examples, falling back to the blend when it fails); a summary; and the open tickets it may
+    duplicate. Each field says whether it is sure enough, by the desk's calibration, to be filled unseen."""
     text = f"{short_description}\n{description}".strip()
-    hits = index.nearest(embedder.embed([text])[0], 15, kind="ticket")
+    hits = index.nearest(embedder.embed([text])[0], 2 * NEIGHBOURS, kind="ticket")
     async with uow:
         found = await uow.tickets.brief([h.key for h in hits])
     neighbours = [(found[h.key], h.score) for h in hits if h.key in found]
@@ -79,22 +80,26 @@ async def triage(short_description: str, description: str, settings: Any, uow: U
     except AtiendeError as err:
         log.warning("triage by the neighbours' vote alone: %s", err)
     probabilities = {field: model.probabilities(text) for field, model in learned.fields.items()} if learned else None
-    suggestions = vote(labelled, probabilities)
+    suggestions = vote(labelled, probabilities, learned.calibration if learned else None)
     summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
         " ".join(sentences(description)[:2])[:400]
     if chat is not None:
         try:
             answered = await _chat_triage(chat, text, labelled, uow)
             summary = answered.pop("summary") or summary
-            suggestions = answered
+            # The chat model's confidence is not measured on the desk: it fills a field only where the desk's
+            # calibrated blend would have filled it with the same value.
+            suggestions = {field: Suggestion(s.value, s.confidence, s.value is not None and suggestions[field].fills
+                                             and suggestions[field].value == s.value)
+                           for field, s in answered.items()}
         except AtiendeError as err:
             log.warning("triage by the desk's vote: %s", err)
     open_ones = [h for h in hits if h.tags.get("state") in OPEN and h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
     return {
-        **{field: {"value": s.value, "confidence": s.confidence} for field, s in suggestions.items()},
+        **{field: {"value": s.value, "confidence": s.confidence, "fills": s.fills} for field, s in suggestions.items()},
         "summary": summary or short_description,
         "low_confidence": all(s.value is None for s in suggestions.values()),
-        "neighbours": [t.number for t, _ in labelled],
+        "neighbours": [t.number for t, _ in labelled[:NEIGHBOURS]],
         "classifier": {"tickets": learned.tickets, "trained_at": learned.trained_at} if learned else None,
         "duplicate_candidates": [dict(_brief(found[h.key]), score=h.score) for h in open_ones[:5] if h.key in found],
     }
@@ -144,26 +149,40 @@ async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: Redi
 
 
 class VectorDuplicates:
-    """A call's problem is an open ticket's when their vectors are this close; otherwise, and whenever Redis
-    cannot answer, the full-text rule decides (it also sees tickets the index has not caught up with)."""
+    """A call's problem is an open ticket's when their vectors are this close; or, across languages (which a local
+    model reads poorly), when they are at least `cross_language_score` close and triage filled both with the
+    same category, subcategory and group; otherwise, and whenever Redis cannot answer, the full-text rule decides
+    (it also sees tickets the index has not caught up with)."""
 
     def __init__(self, embedder: Any, index: RedisVectorIndex, min_score: float, window: timedelta,
-                 fallback: DuplicateFinder):
+                 fallback: DuplicateFinder, cross_language_score: float = 1.0):
         self.embedder, self.index, self.min_score, self.window = embedder, index, min_score, window
-        self.fallback = fallback
+        self.fallback, self.cross_language_score = fallback, cross_language_score
 
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork) -> tuple[str, float] | None:
+    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
+                   labels: Labels | None = None) -> tuple[str, float] | None:
         if text.strip():
             try:
+                floor = min(self.min_score, self.cross_language_score) if labels and all(labels) else self.min_score
                 hits = [h for h in self.index.nearest(self.embedder.embed([text])[0], 5, kind="ticket", states=OPEN)
-                        if h.score >= self.min_score]
+                        if h.score >= floor]
                 recent = await uow.tickets.brief([h.key for h in hits]) if hits else {}
                 for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence
-                    if hit.key in recent and recent[hit.key].opened_at >= now - self.window:
+                    ticket = recent.get(hit.key)
+                    if ticket is None or ticket.opened_at < now - self.window:
+                        continue
+                    if hit.score >= self.min_score or _same_labels_across_languages(ticket, language, labels):
                         return hit.key, hit.score
             except AtiendeError as err:
                 log.warning("duplicate check by full text only: %s", err)
-        return await self.fallback.find(text, language, now, uow)
+        return await self.fallback.find(text, language, now, uow, labels)
+
+
+def _same_labels_across_languages(ticket: Ticket, language: str, labels: Labels | None) -> bool:
+    if not labels or not all(labels):
+        return False
+    theirs = detect_language(f"{ticket.short_description} {ticket.description}", language)
+    return theirs != language and (ticket.category, ticket.subcategory, ticket.assignment_group) == labels
 
 
 async def _described(hits: list, uow: UnitOfWork) -> list[dict]:

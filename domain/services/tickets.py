@@ -197,7 +197,8 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
             [FieldError(f"one of {', '.join(sorted(SORT_COLUMNS))}, optionally with a leading -", parameter="sort")],
         )
     view_states = {
-        "mine": OPEN_STATES, "unassigned": OPEN_STATES, "open": OPEN_STATES, "resolved": (State.RESOLVED,),
+        "mine": OPEN_STATES, "unassigned": OPEN_STATES, "untriaged": OPEN_STATES, "open": OPEN_STATES,
+        "resolved": (State.RESOLVED,),
     }.get(query.view, tuple(State))
     states = tuple(s for s in view_states if query.state is None or s == State.from_api(query.state))
     where = TicketFilter(
@@ -206,6 +207,7 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
         assignment_group=query.assignment_group,
         assigned_to=who.name if query.view == "mine" else query.assigned_to,
         unassigned=query.view == "unassigned",
+        ungrouped=query.view == "untriaged",
         caller_phone=caller_phone_key(query.caller_phone, settings.DEFAULT_PHONE_REGION, parameter="caller_phone")
         if query.caller_phone else None,
         category=query.category,
@@ -305,6 +307,6 @@ def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> Ticket
         close_code=ticket.close_code, close_notes=ticket.close_notes, version=ticket.version,
         opened_at=ticket.opened_at, opened_by=ticket.opened_by, updated_at=ticket.updated_at,
         updated_by=ticket.updated_by, resolved_at=ticket.resolved_at, resolved_by=ticket.resolved_by,
-        closed_at=ticket.closed_at, closed_by=ticket.closed_by,
+        closed_at=ticket.closed_at, closed_by=ticket.closed_by, affected_callers=ticket.affected_callers,
         sla={"response": response._asdict(), "resolution": resolution._asdict()},
     )

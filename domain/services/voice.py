@@ -14,8 +14,10 @@ from twilio.twiml.voice_response import VoiceResponse
 from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
 from domain.contacts import WITHHELD, Contact, is_withheld, phone_key
 from domain.schemas import TwilioForm
+from domain.services.pipeline import join_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
+from domain.tickets import OPEN_STATES, Ticket
 from domain.voice_script import STATE_NAMES, Speaker, say_number, text
 
 # The caller waits this many one-second pauses for the ticket number before being promised an SMS.
@@ -30,29 +32,41 @@ class Reply:
 
 
 async def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
-    """Greet the caller in their language and offer the menu. An unknown number becomes a contact, once."""
+    """Greet the caller in their language, name the major incident under way if there is one (joinable with one
+    key), and offer the menu. An unknown number becomes a contact, once."""
     async with uow:
         call = await _known_call(form, now, settings, uow)
         contact = await uow.contacts.get(call.contact_id) if call.contact_id else None
+        majors = await uow.tickets.major_incidents(settings.OUTAGE_MEDIUM_IMPACT_CALLERS, limit=1)
         await uow.commit()
     name = f", {contact.name.split()[0]}" if contact and contact.name else ""
     response = VoiceResponse()
     speaker.say(response, text("welcome", call.language, name=name), call.locale)
-    _menu(response, call, settings, speaker)
+    _menu(response, call, settings, speaker, outage=majors[0].short_description if majors else None)
     return str(response)
 
 
 async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
-                 speaker: Speaker) -> str:
-    """Act on the menu choice: record and ask for the problem, or read the caller's tickets."""
+                 speaker: Speaker) -> Reply:
+    """Act on the menu choice: record and ask for the problem, read the caller's tickets, or add the caller to the
+    major incident the greeting named (its pipeline then texts them the number)."""
     choice = menu_choice(form.Digits, form.SpeechResult)
+    joined: Ticket | None = None
     async with uow:
         call = await _known_call(form, now, settings, uow)
+        if choice == "join" and call.intent is None:
+            joined = await _join_major_incident(call, now, settings, uow)
+            choice = "joined" if joined else "report"  # over since the greeting: the caller tells us instead
         if choice and call.intent is None:
             await uow.calls.update(call.sid, now, intent=choice)
             call.intent = choice
         await uow.commit()
     response = VoiceResponse()
+    if call.intent == "joined":
+        number = joined.number if joined else call.ticket_number
+        speaker.say(response, say_number("joined", call.language, number or ""), call.locale)
+        response.hangup()
+        return Reply(str(response), start_pipeline=True)
     if call.intent == "report":
         # The whole rest of the call is recorded: a caller who hangs up mid-sentence still gets a ticket.
         start = response.start()
@@ -67,7 +81,19 @@ async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settin
     else:
         speaker.say(response, text("goodbye", call.language), call.locale)
         response.hangup()
-    return str(response)
+    return Reply(str(response))
+
+
+async def _join_major_incident(call: Call, now: datetime, settings: Settings, uow: UnitOfWork) -> Ticket | None:
+    """Add the caller to the open major incident, as a call describing it would be; None when there is none
+    any more."""
+    majors = await uow.tickets.major_incidents(settings.OUTAGE_MEDIUM_IMPACT_CALLERS, limit=1)
+    parent = await uow.tickets.get(majors[0].number, for_update=True) if majors else None
+    if parent is None or parent.state not in OPEN_STATES:
+        return None
+    await join_ticket(parent, call, "they pressed the key for the major incident the greeting named.", now,
+                      settings, uow)
+    return parent
 
 
 async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
@@ -164,10 +190,13 @@ async def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: 
                                 contact_id=contact.id if contact else None, locale=locale, started_at=now))
 
 
-def _menu(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, attempt: int = 1) -> None:
+def _menu(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, attempt: int = 1,
+          outage: str | None = None) -> None:
     gather = response.gather(input="dtmf speech", num_digits=1, action=_url(settings, "menu", attempt=attempt),
                              method="POST", language=call.locale, timeout=5, speech_timeout="auto",
                              hints="reportar, estado, report, status")
+    if outage:
+        speaker.say(gather, text("outage", call.language, short=outage.rstrip(".")), call.locale)
     speaker.say(gather, text("menu", call.language), call.locale)
     # Past the gather only when the caller said nothing: offer the menu once more through the same action.
     response.redirect(_url(settings, "menu", attempt=attempt), method="POST")

@@ -84,6 +84,13 @@ class CallStore:
         )
         return row is not None
 
+    async def to_tell_resolved(self, limit: int) -> list[dict[str, Any]]:
+        """Calls that reported a problem many callers shared, now resolved, whose caller has not been told yet."""
+        return await self.db.all(
+            "SELECT c.sid, c.from_phone, c.locale, t.number, t.close_notes FROM tickets t JOIN calls c"
+            " ON c.ticket_id = t.id WHERE t.affected_callers > 1 AND t.state IN (6, 7)"
+            " AND c.resolved_sms_status IS NULL ORDER BY c.started_at LIMIT %s", (limit,), dicts=True)
+
     async def serialize_ticket_creation(self) -> None:
         """Hold, until this transaction ends, the lock that makes one phone ticket at a time: two callers
         reporting the same outage at once must not both find no ticket and both open one."""

@@ -22,7 +22,7 @@ SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_d
        c.language AS caller_language, cat.name AS category, t.subcategory, t.channel,
        g.name AS assignment_group, t.assigned_to, p.number AS parent, t.close_code, t.close_notes, t.version,
        t.opened_at, t.opened_by, t.updated_at, t.updated_by, t.resolved_at, t.resolved_by, t.closed_at,
-       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds
+       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds, t.affected_callers
 FROM tickets t
 LEFT JOIN contacts c ON c.id = t.caller_id
 LEFT JOIN categories cat ON cat.id = t.category_id
@@ -114,6 +114,7 @@ class TicketFilter:
     assignment_group: str | None = None
     assigned_to: str | None = None
     unassigned: bool = False
+    ungrouped: bool = False
     caller_phone: str | None = None  # any spelling of the caller's number; matched by its key
     category: str | None = None
     parent: str | None = None
@@ -260,6 +261,26 @@ class TicketStore:
             _SELECT + " WHERE t.category_id IS NOT NULL OR t.assignment_group_id IS NOT NULL ORDER BY t.id DESC LIMIT %s",
             (limit,), dicts=True)
         return [_ticket(row) for row in rows]
+
+    async def count_affected_caller(self, ticket_id: int) -> int:
+        """One more distinct caller affected by the ticket; how many there are now."""
+        row = await self.db.one("UPDATE tickets SET affected_callers = affected_callers + 1 WHERE id = %s"
+                                " RETURNING affected_callers", (ticket_id,))
+        return row[0]
+
+    async def major_incidents(self, min_callers: int, limit: int = 5) -> list[Ticket]:
+        """Open tickets that at least `min_callers` distinct callers reported, the most reported first."""
+        rows = await self.db.all(
+            _SELECT + " WHERE t.affected_callers >= %s AND t.affected_callers > 1 AND t.state IN (1, 2, 3)"
+            " ORDER BY t.affected_callers DESC, t.id DESC LIMIT %s", (min_callers, limit), dicts=True)
+        return [_ticket(row) for row in rows]
+
+    async def count_labelled(self, up_to: int) -> int:
+        """How many tickets triage could learn from, counting no further than `up_to` (it learns from no more)."""
+        row = await self.db.one(
+            "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE category_id IS NOT NULL"
+            " OR assignment_group_id IS NOT NULL LIMIT %s) labelled", (up_to,))
+        return row[0]
 
     async def ids_after(self, after_id: int, limit: int) -> list[int]:
         return [row[0] for row in await self.db.all(
@@ -451,6 +472,8 @@ class TicketStore:
             add("t.assigned_to = %s", where.assigned_to)
         if where.unassigned:
             add("t.assigned_to IS NULL")
+        if where.ungrouped:
+            add("t.assignment_group_id IS NULL")
         if where.caller_phone is not None:
             add("t.caller_id = (SELECT id FROM contacts WHERE phone_key = %s)", phone_key(where.caller_phone))
         if where.category is not None:

@@ -73,6 +73,12 @@ locals {
     RATE_LIMIT_BURST                  = "120"
     RECORDING_RETENTION_DAYS          = "0"
     TRIAGE_TRAINING_INTERVAL_SECONDS  = "600"
+    TRIAGE_RETRAIN_GROWTH             = "0.25"
+    TRIAGE_FILL_PRECISION             = "0.9"
+    TRANSCRIPT_MIN_CONFIDENCE         = "0.5"
+    OUTAGE_MEDIUM_IMPACT_CALLERS      = "3"
+    OUTAGE_HIGH_IMPACT_CALLERS        = "10"
+    DUPLICATE_CROSS_LANGUAGE_SCORE    = "0.3"
   }
 }
 

@@ -45,6 +45,7 @@ export const api = {
   search: (q) => request('GET', `/search?${new URLSearchParams({ q })}`),
   listCalls: (params) => request('GET', `/calls?${new URLSearchParams(params)}`),
   getCall: (sid) => request('GET', `/calls/${enc(sid)}`),
+  triageQuality: () => request('GET', '/triage/quality'),
   dashboard: (tz) => request('GET', `/dashboard?${new URLSearchParams({ tz })}`),
   groups: () => request('GET', '/groups'),
   contacts: (params) => request('GET', `/contacts?${new URLSearchParams(params)}`),

@@ -132,3 +132,10 @@ def test_a_recording_that_never_comes_is_a_reason_for_review():
     answers = {**HAPPY, "store_recording": None, "mark_call_for_review": {"ticket": "INC0010001", "joined": False}}
     steps, _, _ = run(answers, recording_arrives=False)
     assert "transcribe_recording" not in steps and "mark_call_for_review" in steps
+
+
+def test_a_caller_who_joined_the_major_incident_from_the_menu_only_gets_the_sms():
+    steps, _, output = run({"begin_call_pipeline": {"has_speech": False, "ticket": "INC0010042"},
+                            "notify_caller": "sent", "finish_call_pipeline": None})
+    assert steps == ["begin_call_pipeline", "notify_caller", "finish_call_pipeline"]
+    assert (output["ticket"], output["joined"]) == ("INC0010042", True)

@@ -1,7 +1,8 @@
 /** Admin pages: groups and their agents, categories, SLA targets and API keys. The API refuses agents too. */
 import { api } from '../api.js';
 import { clone, report, showError, text } from '../dom.js';
-import { formatTime, t, translate } from '../i18n.js';
+import { dataTable } from '../charts.js';
+import { currentLanguage, formatNumber, formatTime, t, translate } from '../i18n.js';
 import { showFieldErrors } from '../validation.js';
 
 /**
@@ -18,7 +19,9 @@ export async function renderAdmin(mount, user) {
   }
   const section = clone('admin-template');
   translate(section);
-  const [groups, categories, targets, keys] = await Promise.all([api.groups(), api.categories(), api.slaTargets(), api.apiKeys()]);
+  const [groups, categories, targets, keys, quality] = await Promise.all([api.groups(), api.categories(), api.slaTargets(),
+    api.apiKeys(), api.triageQuality()]);
+  renderTriageQuality(section, quality.data);
   await renderGroups(section, groups.data.items);
   renderCategories(section, categories.data.items);
   renderTargets(section, targets.data.items);
@@ -203,4 +206,19 @@ function bindErase(section) {
       erase.hidden = true;
     } catch (err) { report(err); }
   });
+}
+
+/** What the last training measured on the desk's own held-out tickets: per field, the nearest tickets' vote, the
+ * classifier, the blend that ships, and from what confidence it fills the field alone (and how often). */
+function renderTriageQuality(section, quality) {
+  const about = section.querySelector('.triage-about');
+  if (!quality.trained) { about.textContent = t('triage.untrained'); return; }
+  about.textContent = t('triage.about').replace('{tickets}', formatNumber(quality.tickets))
+    .replace('{held}', formatNumber(quality.held_out)).replace('{when}', formatTime(quality.trained_at));
+  const pct = (value) => (value === null || value === undefined ? '—'
+    : new Intl.NumberFormat(currentLanguage() === 'es' ? 'es-ES' : 'en-US', { style: 'percent', maximumFractionDigits: 1 }).format(value));
+  const rows = Object.entries(quality.fields).map(([name, f]) => [t(`field.${name}`), formatNumber(f.labelled), pct(f.vote),
+    pct(f.classifier), pct(f.shipped), f.threshold === null || f.threshold > 1 ? t('triage.never') : pct(f.threshold), pct(f.coverage), pct(f.precision)]);
+  section.querySelector('.triage-table').append(dataTable(t('admin.triage'), ['triage.field', 'triage.labelled', 'triage.vote',
+    'triage.classifier', 'triage.shipped', 'triage.threshold', 'triage.coverage', 'triage.precision'].map(t), rows));
 }

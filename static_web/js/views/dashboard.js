@@ -17,6 +17,20 @@ export async function renderDashboard(mount) {
   text(section, '.mttr', board.mean_time_to_resolve_hours === null ? '—'
     : t('dash.hours').replace('{hours}', new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(board.mean_time_to_resolve_hours)));
 
+  text(section, '.untriaged', n(board.untriaged));
+  const majors = section.querySelector('.major-list');
+  section.querySelector('.majors .none').hidden = board.major_incidents.length > 0;
+  for (const major of board.major_incidents) {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#/tickets/${major.number}`;
+    link.textContent = major.number;
+    const what = document.createElement('span');
+    what.textContent = ` ${major.short_description} · ${t('list.affected').replace('{count}', n(major.affected_callers))} · ${t(`priority.${major.priority}`)}`;
+    item.append(link, what);
+    majors.append(item);
+  }
+
   const priorities = board.by_priority.map((p) => ({ label: t(`priority.${p.priority}`), value: p.count, tone: `p${p.priority}` }));
   figure(section, '.by-priority', t('dash.by_priority'), priorities, [t('field.priority'), t('dash.open')]);
   const states = board.by_state.map((s) => ({ label: t(`state.${s.state}`), value: s.count }));

@@ -105,6 +105,13 @@ function row(ticket) {
   link.setAttribute('href', `#/tickets/${ticket.number}`);
   text(tr, '.opened_at', formatTime(ticket.opened_at));
   text(tr, '.short_description', ticket.short_description);
+  if (ticket.affected_callers > 1) {
+    // An outage: how many people called about it, beside what it is.
+    const affected = document.createElement('span');
+    affected.className = 'affected';
+    affected.textContent = t('list.affected').replace('{count}', formatNumber(ticket.affected_callers));
+    tr.querySelector('.short_description').append(' ', affected);
+  }
   text(tr, '.caller', ticket.caller?.name || ticket.caller?.phone || '');
   const priority = tr.querySelector('.priority');
   const pill = document.createElement('span');

@@ -99,6 +99,14 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
 
     bootstrap.get_settings.cache_clear()
     times: dict[str, list[float]] = defaultdict(list)
+    settings = bootstrap.settings()
+
+    async def suggest(short_description: str, description: str) -> dict[str, Any]:
+        """The learned triage, as the analyze_call activity runs it."""
+        from domain.services import similar
+
+        return await similar.triage(short_description, description, settings, bootstrap.uow(), bootstrap.embedder(),
+                                    bootstrap.vector_index(), bootstrap.triager(), bootstrap.triage_models())
 
     def timed(name: str, step: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -111,13 +119,15 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
         run_now(start_call(bootstrap.uow(), Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
                                                  intent="report", speech_text=problem(i), speech_confidence=0.9)))
         timed("begin_call_pipeline", lambda: run_now(pipeline.begin(sid, now, bootstrap.uow())))
-        facts = timed("analyze_call", lambda: run_now(pipeline.analyze_call(sid, now, bootstrap.uow(), bootstrap.analyzer())))
+        facts = timed("analyze_call", lambda: run_now(pipeline.analyze_call(sid, now, settings, bootstrap.uow(),
+                                                                            bootstrap.analyzer(), suggest)))
         found = timed("find_same_problem", lambda: run_now(pipeline.find_same_problem(sid, facts, now, bootstrap.uow(),
                                                                                               bootstrap.duplicate_finder())))
-        timed("create_or_join", lambda: run_now(pipeline.create_or_join(sid, facts, found, now, bootstrap.uow(),
+        timed("create_or_join", lambda: run_now(pipeline.create_or_join(sid, facts, found, now, settings, bootstrap.uow(),
                                                                         bootstrap.duplicate_finder())))
         timed("notify_caller", lambda: run_now(pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.telephony())))
-        timed("improve_ticket", lambda: run_now(pipeline.improve_ticket(sid, now, bootstrap.uow())))
+        timed("improve_ticket", lambda: run_now(pipeline.improve_ticket(sid, now, settings, bootstrap.uow(),
+                                                                        bootstrap.analyzer())))
         timed("finish_call_pipeline", lambda: run_now(pipeline.finish(sid, "completed", now, bootstrap.uow())))
     return times
 

@@ -1,15 +1,12 @@
 """Outages: telling every caller of a problem many shared that it is resolved, once each."""
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from domain.contacts import can_text, phone_key
 from domain.ports import Telephony
 from domain.store.uow import UnitOfWork
 from domain.voice_script import text
-
-log = logging.getLogger(__name__)
 
 
 async def tell_callers_resolved(now: datetime, uow: UnitOfWork, telephony: Telephony, limit: int = 100) -> int:

@@ -19,9 +19,13 @@ from domain.services.tickets import open_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Channel, Ticket
+from domain.triage import FIELDS
 from domain.voice_script import text
 
 VOICE_ACTOR = "atiende:voice"
+# Why an unclear call is listed for review: always these words, so a later clear transcript can tell that this was
+# the only reason and take the call off the list.
+UNCLEAR_REASON = "the transcript is unclear: listen to the recording"
 # Triage for a call's words: (short description, description) -> the answer /api/triage gives.
 Suggest = Callable[[str, str], Awaitable[dict[str, Any]]]
 # What the desk writes on a phone ticket itself, in the caller's language.
@@ -112,8 +116,7 @@ async def _triaged(facts: Analysis, suggest: Suggest) -> Analysis:
         return facts  # Redis or the model is out: the rules stand, and the ticket still opens
     if answer.get("classifier") is None and not answer.get("neighbours"):
         return facts
-    sure = {name: answer[name]["value"] if answer[name]["fills"] else None
-            for name in ("category", "subcategory", "assignment_group", "impact", "urgency")}
+    sure = {name: answer[name]["value"] if answer[name]["fills"] else None for name in FIELDS}
     if sure["subcategory"] and not sure["category"]:
         sure["category"] = answer["category"]["value"]  # sure of the pair is sure of its category
     if sure["category"] is None:
@@ -163,9 +166,8 @@ async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | No
             subcategory=facts.subcategory, assignment_group=facts.assignment_group,
         )
         await uow.tickets.add_note(ticket.id, "work_note", VOICE_ACTOR, now, _opening_note(call, facts))
-        review = _unclear_reason() if facts.unclear else None
         await uow.calls.update(sid, now, ticket_id=ticket.id, pipeline_step="create_or_join",
-                               **({"review_reason": review} if review else {}))
+                               **({"review_reason": UNCLEAR_REASON} if facts.unclear else {}))
         await uow.commit()
     return {"ticket": ticket.number, "joined": False}
 
@@ -229,13 +231,12 @@ async def improve_ticket(sid: str, now: datetime, settings: Settings, uow: UnitO
         new = (call.transcript or "").strip()
         if ticket is None or ticket.is_final or ticket.description.startswith(new):
             return False
-        values: dict[str, Any] = {"description": new}
-        clear = (call.transcript_confidence or 0.85) >= settings.TRANSCRIPT_MIN_CONFIDENCE
-        was_unclear = call.review_reason is not None and call.review_reason == _unclear_reason()
-        if clear and was_unclear:
-            values["short_description"] = analyzer.analyze(new, call.language, {}).short_description
-        elif not clear:
+        if _unclear(call.transcript_confidence, settings):
             return False  # an unclear recording does not replace anything
+        values: dict[str, Any] = {"description": new}
+        was_unclear = call.review_reason == UNCLEAR_REASON
+        if was_unclear:
+            values["short_description"] = analyzer.analyze(new, call.language, {}).short_description
         changes = ticket.update(values, VOICE_ACTOR, now)
         await uow.tickets.save(ticket, VOICE_ACTOR, now, changes, note=(
             "work_note",
@@ -244,7 +245,7 @@ async def improve_ticket(sid: str, now: datetime, settings: Settings, uow: UnitO
             f"was: “{call.speech_text or ''}”",
         ))
         await uow.calls.update(sid, now, pipeline_step="improve_ticket",
-                               **({"review_reason": None} if clear and was_unclear else {}))
+                               **({"review_reason": None} if was_unclear else {}))
         await uow.commit()
     return True
 
@@ -292,7 +293,7 @@ def _analysis(call: Call, analyzer: Analyzer, categories: dict[str, list[str]], 
     said, source, confidence = call.heard()
     words = _TICKET_TEXTS["es" if call.language == "es" else "en"]
     phone = words["withheld"] if is_withheld(call.from_phone) else call.from_phone
-    if said and confidence is not None and confidence < settings.TRANSCRIPT_MIN_CONFIDENCE:
+    if said and _unclear(confidence, settings):
         body = words["unclear_body"].format(source=source, confidence=_percent(confidence))
         return Analysis(short_description=words["unclear"].format(phone=phone), description=f"{body}\n“{said}”",
                         summary="", language=call.language, impact=3, urgency=3, unclear=True)
@@ -306,10 +307,10 @@ def _labels(analysis: dict[str, Any]) -> tuple[str | None, str | None, str | Non
     return analysis.get("category"), analysis.get("subcategory"), analysis.get("assignment_group")
 
 
-def _unclear_reason() -> str:
-    """Why an unclear call is listed for review; the same words each time, so a later clear transcript can tell
-    that this was the only reason."""
-    return "the transcript is unclear: listen to the recording"
+def _unclear(confidence: float | None, settings: Settings) -> bool:
+    """Whether words heard with this confidence are too unsure to title a ticket or reach an SMS; a provider that
+    states no confidence is taken at its word."""
+    return confidence is not None and confidence < settings.TRANSCRIPT_MIN_CONFIDENCE
 
 
 def _opening_note(call: Call, facts: Analysis) -> str:

@@ -161,7 +161,7 @@ def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
         print(f"  {language}: " + ", ".join(parts))
     print("\nthe desk's calibration (measured on the desk alone): field: vote / classifier / shipped, threshold, coverage")
     for field, figures in quality.quality.items():
-        if isinstance(figures, dict) and "shipped" in figures:
+        if "shipped" in figures:
             print(f"  {field}: {figures['vote']:.3f} / {figures['classifier']:.3f} / {figures['shipped']:.3f}, "
                   f"{figures['threshold']}, {figures['coverage']:.2f}")
 

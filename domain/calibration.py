@@ -33,7 +33,8 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
     """The desk's calibration from its labelled tickets (newest first), their vectors (L2-normalized rows) and
     their classifier features, measured on at most `most` of the newest."""
     if len(tickets) < MIN_TICKETS:
-        return Calibration(quality={"too_few_tickets": len(tickets), "needed": MIN_TICKETS})
+        return Calibration(quality={name: {"labelled": sum(label_of(t, name) is not None for t in tickets)}
+                                    for name in FIELDS})
     folds = np.arange(len(tickets)) % FOLDS
     held = np.arange(min(most, len(tickets)))
     neighbours = _neighbours(tickets, vectors, folds, held)

@@ -156,8 +156,7 @@ class RedisVectorIndex:
 
     def vector_of(self, kind: str, key: str) -> np.ndarray | None:
         """The stored vector of a document, when it is indexed (and of this index's size)."""
-        raw = redis_call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))
-        return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
+        return self._vector(redis_call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector")))
 
     def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of many documents, by key; those not indexed (yet) are left out."""
@@ -172,9 +171,14 @@ class RedisVectorIndex:
                 return pipe.execute()
 
             for key, raw in zip(batch, redis_call(read)):
-                if raw and len(raw) == 4 * self.dimensions:
-                    found[key] = np.frombuffer(raw, dtype=np.float32)
+                vector = self._vector(raw)
+                if vector is not None:
+                    found[key] = vector
         return found
+
+    def _vector(self, raw: bytes | None) -> np.ndarray | None:
+        """A stored vector's bytes as a vector, when they are there and of this index's size."""
+        return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
 
     def delete(self, kind: str, key: str) -> None:
         redis_call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))

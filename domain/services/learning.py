@@ -61,6 +61,5 @@ def quality(store: TriageModelStore) -> dict:
     if about is None:
         return {"trained": False}
     calibration = about.get("calibration") or {}
-    fields = {name: figures for name, figures in calibration.get("quality", {}).items() if isinstance(figures, dict)}
     return {"trained": True, "tickets": about["tickets"], "trained_at": about["trained_at"],
-            "held_out": calibration.get("held_out", 0), "fields": fields}
+            "held_out": calibration.get("held_out", 0), "fields": calibration.get("quality", {})}

@@ -58,10 +58,9 @@ class CallersDataStore:
         """Titles and descriptions that name the caller ("Call from +52… with no description")."""
         rows = await self.db.all("SELECT id, short_description, description FROM tickets WHERE id = ANY(%s)",
                                  (tickets,), dicts=True)
-        changed = [(traces.scrub(r["short_description"]), traces.scrub(r["description"]), at, actor, r["id"])
-                   for r in rows
-                   if (r["short_description"], r["description"]) != (traces.scrub(r["short_description"]),
-                                                                     traces.scrub(r["description"]))]
+        scrubbed = [(r, traces.scrub(r["short_description"]), traces.scrub(r["description"])) for r in rows]
+        changed = [(short, description, at, actor, r["id"]) for r, short, description in scrubbed
+                   if (short, description) != (r["short_description"], r["description"])]
         if changed:
             await self.db.run_many("UPDATE tickets SET short_description = %s, description = %s, version = version + 1,"
                                    " updated_at = %s, updated_by = %s WHERE id = %s", changed)

@@ -269,7 +269,8 @@ class TicketStore:
         return row[0]
 
     async def major_incidents(self, min_callers: int, limit: int = 5) -> list[Ticket]:
-        """Open tickets that at least `min_callers` distinct callers reported, the most reported first."""
+        """Open tickets that at least `min_callers` distinct callers reported, the most reported first. The
+        constant `> 1` lets PostgreSQL use the partial index of shared tickets whatever `min_callers` is."""
         rows = await self.db.all(
             _SELECT + " WHERE t.affected_callers >= %s AND t.affected_callers > 1 AND t.state IN (1, 2, 3)"
             " ORDER BY t.affected_callers DESC, t.id DESC LIMIT %s", (min_callers, limit), dicts=True)

@@ -18,6 +18,12 @@ def random_spanish_phone() -> str:
     return f"+346{uuid.uuid4().int % 100_000_000:08d}"
 
 
+def random_mexican_mobile() -> tuple[str, str]:
+    """One Mexican mobile number, in its old +52 1 form and in its form since 2019."""
+    national = f"55{uuid.uuid4().int % 100_000_000:08d}"
+    return f"+521{national}", f"+52{national}"
+
+
 def random_word() -> str:
     """A made-up word, so that a test's tickets share a word no other test's tickets have."""
     return "zq" + "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:6])

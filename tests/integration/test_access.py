@@ -36,6 +36,7 @@ ROUTES = [
     ("PUT", "/api/categories/999999", {"subcategories": ["VPN"]}, "reference:write"),
     ("POST", "/api/contacts/999999999/erase", None, "callers:erase"),
     ("POST", "/api/triage", {"short_description": "printer jam"}, "tickets:read"),
+    ("GET", "/api/triage/quality", None, "reference:write"),
     ("GET", "/api/articles", None, "tickets:read"),
     ("POST", "/api/articles", {"title": "Access", "body": "x", "language": "en"}, "tickets:write"),
     ("GET", "/api/articles/search?q=printer", None, "tickets:read"),

@@ -3,35 +3,12 @@ mobiles), two spellings of one number are one contact, and a withheld caller ID 
 number on it, no SMS and no status by phone."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from domain.calls import numbers_in_speech
 from domain.contacts import WITHHELD
-from tests.conftest import Devhost
-from tests.integration.test_voice_calls import call, phone_desk_env, sms_to
-from tests.random_refs import random_word
-from tests.stubs import serving
-
-
-@pytest.fixture(scope="module")
-def saas():
-    yield from serving()
-
-
-@pytest.fixture(scope="module")
-def phone_desk(database_url, saas, tmp_path_factory):
-    """devhost with a Twilio account, answered by the loopback stub, as in the voice calls' tests."""
-    host = Devhost(database_url, tmp_path_factory.mktemp("every-caller") / "devhost.log", **phone_desk_env(saas)).start()
-    yield host
-    host.stop()
-
-
-def random_mexican_mobile() -> tuple[str, str]:
-    """One Mexican mobile number, in its old +52 1 form and in its form since 2019."""
-    national = f"55{uuid.uuid4().int % 100_000_000:08d}"
-    return f"+521{national}", f"+52{national}"
+from tests.integration.conftest import call, sms_to
+from tests.random_refs import random_mexican_mobile, random_word
 
 
 def test_a_mexican_mobile_in_both_forms_is_one_caller_who_gets_the_sms_and_hears_the_status(phone_desk, saas, agent, db):

@@ -11,9 +11,8 @@ import pytest
 
 from devhost.call import CallResult, CallSimulator
 from tests.conftest import Devhost, fresh_database, principal_cookie
-from tests.integration.test_voice_calls import TOKEN, sms_to
+from tests.integration.conftest import TOKEN, sms_to
 from tests.random_refs import random_name, random_phone, random_spanish_phone
-from tests.stubs import serving
 
 # The desk's history: three kinds of problem, each told in Spanish and English in many ways, resolved.
 FAMILIES = {
@@ -40,11 +39,6 @@ FAMILIES = {
         "Outlook me pide la contraseña del correo una y otra vez", "Los correos enviados se quedan en la bandeja de salida, equipo {n}",
     ],
 }
-
-
-@pytest.fixture(scope="module")
-def saas():
-    yield from serving()
 
 
 @pytest.fixture(scope="module")

@@ -11,44 +11,12 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-from devhost.call import ACCOUNT_SID, CallResult, CallSimulator
+from devhost.call import ACCOUNT_SID, CallSimulator
 from tests.conftest import Devhost
+from tests.integration.conftest import DESK_PHONE, TOKEN, call, phone_desk_env, sms_to
 from tests.random_refs import random_phone, random_spanish_phone, random_word
-from tests.stubs import SaasStub, serving
 
-TOKEN = "test-twilio-auth-token"
-DESK_PHONE = "+15005550006"
 HOOKS = ("incoming", "menu", "problem", "wait", "status", "recording", "call-status")
-
-
-@pytest.fixture(scope="module")
-def saas():
-    yield from serving()
-
-
-def phone_desk_env(saas: SaasStub) -> dict[str, str]:
-    return {
-        "TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_PHONE_NUMBER": DESK_PHONE,
-        "TWILIO_API_BASE_URL": saas.base, "AZURE_OPENAI_ENDPOINT": saas.base, "AZURE_OPENAI_API_KEY": "test-key",
-        "RECORDING_WAIT_MINUTES": "1",
-    }
-
-
-@pytest.fixture(scope="module")
-def phone_desk(database_url, saas, tmp_path_factory):
-    """devhost with a Twilio account and Azure OpenAI configured, both answered by the loopback stub."""
-    host = Devhost(database_url, tmp_path_factory.mktemp("phone-desk") / "devhost.log", **phone_desk_env(saas)).start()
-    yield host
-    host.stop()
-
-
-def call(host: Devhost | str, caller: str, say: str = "", token: str = TOKEN, **options) -> CallResult:
-    base = host.base if isinstance(host, Devhost) else host
-    return CallSimulator(base, caller, say, auth_token=token, **options).run()
-
-
-def sms_to(saas: SaasStub, phone: str) -> list[str]:
-    return [m["Body"] for m in saas.sms if m["To"] == phone]
 
 
 def test_a_spanish_call_makes_one_phone_ticket_with_its_recording_and_a_better_transcript(phone_desk, saas, agent, db):

@@ -202,12 +202,22 @@ def api_key(admin: httpx.Client) -> Callable[..., str]:
     return make
 
 
+# Services a fixture started keep running after the suite, as devhost leaves them for the next start; holding
+# their processes keeps Python from warning, mid-test, that a dropped handle's process still runs.
+STARTED: list[subprocess.Popen] = []
+
+
+def keep_running(process: subprocess.Popen | None) -> None:
+    if process is not None:
+        STARTED.append(process)
+
+
 @pytest.fixture(scope="session")
 def azurite() -> str:
     """Azurite's blob service, started as devhost starts it when none runs; yields the connection string."""
     from devhost.services import DEVELOPMENT_STORAGE, ensure_azurite
 
-    ensure_azurite(DEVELOPMENT_STORAGE)
+    keep_running(ensure_azurite(DEVELOPMENT_STORAGE))
     return DEVELOPMENT_STORAGE
 
 
@@ -219,7 +229,7 @@ PLAIN_REDIS = "redis://127.0.0.1:6379/0"  # the machine's Redis 7.0, which has n
 def search_redis() -> str:
     from devhost.services import ensure_redis
 
-    ensure_redis(SEARCH_REDIS)
+    keep_running(ensure_redis(SEARCH_REDIS))
     return SEARCH_REDIS
 
 

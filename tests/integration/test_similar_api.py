@@ -144,7 +144,22 @@ def test_a_redis_outage_degrades_search_while_creates_go_on_and_the_backlog_catc
             redis_server.wait(timeout=10)
 
 
-def test_triage_suggests_the_labels_of_the_nearest_labelled_tickets(agent, admin):
+@pytest.fixture
+def new_desk(search_redis, tmp_path):
+    """A desk of its own: what triage suggests depends on every labelled ticket a desk has (its calibration
+    chooses the blend on them), so a test about a few labelled tickets cannot share the suite's desk."""
+    host = Devhost(fresh_database(f"atiende_triage_{random_word()}"), tmp_path / "devhost.log").start()
+    agent, admin = (httpx.Client(base_url=host.base, timeout=30, cookies={
+        "StaticWebAppsAuthCookie": principal_cookie(f"{role}@example.com", roles)})
+        for role, roles in (("agent", ["agent"]), ("admin", ["admin", "agent"])))
+    yield agent, admin
+    agent.close()
+    admin.close()
+    host.stop()
+
+
+def test_triage_suggests_the_labels_of_the_nearest_labelled_tickets(new_desk):
+    agent, admin = new_desk
     word = random_word()
     group, category = f"Network {word}", f"Connectivity {word}"
     assert admin.post("/api/groups", json={"name": group}).status_code == 201

@@ -16,7 +16,8 @@ For each set and query language it prints top-1 accuracy of category, subcategor
 the same problem, for:
 - nearest neighbour: the similarity-weighted vote of the ten nearest labelled tickets (local model's vectors), and
   raw vector search;
-- Atiende: triage as /api/triage answers (a declined field counts as a miss), and search as /api/search answers;
+- Atiende: the label /api/triage offers for each field (its best, however unsure: the vote offers its best too),
+  and search as /api/search answers;
 and, for Atiende, the share of queries whose field it would fill with no agent (coverage at the desk's threshold)
 and how often those were right. Runs on a fresh `atiende_eval` database and the `eval` namespace of the
 search-capable Redis.

@@ -470,7 +470,8 @@ class TriageIn(Input):
 
 
 class SuggestedValue(BaseModel):
-    value: str | int | None = Field(description="None when the evidence is not clear enough to suggest one")
+    value: str | int | None = Field(description="The best label, however unsure (see confidence); None when no "
+                                                "labelled ticket or classifier says anything about the field")
     confidence: float = Field(description="The nearest labelled tickets' vote for it, blended with the desk's "
                                           "classifier's probability when one is trained (or the chat model's)")
     fills: bool = Field(default=False, description="Whether the desk's calibration finds it sure enough to fill "
@@ -510,7 +511,8 @@ class TriageOut(BaseModel):
     impact: SuggestedValue
     urgency: SuggestedValue
     summary: str
-    low_confidence: bool = Field(description="True when no field could be suggested with confidence")
+    low_confidence: bool = Field(description="True when no field's suggestion has more than half the weight: "
+                                             "every suggestion is a guess")
     neighbours: list[str] = Field(description="The labelled tickets that voted, nearest first")
     classifier: TriageClassifier | None = Field(description="The classifier the vote was combined with; None "
                                                             "until the desk's first training")

@@ -21,7 +21,8 @@ from domain.tickets import Ticket
 FIELDS = ("category", "subcategory", "assignment_group", "impact", "urgency")
 # The fields the classifier learns: every field (a subcategory as the pair of its category and itself).
 LEARNED_FIELDS = FIELDS
-# At or below this share of the weight (a tie, say), a label is a guess: the suggestion says so instead.
+# At or below this share of the weight (a tie, say), a label is a guess: it is still offered, with its confidence,
+# but the answer says that nothing is clear, and no threshold a desk calibrates may sit this low.
 MIN_CONFIDENCE = 0.5
 # Neighbours less similar than this do not vote: they are about something else.
 MIN_SIMILARITY = 0.3
@@ -96,14 +97,17 @@ def shares(neighbours: list[tuple[Ticket, float]], name: str, blend: Blend,
     voted = {label: weight / total * lone for label, weight in weights.items()}
     if not learned:
         return voted
+    # The vote's labels first, nearest first, so that a tie goes the same way on every run.
     return {label: blend.vote_weight * voted.get(label, 0.0) + (1 - blend.vote_weight) * learned.get(label, 0.0)
-            for label in voted.keys() | learned.keys()}
+            for label in [*voted, *(label for label in learned if label not in voted)]}
 
 
 def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashable, float]] | None = None,
          calibration: Calibration | None = None) -> dict[str, Suggestion]:
     """Each field's winning label among the nearest labelled neighbours (ticket, similarity, best first), blended
-    with the classifier's probabilities in `learned`, as the desk's calibration says."""
+    with the classifier's probabilities in `learned`, as the desk's calibration says. The best label is offered
+    however unsure (an agent sees its confidence; on a tie the nearest ticket's label comes first); only the
+    calibration's threshold decides whether it fills the field unseen."""
     calibration = calibration or Calibration()
     neighbours = neighbours[:NEIGHBOURS]
     suggestions: dict[str, Suggestion] = {}
@@ -115,8 +119,7 @@ def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashabl
             continue
         winner = max(found, key=found.__getitem__)
         confidence = round(found[winner], 3)
-        value = winner if confidence > MIN_CONFIDENCE else None
-        suggestions[name] = Suggestion(value, confidence, value is not None and confidence >= blend.threshold)
+        suggestions[name] = Suggestion(winner, confidence, confidence > MIN_CONFIDENCE and confidence >= blend.threshold)
     return _consistent(suggestions)
 
 

@@ -98,7 +98,7 @@ async def triage(short_description: str, description: str, settings: Any, uow: U
     return {
         **{field: {"value": s.value, "confidence": s.confidence, "fills": s.fills} for field, s in suggestions.items()},
         "summary": summary or short_description,
-        "low_confidence": all(s.value is None for s in suggestions.values()),
+        "low_confidence": all(s.confidence <= MIN_CONFIDENCE for s in suggestions.values()),
         "neighbours": [t.number for t, _ in labelled[:NEIGHBOURS]],
         "classifier": {"tickets": learned.tickets, "trained_at": learned.trained_at} if learned else None,
         "duplicate_candidates": [dict(_brief(found[h.key]), score=h.score) for h in open_ones[:5] if h.key in found],
@@ -114,15 +114,13 @@ async def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) ->
                  "assignment_group": t.assignment_group, "impact": t.impact, "urgency": t.urgency}
                 for t, _ in labelled[:8]]
     answer = chat.suggest(text, examples, {"categories": categories, "assignment_groups": groups})
-    sure = round(max(0.0, min(1.0, answer.confidence)), 3)
-    confident = sure > MIN_CONFIDENCE  # as for the vote: an unsure answer is no suggestion
-    category = answer.category if confident and answer.category in categories else None
+    sure = round(max(0.0, min(1.0, answer.confidence)), 3)  # as for the vote: an unsure answer is a guess
+    category = answer.category if answer.category in categories else None
     subcategory = answer.subcategory if category and answer.subcategory in categories[category] else None
-    group = answer.assignment_group if confident and answer.assignment_group in groups else None
-    level = lambda value: value if confident else None  # noqa: E731
+    group = answer.assignment_group if answer.assignment_group in groups else None
     return {"category": Suggestion(category, sure), "subcategory": Suggestion(subcategory, sure),
-            "assignment_group": Suggestion(group, sure), "impact": Suggestion(level(answer.impact), sure),
-            "urgency": Suggestion(level(answer.urgency), sure), "summary": answer.summary}
+            "assignment_group": Suggestion(group, sure), "impact": Suggestion(answer.impact, sure),
+            "urgency": Suggestion(answer.urgency, sure), "summary": answer.summary}
 
 
 async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:

@@ -106,7 +106,8 @@ def test_azure_openai_triage_asks_for_structured_output_and_keeps_only_the_desks
 
     saas.chat_answer = {**saas.chat_answer, "confidence": 0.3}
     unsure = run_now(_chat_triage(triager, "algo raro", [], uow))
-    assert unsure["category"].value is None and unsure["impact"].value is None
+    assert (unsure["category"].value, unsure["category"].confidence) == (reference_data["category"], 0.3)
+    assert not unsure["category"].fills  # offered as a guess, filled by nobody
     saas.chat_answer = None
     with pytest.raises(DependencyUnavailable, match="Azure OpenAI"):
         run_now(_chat_triage(triager, "algo", [], uow))

@@ -19,13 +19,25 @@ def test_the_nearest_labelled_tickets_vote_by_similarity():
     assert votes["category"].confidence > 0.8 and votes["impact"].value == 2
 
 
-def test_a_split_or_distant_vote_says_it_is_unsure_instead_of_guessing():
+def test_a_split_or_lonely_vote_offers_its_guess_as_unsure_and_a_distant_one_offers_nothing():
     split = vote([(ticket("Red", group="Redes"), 0.7), (ticket("Hardware", group="Hardware"), 0.7)])
-    assert split["category"].value is None and split["category"].confidence == 0.5  # a tie is no suggestion
+    assert (split["category"].value, split["category"].confidence) == ("Red", 0.5)  # a tie: the nearest first
+    assert not split["category"].fills
     distant = vote([(ticket("Red", group="Redes"), 0.2)])
-    assert all(s.value is None for s in distant.values())
+    assert all(s.value is None and s.confidence == 0.0 for s in distant.values())
     lonely = vote([(ticket("Red", group="Redes"), 0.9)])
-    assert lonely["category"].value is None and lonely["category"].confidence <= 0.5  # one neighbour is not a vote
+    assert lonely["category"].value == "Red" and lonely["category"].confidence <= 0.5  # one neighbour is not a vote
+
+
+def test_only_a_suggestion_above_the_desks_threshold_fills_a_field():
+    from domain.triage import Blend, Calibration
+
+    calibration = Calibration({"category": Blend(vote_weight=1.0, threshold=0.8)})
+    sure = vote([(ticket("Red"), 0.9), (ticket("Red"), 0.9), (ticket("Hardware"), 0.3)], None, calibration)
+    unsure = vote([(ticket("Red"), 0.9), (ticket("Red"), 0.9), (ticket("Hardware"), 0.9)], None, calibration)
+    assert sure["category"].value == unsure["category"].value == "Red"
+    assert sure["category"].fills and not unsure["category"].fills
+    assert not sure["assignment_group"].fills  # an uncalibrated field never fills
 
 
 def test_a_subcategory_counts_only_under_the_chosen_category():
@@ -47,9 +59,9 @@ def test_the_classifier_is_averaged_with_the_vote_and_can_overturn_a_weak_one():
     learned = {"category": {"Red": 0.9, "Hardware": 0.1}, "assignment_group": {"Redes": 0.8, "Hardware": 0.2}}
     votes = vote(neighbours, learned)
     assert (votes["category"].value, votes["assignment_group"].value) == ("Red", "Redes")
-    assert votes["subcategory"].value is None  # left to the vote, which keeps it under the chosen category
+    assert votes["subcategory"].value is None  # nobody voted for one
 
 
 def test_a_confident_classifier_alone_is_not_enough_without_any_near_ticket():
     votes = vote([], {"category": {"Red": 1.0}})
-    assert votes["category"].value is None and votes["category"].confidence == 0.5
+    assert votes["category"].value == "Red" and votes["category"].confidence == 0.5 and not votes["category"].fills

@@ -148,8 +148,19 @@ async def caller(req: func.HttpRequest, uow: UnitOfWork | AsyncUnitOfWork) -> Pr
     )
 
 
+def header(req: func.HttpRequest, name: str) -> str | None:
+    """A header the desk parses (a tag, a media type, a signature): printable ASCII, as every such value is, or
+    refused whatever the header. HTTP carries Latin-1 bytes and hosts decode them differently; digits such as
+    "²" or "٣" would otherwise reach int() and either fail as a 500 or pass as a number nobody sent."""
+    value = req.headers.get(name)
+    if value is not None and not (value.isascii() and value.isprintable()):
+        raise MalformedRequest(f"The {name} header may hold only printable ASCII characters.",
+                               [FieldError("must be printable ASCII", header=name)])
+    return value
+
+
 def body(req: func.HttpRequest, model: type[Model]) -> Model:
-    content_type = (req.headers.get("content-type") or "").split(";")[0].strip().lower()
+    content_type = (header(req, "Content-Type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType("Send the body as application/json.", [FieldError("must be application/json", header="Content-Type")])
     raw = req.get_body()
@@ -171,7 +182,7 @@ def query(req: func.HttpRequest, model: type[Model]) -> Model:
 
 def if_match(req: func.HttpRequest) -> int | None:
     """The version an update expects, from If-Match; None for `*`. Updates without it are refused (428)."""
-    raw = (req.headers.get("if-match") or "").strip()
+    raw = (header(req, "If-Match") or "").strip()
     if not raw:
         raise PreconditionRequired(
             "Send the version you edited in If-Match, so no one's change is overwritten.",

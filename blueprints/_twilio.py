@@ -81,7 +81,8 @@ def signed_form(req: func.HttpRequest) -> TwilioForm:
     parts = urlsplit(req.url)
     called = settings.PUBLIC_BASE_URL.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
     signature = req.headers.get("x-twilio-signature") or ""
-    if not signature or not RequestValidator(token).validate(called, params, signature):
+    # Twilio's signature is base64; anything else is no signature (and would break the SDK's comparison).
+    if not signature.isascii() or not signature or not RequestValidator(token).validate(called, params, signature):
         raise _BadSignature("The request is not signed by Twilio.")
     return TwilioForm.model_validate(params)
 

@@ -128,10 +128,13 @@ class StaticWebApp:
 
     def _file(self, path: str) -> Response | None:
         relative = path.lstrip("/") or "index.html"
-        candidate = (self.root / relative).resolve()
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        if not candidate.is_file() or self.root not in candidate.parents or candidate.name == "staticwebapp.config.json":
+        try:
+            candidate = (self.root / relative).resolve()
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            if not candidate.is_file() or self.root not in candidate.parents or candidate.name == "staticwebapp.config.json":
+                return None
+        except (ValueError, OSError):  # a NUL byte, a name too long: no such file can exist
             return None
         media_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
         if candidate.suffix == ".js":
@@ -157,7 +160,9 @@ class StaticWebApp:
     def _auth(self, request: Request) -> Response:
         path = request.url.path
         if path == "/.auth/me":
-            return JSONResponse({"clientPrincipal": _public(read_principal(request))})
+            # Who is signed in changes with the cookie, never with the URL: no cache may answer for it.
+            return JSONResponse({"clientPrincipal": _public(read_principal(request))},
+                                headers={"Cache-Control": "no-store"})
         if path.startswith("/.auth/logout"):
             response = RedirectResponse(_local(request.query_params.get("post_logout_redirect_uri")), status_code=302)
             response.delete_cookie(COOKIE, path="/")

@@ -66,7 +66,7 @@ export const api = {
 
 /** The signed-in user, from Static Web Apps. */
 export async function me() {
-  const response = await fetch('/.auth/me', { credentials: 'same-origin' });
+  const response = await fetch('/.auth/me', { credentials: 'same-origin', cache: 'no-store' });
   return (await response.json()).clientPrincipal;
 }
 

@@ -1,5 +1,6 @@
 """Hostile input closed as classes: odd sign-in principals, forged cursors, invisible notes, parent loops of any
-length or made by two updates at once, writes that meet head-on, and what anonymous callers learn."""
+length or made by two updates at once, writes that meet head-on, what anonymous callers learn, header bytes
+outside ASCII, and static paths no file can have."""
 import base64
 import json
 import threading
@@ -120,3 +121,38 @@ def test_anonymous_callers_learn_no_versions(anonymous):
     text = health.text.lower()
     assert "postgresql 1" not in text and "schema " not in text
     assert "server" not in {name.lower() for name in health.headers}
+
+
+# "²" and "٣" are digits to str.isdigit(): one broke int() as a 500, the other read as version 3.
+@pytest.mark.parametrize("sent", ["\u00b2".encode("latin-1"), "\u0663".encode(), '"1\u00a0"'.encode("latin-1"),
+                                  b"\xff\xfe", "\u00e9".encode()])
+def test_if_match_or_content_type_with_bytes_outside_ascii_is_400_and_changes_nothing(agent, db, sent):
+    made = agent.post("/api/tickets", json={"short_description": f"Odd tags {random_name()}"})
+    assert made.status_code == 201
+    number = made.json()["number"]
+    for headers in ({"If-Match": sent, "Content-Type": b"application/json"},
+                    {"If-Match": b'"1"', "Content-Type": b"application/json; charset=" + sent}):
+        response = agent.patch(f"/api/tickets/{number}", headers=headers, content=b'{"urgency": 1}')
+        assert response.status_code == 400 and response.headers["content-type"].startswith("application/problem+json")
+        header = next(iter(h for h in headers if h.lower() in response.text.lower()))
+        assert response.json()["errors"][0]["header"] == header
+    assert db.execute("SELECT urgency, version FROM tickets WHERE number = %s", (number,)).fetchone() == (3, 1)
+
+
+@pytest.mark.parametrize("path", ["/js/a%00b.js", "/css/%00", "/js/" + "a" * 5000 + ".js", "/css/%2e%2e%00/x.css"])
+def test_a_static_path_no_file_can_have_is_a_404(devhost, path):
+    response = httpx.get(devhost + path)
+    assert response.status_code == 404, response.text
+
+
+def test_a_page_path_no_file_can_have_gets_the_app_as_any_unknown_page_does(devhost):
+    unknown = httpx.get(devhost + "/no-such-page")
+    for path in ("/a%00b", "/" + "a" * 5000):
+        response = httpx.get(devhost + path)
+        assert (response.status_code, response.text) == (200, unknown.text)  # the navigation fallback
+
+
+def test_who_is_signed_in_is_never_cached(agent):
+    response = agent.get("/.auth/me")
+    assert response.status_code == 200 and response.json()["clientPrincipal"]["userDetails"] == "agent@example.com"
+    assert response.headers["cache-control"] == "no-store"

@@ -177,6 +177,7 @@ def test_a_forged_or_missing_signature_is_refused_and_nothing_is_written(phone_d
         "wrong token": {"X-Twilio-Signature": RequestValidator("not-the-token").compute_signature(public, form)},
         "another URL": {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(public + "?x=1", form)},
         "another form": {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(public, {**form, "Digits": "2"})},
+        "bytes outside ASCII": {"X-Twilio-Signature": "\u00e9\u00b2=".encode("latin-1")},
     }
     for why, headers in forged.items():
         response = httpx.post(public, data=form, headers=headers)

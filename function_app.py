@@ -1,7 +1,20 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints import api_keys, articles, callers, calls, dashboard, health, pipeline, reference, roles, search, tickets, voice
+from blueprints import (
+    api_keys,
+    articles,
+    callers,
+    calls,
+    dashboard,
+    health,
+    pipeline,
+    reference,
+    roles,
+    search,
+    tickets,
+    voice,
+)
 
 # Every route authenticates itself (Static Web Apps principal or API key), so no function keys.
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)

@@ -18,9 +18,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import httpx
 import psycopg
@@ -33,8 +33,10 @@ from domain.store.migrations import migrate  # noqa: E402
 from domain.store.tickets import NEXT_NUMBER  # noqa: E402
 
 # Words an agent searches for, in both languages, most of them in the filled tickets (devhost/fill.py).
-WORDS_ES = "impresora red correo contraseña portátil pantalla lenta error acceso factura servidor teléfono".split()
-WORDS_EN = "printer network email password laptop screen slow error access invoice server phone".split()
+WORDS_ES = ["impresora", "red", "correo", "contraseña", "portátil", "pantalla", "lenta", "error", "acceso",
+            "factura", "servidor", "teléfono"]
+WORDS_EN = ["printer", "network", "email", "password", "laptop", "screen", "slow", "error", "access", "invoice",
+            "server", "phone"]
 
 
 def fresh_database(server_url: str, name: str) -> str:

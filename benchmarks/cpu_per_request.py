@@ -38,6 +38,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -78,9 +79,11 @@ def operations(numbers: list[str]) -> list[tuple[str, str, list[str], dict | lis
     return [
         ("get a ticket", "GET", spread[:1], None),
         # Words the search below does not look for: thousands of new tickets, more of them on the faster side,
-        # would otherwise change what it finds from one side to the other.
-        ("create a ticket", "POST", ["/api/tickets"], {"short_description": "El monitor parpadea",
-                                                       "description": "Cambié el cable y sigue igual", "impact": 2}),
+        # would otherwise change what it finds from one side to the other. Each create's text is its own ({n}:
+        # the run and the request), as agents' are: the same text every time would be embedded once and then
+        # answered from the embedding cache, hiding the model's cost.
+        ("create a ticket", "POST", ["/api/tickets"], {"short_description": "El monitor del puesto {n} parpadea",
+                                                       "description": "Cambié el cable {n} y sigue igual", "impact": 2}),
         # Taking turns, so that every update changes its ticket: the same value again would write nothing.
         ("update a ticket", "PATCH", spread, [{"urgency": 2}, {"urgency": 3}]),
         ("comment", "POST", [f"{path}/comments" for path in spread], {"body": "Llamé al usuario"}),
@@ -92,13 +95,16 @@ def operations(numbers: list[str]) -> list[tuple[str, str, list[str], dict | lis
 
 def wrk_script(method: str, paths: list[str], body: dict | list[dict] | None) -> str:
     """A wrk Lua script sending the agent's cookie, and the method of the operation to its paths in turn, with
-    its body (or the next of its bodies each time round the paths)."""
+    its body (or the next of its bodies each time round the paths), where "{n}" becomes words no other request
+    of any run has sent."""
     bodies = [] if body is None else body if isinstance(body, list) else [body]
     lines = [f'wrk.method = "{method}"', f'wrk.headers["Cookie"] = "StaticWebAppsAuthCookie={PRINCIPAL}"',
              "paths = {" + ", ".join(json.dumps(p) for p in paths) + "}",
              "bodies = {" + ", ".join(json.dumps(json.dumps(b)) for b in bodies) + "}", "sent = 0",
+             f'run = "{uuid.uuid4().hex[:8]}"',
              "function request()", "  local path = paths[sent % #paths + 1]",
              "  local body = #bodies > 0 and bodies[math.floor(sent / #paths) % #bodies + 1] or nil",
+             '  if body then body = string.gsub(body, "{n}", run .. "n" .. sent) end',
              "  sent = sent + 1", "  return wrk.format(nil, path, nil, body)", "end"]
     if bodies:
         lines.append('wrk.headers["Content-Type"] = "application/json"')
@@ -336,7 +342,7 @@ def main() -> None:
             if "before" in hosts:
                 # Each round's two turns ran back to back, so their ratio is taken within the round, where a slow
                 # minute of the machine weighs on both sides, and the median of the rounds' ratios is the figure.
-                ratios = [a["cpu_ms"] / b["cpu_ms"] for a, b in zip(turns["after"], turns["before"])]
+                ratios = [a["cpu_ms"] / b["cpu_ms"] for a, b in zip(turns["after"], turns["before"], strict=True)]
                 before, after = median["before"], median["after"]
                 functions = (f"{after['function_ms'] / before['function_ms']:.2f}"
                              if after["function_ms"] and before["function_ms"] else "—")
@@ -345,7 +351,7 @@ def main() -> None:
                 row += f"{median['after']['cpu_ms'] / bare['cpu_ms']:>8.1f}"
             if raw_turns:
                 raw_ms = statistics.median(t["cpu_ms"] for t in raw_turns)
-                over_raw = statistics.median(a["cpu_ms"] / r["cpu_ms"] for a, r in zip(turns["after"], raw_turns))
+                over_raw = statistics.median(a["cpu_ms"] / r["cpu_ms"] for a, r in zip(turns["after"], raw_turns, strict=True))
                 row += f"{raw_ms:>10.3f}{over_raw:>11.2f}"
             print(row, flush=True)
         for note in notes:

@@ -61,7 +61,7 @@ def timed(call, times: list[float]):
 def bench_size(size: int, queries: int, model: str) -> dict[str, float]:
     vectors, asked = synthetic(size, 7), synthetic(queries, 99)
     numbers = [f"INC{10001 + i:07d}" for i in range(size)]
-    docs = [Document("ticket", n, v, {"state": STATES[i % 5]}) for i, (n, v) in enumerate(zip(numbers, vectors))]
+    docs = [Document("ticket", n, v, {"state": STATES[i % 5]}) for i, (n, v) in enumerate(zip(numbers, vectors, strict=True))]
     out: dict[str, float] = {}
     truth = np.argsort(-(asked @ vectors.T), axis=1)[:, :K]
 

@@ -5,9 +5,10 @@ import asyncio
 import inspect
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
@@ -15,9 +16,21 @@ from pydantic import BaseModel, ValidationError
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import (
-    AtiendeError, Conflict, DependencyUnavailable, FieldError, Forbidden, InvalidInput, MalformedRequest,
-    NotAuthenticated, NotFound, PayloadTooLarge, PreconditionRequired, StaleVersion, TooManyRequests,
-    TransitionNotAllowed, UnsupportedMediaType,
+    AtiendeError,
+    Conflict,
+    DependencyUnavailable,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    MalformedRequest,
+    NotAuthenticated,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionRequired,
+    StaleVersion,
+    TooManyRequests,
+    TransitionNotAllowed,
+    UnsupportedMediaType,
 )
 from domain.schemas import WriteReceipt
 from domain.services.access import authenticate

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Generator
 from datetime import timedelta
-from typing import Any, Generator
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func

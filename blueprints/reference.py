@@ -8,8 +8,17 @@ from blueprints._http import body, endpoint, json_response, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import (
-    CategoryIn, CategoryList, ContactList, ContactQuery, GroupIn, GroupList, MemberIn, MemberList, SlaTargetIn,
-    SlaTargetList, SubcategoriesIn,
+    CategoryIn,
+    CategoryList,
+    ContactList,
+    ContactQuery,
+    GroupIn,
+    GroupList,
+    MemberIn,
+    MemberList,
+    SlaTargetIn,
+    SlaTargetList,
+    SubcategoriesIn,
 )
 from domain.services import reference
 

@@ -13,7 +13,13 @@ from blueprints._http import body, endpoint, etag, if_match, json_response, now,
 from domain import bootstrap
 from domain.auth import Principal
 from domain.schemas import (
-    ActivityPage, CommentIn, MarkDuplicateIn, SimilarQuery, TicketCreate, TicketPatch, TicketQuery,
+    ActivityPage,
+    CommentIn,
+    MarkDuplicateIn,
+    SimilarQuery,
+    TicketCreate,
+    TicketPatch,
+    TicketQuery,
 )
 from domain.services import similar, tickets
 from domain.services.idempotency import check_key

@@ -17,10 +17,11 @@ import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -229,7 +230,7 @@ class _RecordingServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def __enter__(self) -> "_RecordingServer":
+    def __enter__(self) -> _RecordingServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

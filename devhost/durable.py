@@ -156,7 +156,7 @@ class DurableEngine:
             while True:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=0.2)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 self._wake.clear()
                 try:

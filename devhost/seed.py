@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Callable
 
 from domain.auth import ROLE_PERMISSIONS, Principal
 from domain.schemas import CategoryIn, CommentIn, GroupIn, TicketCreate, TicketPatch

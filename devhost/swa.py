@@ -13,10 +13,11 @@ import json
 import mimetypes
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.store.uow import UnitOfWork
 
@@ -51,9 +51,9 @@ class Analysis:
     # The transcript was less sure than the desk trusts: it is kept in the description, never the title or an SMS.
     unclear: bool = False
     # What triage suggested for each field (value, confidence, whether it filled it), for the opening work note.
-    suggested: dict | None = None
+    suggested: dict[str, dict[str, Any]] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -40,9 +40,9 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
     neighbours = _neighbours(tickets, vectors, folds, held)
     learned = _held_out_probabilities(tickets, found, folds, held)
     blends: dict[str, Blend] = {}
-    quality: dict[str, dict] = {}
+    quality: dict[str, dict[str, float | None]] = {}
     for name in FIELDS:
-        truth = [label_of(tickets[i], name) for i in held]
+        truth = [label_of(tickets[int(i)], name) for i in held]
         labelled = [k for k, label in enumerate(truth) if label is not None]
         if len(labelled) < MIN_TICKETS:
             quality[name] = {"labelled": len(labelled)}
@@ -53,7 +53,7 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
                 blend = Blend(vote_weight=weight, power=power)
                 measured[(weight, power)] = [_best(shares(neighbours[k], name, blend, learned[name][k]))
                                              for k in labelled]
-        right = {combo: [guess == truth[k] for (guess, _), k in zip(found_, labelled)]
+        right = {combo: [guess == truth[k] for (guess, _), k in zip(found_, labelled, strict=True)]
                  for combo, found_ in measured.items()}
         accuracy = {combo: sum(r) / len(r) for combo, r in right.items()}
         chosen = max(accuracy, key=accuracy.__getitem__)  # the first best: the plain vote wins ties
@@ -79,7 +79,7 @@ def _neighbours(tickets: Sequence[Ticket], vectors: np.ndarray, folds: np.ndarra
         similarity[folds[rows][:, None] == folds[None, :]] = -np.inf
         k = min(NEIGHBOURS, len(tickets) - 1)
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        for row, candidates in zip(similarity, nearest):
+        for row, candidates in zip(similarity, nearest, strict=True):
             ordered = candidates[np.argsort(-row[candidates], kind="stable")]
             found.append([(tickets[j], float(row[j])) for j in ordered if np.isfinite(row[j])])
     return found

@@ -93,6 +93,7 @@ def call_locale(contact_language: str | None, phone: str, default_locale: str) -
     of the number's country where we have one."""
     try:
         parsed = phonenumbers.parse(phone, None)
+        assert parsed.country_code is not None  # parse() sets it on every number it returns
         # A number libphonenumber cannot place (an unassigned exchange, say) still names its country code.
         region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
             parsed.country_code)

@@ -52,7 +52,7 @@ class NaiveBayes:
         self._log_prior = np.log(np.maximum(self.examples, 1) / max(self.examples.sum(), 1))
 
     @classmethod
-    def train(cls, examples: Iterable[tuple[str | np.ndarray, Hashable]]) -> "NaiveBayes":
+    def train(cls, examples: Iterable[tuple[str | np.ndarray, Hashable]]) -> NaiveBayes:
         """Learn from (text, label) pairs; a text may come as its `features` already, to share them between fields."""
         found: dict[Hashable, list[np.ndarray]] = {}
         for text, label in examples:
@@ -75,7 +75,7 @@ class NaiveBayes:
             return {}
         scores = (self._log_likelihood[:, found].sum(axis=1) + self._log_prior) / TEMPERATURE
         weights = np.exp(scores - scores.max())
-        return dict(zip(self.labels, (weights / weights.sum()).tolist()))
+        return dict(zip(self.labels, (weights / weights.sum()).tolist(), strict=True))
 
     def dumps(self) -> bytes:
         """Compressed counts and JSON labels: no pickle, so a tampered store cannot run code when loaded."""
@@ -84,6 +84,6 @@ class NaiveBayes:
         return buffer.getvalue()
 
     @classmethod
-    def loads(cls, data: bytes) -> "NaiveBayes":
+    def loads(cls, data: bytes) -> NaiveBayes:
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
             return cls(json.loads(stored["labels"].tobytes()), stored["counts"])

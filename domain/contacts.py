@@ -78,7 +78,8 @@ def phone_forms(phone: str | None) -> list[str]:
     key = phone_key(phone)
     if not key:
         return []
-    forms = {phone.strip(), key}  # type: ignore[union-attr]
+    assert phone is not None  # None has no key
+    forms = {phone.strip(), key}
     if key.startswith("+52") and len(key) == 3 + _MX_NATIONAL_DIGITS:
         forms.add("+521" + key[3:])
     return sorted(forms, key=lambda form: (-len(form), form))

@@ -26,7 +26,7 @@ def decode(cursor: str, *kinds: str) -> list[Any]:
         parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(parts, list) or len(parts) != len(kinds):
             raise ValueError("wrong shape")
-        return [_read(part, kind) for part, kind in zip(parts, kinds)]
+        return [_read(part, kind) for part, kind in zip(parts, kinds, strict=True)]
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as err:
         raise InvalidInput("The cursor is not one this list gave out.",
                            [FieldError("invalid cursor", parameter="cursor", code="invalid_cursor")]) from err

@@ -21,7 +21,7 @@ class Traces:
     words: tuple[str, ...]  # the name and its parts: taken out as whole words, in any case
 
     @classmethod
-    def of(cls, contact: Contact) -> "Traces":
+    def of(cls, contact: Contact) -> Traces:
         name = " ".join((contact.name or "").split())
         parts = [part for part in name.split(" ") if len(part) >= _SHORTEST_NAME_PART]
         literal = [*phone_forms(contact.phone), *([contact.email.strip()] if contact.email else [])]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Transcript:
@@ -32,6 +34,14 @@ class Blobs(Protocol):
 
     def read_url(self, container: str, name: str, minutes: int) -> str:
         """A URL anyone holding it may read the blob from, for `minutes`."""
+
+
+class Embedder(Protocol):
+    model: str
+    dimensions: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One L2-normalized vector per text, as the rows of a matrix."""
 
 
 class Transcriber(Protocol):

@@ -1,7 +1,7 @@
 """App roles for Static Web Apps: which of the signed-in user's Entra ID role claims Atiende honours."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 APP_ROLES = ("agent", "admin")
 # Entra ID puts app roles in a `roles` claim; some token versions use the long WS-Federation name.

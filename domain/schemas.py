@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.text import INVISIBLE
 from domain.tickets import NUMBER_PATTERN, Channel, CloseCode, OnHoldReason
-
 
 # PostgreSQL text cannot hold NUL, and other C0 controls in a ticket only ever come from garbage; patterns
 # rather than validators, so that the OpenAPI document tells integrators the same rule.
@@ -63,7 +62,7 @@ class TicketCreate(Input):
     parent: TicketNumber | None = None
 
 
-def _no_defaults(schema: dict) -> None:
+def _no_defaults(schema: dict[str, Any]) -> None:
     # A patch has no defaults: a field left out stays as it is.
     for prop in schema.get("properties", {}).values():
         prop.pop("default", None)
@@ -74,6 +73,8 @@ class TicketPatch(Input):
 
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_no_defaults)
 
+    # None only marks a field left out: where the type has no None, a client may not send null, so the default
+    # lies outside the type (the ignores below).
     short_description: ShortDescription = None  # type: ignore[assignment]
     description: LongText = None  # type: ignore[assignment]
     category: Name | None = None
@@ -372,26 +373,30 @@ class TwilioForm(BaseModel):
     RecordingDuration: Annotated[int, Field(ge=0, le=86_400)] | None = None
 
 
+# What the caller chose: describe a problem, hear a status, or join the major incident the greeting named.
+CallIntent = Literal["report", "status", "joined"]
+
+
 class CallOut(BaseModel):
     sid: str
     from_phone: str
     caller: CallerOut | None
     locale: str
     status: str
-    intent: Literal["report", "status"] | None
+    intent: CallIntent | None
     started_at: datetime
     ended_at: datetime | None
     duration_seconds: int | None
-    speech: dict | None = Field(description="Twilio's live transcript: text and confidence")
-    transcript: dict | None = Field(description="The recording's transcript: text, provider and confidence")
+    speech: dict[str, Any] | None = Field(description="Twilio's live transcript: text and confidence")
+    transcript: dict[str, Any] | None = Field(description="The recording's transcript: text, provider and confidence")
     recording_url: str | None = Field(description="Where to listen to the recording: this API, signed in")
     recording_link: str | None = Field(default=None, description="A link straight to Blob Storage that works for "
                                                                  "15 minutes; only when reading one call")
     recording_seconds: int | None
-    pipeline: dict = Field(description="The call_to_ticket pipeline: status, step and why it needs review")
+    pipeline: dict[str, Any] = Field(description="The call_to_ticket pipeline: status, step and why it needs review")
     ticket: str | None
     joined_existing: bool
-    sms: dict | None
+    sms: dict[str, Any] | None
 
 
 class CallPage(BaseModel):
@@ -534,6 +539,7 @@ class ArticleIn(Input):
 class ArticlePatch(Input):
     model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_no_defaults)
 
+    # As in TicketPatch: None only marks a field left out, which a client may not send as null.
     title: ShortDescription = None  # type: ignore[assignment]
     body: Markdown = None  # type: ignore[assignment]
     language: Language = None  # type: ignore[assignment]

@@ -24,7 +24,7 @@ class State(IntEnum):
         return _API_NAMES[self]
 
     @classmethod
-    def from_api(cls, name: str) -> "State":
+    def from_api(cls, name: str) -> State:
         return cls[name.upper()]
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
@@ -48,18 +49,18 @@ class Blend:
 class Calibration:
     """A desk's blends, per field, with what they were measured on (see domain/calibration.py)."""
     blends: dict[str, Blend] = field(default_factory=dict)
-    quality: dict[str, dict] = field(default_factory=dict)
+    quality: dict[str, dict[str, float | None]] = field(default_factory=dict)
     held_out: int = 0
 
     def blend(self, name: str) -> Blend:
         return self.blends.get(name, Blend())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"blends": {k: vars(b) for k, b in self.blends.items()}, "quality": self.quality,
                 "held_out": self.held_out}
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "Calibration":
+    def from_dict(cls, data: dict[str, Any] | None) -> Calibration:
         if not data:
             return cls()
         return cls({k: Blend(**b) for k, b in data.get("blends", {}).items()}, data.get("quality", {}),
@@ -74,12 +75,13 @@ class Suggestion:
     fills: bool = False
 
 
-def label_of(ticket: Ticket, name: str) -> Hashable | None:
+def label_of(ticket: Ticket, name: str) -> str | int | None:
     """A ticket's label for a field; a subcategory is the pair of its category and itself, since two categories
     may share a subcategory's name."""
     if name == "subcategory":
         return json.dumps([ticket.category, ticket.subcategory]) if ticket.subcategory and ticket.category else None
-    return getattr(ticket, name)
+    label: str | int | None = getattr(ticket, name)  # one of FIELDS: a name, or the impact or urgency
+    return label
 
 
 def shares(neighbours: list[tuple[Ticket, float]], name: str, blend: Blend,
@@ -119,7 +121,9 @@ def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashabl
             continue
         winner = max(found, key=found.__getitem__)
         confidence = round(found[winner], 3)
-        suggestions[name] = Suggestion(winner, confidence, confidence > MIN_CONFIDENCE and confidence >= blend.threshold)
+        # Every label is label_of's, voted or learned: a name, or the impact or urgency.
+        suggestions[name] = Suggestion(cast(str | int, winner), confidence,
+                                       confidence > MIN_CONFIDENCE and confidence >= blend.threshold)
     return _consistent(suggestions)
 
 
@@ -143,7 +147,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
-def extractive_summary(text: str, embed, most: int = 2, limit: int = 400) -> str:
+def extractive_summary(text: str, embed: Callable[[list[str]], np.ndarray], most: int = 2, limit: int = 400) -> str:
     """The `most` sentences closest to the text's overall meaning, in their original order."""
     parts = sentences(text)
     if len(parts) <= most:

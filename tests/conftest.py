@@ -9,9 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import psycopg
@@ -109,7 +110,7 @@ class Devhost:
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Devhost":
+    def start(self) -> Devhost:
         with self.log_path.open("a") as log:  # the child keeps its own handle on the file
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "devhost", "serve", "--port", str(self.port)],

@@ -8,9 +8,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs
 
 # A few bytes that begin like an MP3 frame; Twilio would play it, our tests only compare bytes.

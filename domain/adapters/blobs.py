@@ -5,7 +5,13 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import BlobSasPermissions, BlobServiceClient, ContentSettings, generate_blob_sas
+from azure.storage.blob import (
+    BlobSasPermissions,
+    BlobServiceClient,
+    ContainerClient,
+    ContentSettings,
+    generate_blob_sas,
+)
 
 from domain.errors import DependencyUnavailable, NotFound
 from domain.settings import Settings
@@ -56,22 +62,26 @@ class AzureBlobs:
 
     def read_url(self, container: str, name: str, minutes: int) -> str:
         blob = self._service.get_blob_client(container, name)
+        # The SDK takes the account's name from a shared key, or else from an Azure endpoint's host
+        # (<account>.blob.core...): Atiende reaches storage one of those two ways.
+        account = blob.account_name
+        assert account is not None
         start = datetime.now(UTC) - timedelta(minutes=5)  # clock skew between us and the storage account
         expiry = datetime.now(UTC) + timedelta(minutes=minutes)
         credential = self._service.credential
         try:
             if getattr(credential, "account_key", None):
-                token = generate_blob_sas(blob.account_name, container, name, account_key=credential.account_key,
+                token = generate_blob_sas(account, container, name, account_key=credential.account_key,
                                           permission=BlobSasPermissions(read=True), start=start, expiry=expiry)
             else:
                 key = self._service.get_user_delegation_key(start, expiry)
-                token = generate_blob_sas(blob.account_name, container, name, user_delegation_key=key,
+                token = generate_blob_sas(account, container, name, user_delegation_key=key,
                                           permission=BlobSasPermissions(read=True), start=start, expiry=expiry)
         except AzureError as err:
             raise DependencyUnavailable("Blob Storage is not reachable right now.") from err
         return f"{blob.url}?{token}"
 
-    def _container(self, name: str):  # type: ignore[no-untyped-def]
+    def _container(self, name: str) -> ContainerClient:
         client = self._service.get_container_client(name)
         if name not in self._ready:
             with self._lock:

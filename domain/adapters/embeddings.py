@@ -10,6 +10,7 @@ import numpy as np
 import redis
 
 from domain.errors import DependencyUnavailable
+from domain.ports import Embedder
 from domain.settings import Settings
 
 
@@ -80,7 +81,8 @@ class AzureOpenAIEmbedder:
 
 def normalized(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
-    return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    unit: np.ndarray = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    return unit
 
 
 class CachedEmbedder:
@@ -89,7 +91,7 @@ class CachedEmbedder:
 
     TTL_SECONDS = 30 * 24 * 3600
 
-    def __init__(self, embedder: Any, client: Any, namespace: str):
+    def __init__(self, embedder: Embedder, client: Any, namespace: str):
         self.inner = embedder
         self.model = embedder.model
         self.dimensions = embedder.dimensions
@@ -112,7 +114,7 @@ class CachedEmbedder:
             vectors[missing] = fresh
             try:
                 pipe = self.client.pipeline(transaction=False)
-                for i, vector in zip(missing, fresh):
+                for i, vector in zip(missing, fresh, strict=True):
                     pipe.set(keys[i], np.asarray(vector, dtype=np.float32).tobytes(), ex=self.TTL_SECONDS)
                 pipe.execute()
             except (redis.ConnectionError, redis.TimeoutError):

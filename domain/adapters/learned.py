@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.typing import EncodableT, FieldT
 
 from domain.adapters.vectors import redis_call
 from domain.classifier import NaiveBayes
@@ -34,13 +35,13 @@ class TriageModelStore:
              calibration: Calibration | None = None) -> None:
         about = json.dumps({"tickets": tickets, "trained_at": trained_at, "fields": sorted(fields),
                             "calibration": (calibration or Calibration()).to_dict()})
-        mapping: dict[str, Any] = {f"field:{name}": model.dumps() for name, model in fields.items()}
+        mapping: dict[FieldT, EncodableT] = {f"field:{name}": model.dumps() for name, model in fields.items()}
         pipe = self.client.pipeline(transaction=True)
         pipe.delete(self.key)
         pipe.hset(self.key, mapping={**mapping, "about": about})
         redis_call(pipe.execute)
 
-    def about(self) -> dict | None:
+    def about(self) -> dict[str, Any] | None:
         """What the stored models learned from, without loading them; None before the first training."""
         raw = redis_call(lambda: self.client.hget(self.key, "about"))
         return json.loads(raw) if raw else None

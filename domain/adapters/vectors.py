@@ -6,8 +6,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, cast
 
 import numpy as np
 import redis
@@ -103,7 +104,8 @@ class RedisVectorIndex:
 
     def needs_filling(self) -> bool:
         """Whether this index was started empty and PostgreSQL's tickets and articles are still to be queued."""
-        return redis_call(lambda: self.client.hget(self.meta, "filled")) == b"0"
+        filled: bytes | None = redis_call(lambda: self.client.hget(self.meta, "filled"))
+        return filled == b"0"
 
     def filled(self) -> None:
         redis_call(lambda: self.client.hset(self.meta, "filled", "1"))
@@ -152,7 +154,8 @@ class RedisVectorIndex:
             pipe.execute()
             return count
 
-        return redis_call(write)
+        written: int = redis_call(write)
+        return written
 
     def vector_of(self, kind: str, key: str) -> np.ndarray | None:
         """The stored vector of a document, when it is indexed (and of this index's size)."""
@@ -164,13 +167,13 @@ class RedisVectorIndex:
         for start in range(0, len(keys), 1000):
             batch = keys[start:start + 1000]
 
-            def read() -> list[Any]:
+            def read(batch: list[str] = batch) -> list[Any]:  # this batch's, called at once
                 pipe = self.client.pipeline(transaction=False)
                 for key in batch:
                     pipe.hget(f"{self.prefix}{kind}:{key}", "vector")
                 return pipe.execute()
 
-            for key, raw in zip(batch, redis_call(read)):
+            for key, raw in zip(batch, redis_call(read), strict=True):
                 vector = self._vector(raw)
                 if vector is not None:
                     found[key] = vector
@@ -255,7 +258,7 @@ class RedisVectorIndex:
                         if values[0] is None or len(values[0]) != 4 * self.dimensions:
                             continue
                         vectors.append(values[0])
-                        docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:])}))
+                        docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:], strict=False)}))
                 return docs, vectors
 
             docs, vectors = redis_call(read)
@@ -279,7 +282,8 @@ def _search_results(reply: Any) -> list[dict[str, str]]:
     def text(value: Any) -> str:
         return value.decode() if isinstance(value, bytes) else str(value)
     if isinstance(reply, dict):
-        results = reply.get(b"results", reply.get("results", []))
+        # A list whichever key holds it; mypy reads the nested get's default as possibly None.
+        results = cast(list[Any], reply.get(b"results", reply.get("results", [])))
         return [{text(n): text(v) for n, v in (r.get(b"extra_attributes") or r.get("extra_attributes") or {}).items()}
                 for r in results]
     pairs = reply[2::2]

@@ -13,7 +13,7 @@ from domain.schemas import ArticleIn, ArticleOut, ArticlePatch
 from domain.services.indexing import ticket_vector
 from domain.services.similar import fuse
 from domain.services.tickets import find_ticket
-from domain.store.uow import UnitOfWork
+from domain.store.uow import AnyUnitOfWork, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def article_text(article: dict[str, Any]) -> str:
     return f"{article['title']}\n{article['body']}"[:4000]
 
 
-async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: AnyUnitOfWork) -> ArticleOut:
     async with uow:
         await _check_category(uow, data.category)
         row = await uow.articles.add(data.model_dump(), who.name, now)
@@ -30,13 +30,13 @@ async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: Un
     return ArticleOut(**row)
 
 
-async def get_article(article_id: int, uow: UnitOfWork) -> ArticleOut:
+async def get_article(article_id: int, uow: AnyUnitOfWork) -> ArticleOut:
     async with uow:
         return ArticleOut(**await _existing(uow, article_id))
 
 
 async def update_article(article_id: int, patch: ArticlePatch, expected: int | None, who: Principal, now: datetime,
-                         uow: UnitOfWork) -> ArticleOut:
+                         uow: AnyUnitOfWork) -> ArticleOut:
     changes = patch.model_dump(exclude_unset=True)
     async with uow:
         current = await _existing(uow, article_id, for_update=True)
@@ -50,12 +50,12 @@ async def update_article(article_id: int, patch: ArticlePatch, expected: int | N
     return ArticleOut(**row)
 
 
-async def list_articles(text: str | None, state: str | None, limit: int, uow: UnitOfWork) -> list[ArticleOut]:
+async def list_articles(text: str | None, state: str | None, limit: int, uow: AnyUnitOfWork) -> list[ArticleOut]:
     async with uow:
         return [ArticleOut(**row) for row in await uow.articles.find(text, state, limit)]
 
 
-async def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
+async def article_from_ticket(number: str, who: Principal, now: datetime, uow: AnyUnitOfWork) -> ArticleOut:
     """A draft article written from a resolved ticket: its problem, and how it was solved."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -73,7 +73,7 @@ async def article_from_ticket(number: str, who: Principal, now: datetime, uow: U
 
 
 async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any,
-                             index: RedisVectorIndex) -> list[dict]:
+                             index: RedisVectorIndex) -> list[dict[str, Any]]:
     """Published articles nearest to the ticket by meaning."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -83,7 +83,8 @@ async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any
     return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
 
 
-async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any,
+                          index: RedisVectorIndex) -> list[dict[str, Any]]:
     """Articles by words and by meaning, fused by reciprocal rank like ticket search."""
     async with uow:
         by_text = [row["id"] for row in await uow.articles.find(query, None, 20)]
@@ -108,25 +109,25 @@ async def index_pending_articles(uow: UnitOfWork, embedder: Any, index: RedisVec
         articles = list((await uow.articles.by_ids([article_id for article_id, _ in rows])).values())
         vectors = embedder.embed([article_text(a) for a in articles])
         index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
-                     for a, v in zip(articles, vectors))
+                     for a, v in zip(articles, vectors, strict=True))
         await uow.articles.indexed(rows)
         await uow.commit()
     return len(rows)
 
 
-def _hit(row: dict[str, Any], score: float) -> dict:
+def _hit(row: dict[str, Any], score: float) -> dict[str, Any]:
     return {"id": row["id"], "title": row["title"], "language": row["language"], "category": row["category"],
             "state": row["state"], "score": score}
 
 
-async def _existing(uow: UnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
+async def _existing(uow: AnyUnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
     row = await uow.articles.get(article_id, for_update=for_update) if 0 < article_id < 2**62 else None
     if row is None:
         raise NotFound(f"There is no article {article_id}.")
     return row
 
 
-async def _check_category(uow: UnitOfWork, category: str | None) -> None:
+async def _check_category(uow: AnyUnitOfWork, category: str | None) -> None:
     if category is not None and await uow.reference.subcategories_of(category) is None:
         raise InvalidInput("Some fields name things that do not exist.",
                            [FieldError(f"no category named {category!r}", "/category")])

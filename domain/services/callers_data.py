@@ -19,7 +19,7 @@ FORGOTTEN = "[deleted after the retention period]"
 
 
 async def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
-                       blobs: Blobs) -> dict:
+                       blobs: Blobs) -> dict[str, Any]:
     """Remove the contact's name, phone and e-mail, their calls' recordings, transcripts and SMS texts, the words
     of theirs that phone tickets carry, and their number (in every spelling) and name from what the desk wrote on
     their tickets. Recordings go first: if the database step then fails, running it again
@@ -62,7 +62,7 @@ async def forget_old_recordings(days: int, now: datetime, settings: Any, uow: Un
     return len(calls)
 
 
-def _delete_recordings(calls: list[dict], settings: Any, blobs: Blobs) -> int:
+def _delete_recordings(calls: list[dict[str, Any]], settings: Any, blobs: Blobs) -> int:
     """Delete the calls' recordings from Blob Storage, before their rows forget where they were; returns how many."""
     stored = [call["recording_blob"] for call in calls if call["recording_blob"]]
     for name in stored:

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from domain.calls import CALL_SID_PATTERN, Call
 from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs
-from domain.schemas import CallerOut, CallOut, CallPage, CallQuery
+from domain.schemas import CallerOut, CallIntent, CallOut, CallPage, CallQuery
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
-from domain.store.uow import UnitOfWork
+from domain.store.uow import AnyUnitOfWork, UnitOfWork
 
 RECORDING_LINK_MINUTES = 15
 
 
-async def list_calls(query: CallQuery, uow: UnitOfWork) -> CallPage:
+async def list_calls(query: CallQuery, uow: AnyUnitOfWork) -> CallPage:
     async with uow:
         ticket_id = (await find_ticket(uow, query.ticket)).id if query.ticket else None
         needs_review = None if query.needs_review is None else query.needs_review == "true"
@@ -53,12 +54,13 @@ async def _existing(uow: UnitOfWork, sid: str) -> Call:
     return call
 
 
-async def _out(call: Call, uow: UnitOfWork) -> CallOut:
+async def _out(call: Call, uow: AnyUnitOfWork) -> CallOut:
     contact = await uow.contacts.get(call.contact_id) if call.contact_id else None
     return CallOut(
         sid=call.sid, from_phone=call.from_phone,
         caller=CallerOut.model_validate(contact, from_attributes=True) if contact else None,
-        locale=call.locale, status=call.status, intent=call.intent, started_at=call.started_at,
+        # The column's CHECK holds it to CallIntent's values.
+        locale=call.locale, status=call.status, intent=cast(CallIntent | None, call.intent), started_at=call.started_at,
         ended_at=call.ended_at, duration_seconds=call.duration_seconds,
         speech={"text": call.speech_text, "confidence": call.speech_confidence} if call.speech_text else None,
         transcript={"text": call.transcript, "provider": call.transcript_provider,

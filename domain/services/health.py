@@ -1,7 +1,8 @@
 """What each dependency is doing right now, for `GET /api/health`."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any, Literal
 
 from domain.schemas import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
@@ -35,5 +36,5 @@ async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[
             checks["triage"] = HealthCheck(status="ok", detail=detail)
         except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
             checks["triage"] = HealthCheck(status="unavailable", detail=type(err).__name__)
-    status = "ok" if all(c.status == "ok" for c in checks.values()) else "degraded"
+    status: Literal["ok", "degraded"] = "ok" if all(c.status == "ok" for c in checks.values()) else "degraded"
     return HealthOut(status=status, checks=checks)

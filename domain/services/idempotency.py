@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from domain.errors import FieldError, InvalidInput
 from domain.store.uow import UnitOfWork
@@ -36,13 +37,15 @@ async def run_once(
     request_hash = hashlib.sha256(request_body.encode()).hexdigest()
     earlier = await uow.idempotency.claim(principal, key, request_hash)
     if earlier is not None:
-        earlier_hash, status, body = earlier
+        earlier_hash, earlier_status, body = earlier
         if earlier_hash != request_hash:
             raise InvalidInput(
                 "This Idempotency-Key was used with a different request.",
                 [FieldError("reused with a different body", header="Idempotency-Key")],
             )
-        return status, body, True
+        # A key's row commits only with its answer (record() runs in the same transaction), so one seen has it.
+        assert earlier_status is not None
+        return earlier_status, body, True
     status, body = await action()
     await uow.idempotency.record(principal, key, status, body)
     return status, body, False

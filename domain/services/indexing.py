@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.errors import AtiendeError
+from domain.ports import Embedder
 from domain.store.uow import UnitOfWork
 from domain.tickets import Ticket
 
@@ -18,22 +20,22 @@ def ticket_text(ticket: Ticket) -> str:
     return f"{ticket.short_description}\n{ticket.description}".strip()[:4000]
 
 
-def ticket_vector(ticket: Ticket, embedder: object, index: RedisVectorIndex) -> Any:
+def ticket_vector(ticket: Ticket, embedder: Embedder, index: RedisVectorIndex) -> Any:
     """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
     outbox catches up."""
     index.check()
     vector = index.vector_of("ticket", ticket.number)
-    return vector if vector is not None else embedder.embed([ticket_text(ticket)])[0]  # type: ignore[attr-defined]
+    return vector if vector is not None else embedder.embed([ticket_text(ticket)])[0]
 
 
-def ticket_documents(tickets: list[Ticket], embedder: object) -> list[Document]:
-    vectors = embedder.embed([ticket_text(t) for t in tickets])  # type: ignore[attr-defined]
+def ticket_documents(tickets: list[Ticket], embedder: Embedder) -> list[Document]:
+    vectors = embedder.embed([ticket_text(t) for t in tickets])
     return [Document("ticket", t.number, vector,
                      {"state": t.state.api_name, "category": t.category or "", "group": t.assignment_group or ""})
-            for t, vector in zip(tickets, vectors)]
+            for t, vector in zip(tickets, vectors, strict=True)]
 
 
-async def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorIndex, limit: int = BATCH) -> int:
+async def index_pending(uow: UnitOfWork, embedder: Embedder, index: RedisVectorIndex, limit: int = BATCH) -> int:
     """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
     rows stay, with the error, for the next run. An index that Redis started empty (a new Redis, or one that
     lost its data) first gets every ticket and article queued, so the backlog refills it."""
@@ -61,7 +63,7 @@ async def index_pending(uow: UnitOfWork, embedder: object, index: RedisVectorInd
     return len(rows)
 
 
-async def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex,
+async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: RedisVectorIndex,
                   progress: Callable[[int, int], None], resume: bool = True) -> int:
     """Rebuild the index from PostgreSQL for the current model and size. Resumable: the last ticket done is kept
     in the index's metadata, and a run that finds the index already for this model goes on from there."""
@@ -96,7 +98,7 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: object, index: R
     return done
 
 
-async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: object, index: RedisVectorIndex) -> int:
+async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: RedisVectorIndex) -> int:
     from domain.services.articles import article_text
 
     after, done = 0, 0
@@ -107,7 +109,7 @@ async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: object,
                 return done
             found = await uow.articles.by_ids(ids)
         rows = [found[i] for i in ids if i in found]
-        vectors = embedder.embed([article_text(a) for a in rows])  # type: ignore[attr-defined]
+        vectors = embedder.embed([article_text(a) for a in rows])
         index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
-                     for a, v in zip(rows, vectors))
+                     for a, v in zip(rows, vectors, strict=True))
         after, done = ids[-1], done + len(ids)

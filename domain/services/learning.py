@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ async def train(uow: UnitOfWork, store: TriageModelStore, index: RedisVectorInde
     calibration = calibrate([tickets[i] for i in indexed], vectors, [found[i] for i in indexed], precision)
     fields = {}
     for name in LEARNED_FIELDS:
-        examples = [(text, label) for text, t in zip(found, tickets) if (label := label_of(t, name)) is not None]
+        examples = [(text, label) for text, t in zip(found, tickets, strict=True) if (label := label_of(t, name)) is not None]
         if examples:
             fields[name] = NaiveBayes.train(examples)
     store.save(fields, len(tickets), now.isoformat(), calibration)
@@ -55,7 +56,7 @@ async def train_if_due(uow: UnitOfWork, store: TriageModelStore, index: RedisVec
     return await train(uow, store, index, limit, precision, now)
 
 
-def quality(store: TriageModelStore) -> dict:
+def quality(store: TriageModelStore) -> dict[str, Any]:
     """What the last training measured on the desk's own held-out tickets, for admins."""
     about = store.about()
     if about is None:

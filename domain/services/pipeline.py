@@ -165,6 +165,7 @@ async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | No
             description=facts.description, impact=facts.impact, urgency=facts.urgency, category=facts.category,
             subcategory=facts.subcategory, assignment_group=facts.assignment_group,
         )
+        assert ticket.id is not None  # open_ticket stored it, which gave it its id
         await uow.tickets.add_note(ticket.id, "work_note", VOICE_ACTOR, now, _opening_note(call, facts))
         await uow.calls.update(sid, now, ticket_id=ticket.id, pipeline_step="create_or_join",
                                **({"review_reason": UNCLEAR_REASON} if facts.unclear else {}))
@@ -176,6 +177,7 @@ async def join_ticket(parent: Ticket, call: Call, said: str, now: datetime, sett
                       uow: UnitOfWork) -> None:
     """Add the call to the open ticket it reports (locked by the caller): one more affected caller when they are
     new to it, and the impact raised when enough callers say the same (an outage), with a work note each."""
+    assert parent.id is not None  # read from the database, so it has its id
     new_caller = call.contact_id is None or (
         call.contact_id != parent.caller_id and await uow.calls.add_affected(parent.id, call.contact_id, call.sid, now))
     affected = await uow.tickets.count_affected_caller(parent.id) if new_caller else parent.affected_callers

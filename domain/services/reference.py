@@ -1,38 +1,48 @@
 """Reference data use cases: groups, categories, SLA targets and contact look-ups."""
 from __future__ import annotations
 
+from typing import Any
+
 from domain.contacts import caller_phone_key
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.schemas import (
-    CallerOut, CategoryIn, CategoryOut, GroupIn, GroupOut, MemberIn, MemberOut, SlaTargetIn, SlaTargetOut,
+    CallerOut,
+    CategoryIn,
+    CategoryOut,
+    GroupIn,
+    GroupOut,
+    MemberIn,
+    MemberOut,
+    SlaTargetIn,
+    SlaTargetOut,
     SubcategoriesIn,
 )
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.reference import forget_sla_targets
-from domain.store.uow import UnitOfWork
+from domain.store.uow import AnyUnitOfWork
 
 
-async def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
+async def add_group(data: GroupIn, uow: AnyUnitOfWork) -> GroupOut:
     async with uow:
         row = await uow.reference.add_group(data.name.strip())
         await uow.commit()
     return GroupOut(**row)
 
 
-async def list_groups(uow: UnitOfWork) -> list[GroupOut]:
+async def list_groups(uow: AnyUnitOfWork) -> list[GroupOut]:
     async with uow:
         return [GroupOut(**row) for row in await uow.reference.groups()]
 
 
-async def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
+async def members(group_id: int, uow: AnyUnitOfWork) -> list[MemberOut]:
     """The group's agents: the directory the form's Assigned to look-up draws from."""
     async with uow:
         await _group(uow, group_id)
         return [MemberOut(**row) for row in await uow.reference.members(group_id)]
 
 
-async def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
+async def put_member(group_id: int, data: MemberIn, uow: AnyUnitOfWork) -> tuple[bool, MemberOut]:
     member = MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
     async with uow:
         await _group(uow, group_id)
@@ -41,7 +51,7 @@ async def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bo
     return added, member
 
 
-async def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:
+async def remove_member(group_id: int, user_name: str, uow: AnyUnitOfWork) -> MemberOut:
     """Take the agent out of the group; the answer is who was removed."""
     async with uow:
         await _group(uow, group_id)
@@ -52,14 +62,14 @@ async def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> Membe
     return MemberOut(**removed)
 
 
-async def _group(uow: UnitOfWork, group_id: int) -> dict:
+async def _group(uow: AnyUnitOfWork, group_id: int) -> dict[str, Any]:
     group = await uow.reference.group_by_id(group_id)
     if group is None:
         raise NotFound(f"There is no group {group_id}.")
     return group
 
 
-async def set_subcategories(category_id: int, data: SubcategoriesIn, uow: UnitOfWork) -> CategoryOut:
+async def set_subcategories(category_id: int, data: SubcategoriesIn, uow: AnyUnitOfWork) -> CategoryOut:
     """Replace a category's subcategories. Tickets keep the subcategory they have; new choices follow the list."""
     subcategories = _distinct(data.subcategories)
     async with uow:
@@ -77,7 +87,7 @@ def _distinct(names: list[str]) -> list[str]:
     return subcategories
 
 
-async def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
+async def add_category(data: CategoryIn, uow: AnyUnitOfWork) -> CategoryOut:
     subcategories = _distinct(data.subcategories)
     async with uow:
         row = await uow.reference.add_category(data.name.strip(), subcategories)
@@ -85,12 +95,12 @@ async def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
     return CategoryOut(**row)
 
 
-async def list_categories(uow: UnitOfWork) -> list[CategoryOut]:
+async def list_categories(uow: AnyUnitOfWork) -> list[CategoryOut]:
     async with uow:
         return [CategoryOut(**row) for row in await uow.reference.categories()]
 
 
-async def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
+async def list_sla_targets(uow: AnyUnitOfWork) -> list[SlaTargetOut]:
     async with uow:
         stored = await uow.reference.sla_targets(fresh=True)
     return [
@@ -99,7 +109,7 @@ async def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
     ]
 
 
-async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTargetOut:
+async def set_sla_target(priority: int, data: SlaTargetIn, uow: AnyUnitOfWork) -> SlaTargetOut:
     if priority not in DEFAULT_TARGETS:
         raise InvalidInput("Priorities run from 1 to 5.", [FieldError("1 to 5", parameter="priority")])
     if data.response_minutes > data.resolution_minutes:
@@ -115,7 +125,8 @@ async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> S
     return SlaTargetOut(**vars(target))
 
 
-async def find_contacts(phone: str | None, email: str | None, settings: Settings, uow: UnitOfWork) -> list[CallerOut]:
+async def find_contacts(phone: str | None, email: str | None, settings: Settings,
+                        uow: AnyUnitOfWork) -> list[CallerOut]:
     if phone is None and email is None:
         raise InvalidInput(
             "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.adapters.learned import TriageModelStore
-from domain.adapters.vectors import RedisVectorIndex
+from domain.adapters.vectors import Hit, RedisVectorIndex
 from domain.analysis import DuplicateFinder, Labels, detect_language
 from domain.errors import AtiendeError
 from domain.services.indexing import ticket_vector
@@ -34,7 +34,8 @@ def fuse(rankings: dict[str, tuple[list[Any], float]]) -> tuple[dict[Any, float]
     return fused, sources
 
 
-async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> list[dict]:
+async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any,
+                          index: RedisVectorIndex) -> list[dict[str, Any]]:
     """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -43,15 +44,15 @@ async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any, i
 
 
 async def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Any,
-                               index: RedisVectorIndex, k: int = 5) -> list[dict]:
+                               index: RedisVectorIndex, k: int = 5) -> list[dict[str, Any]]:
     """Open tickets close enough to `text` to be the same problem, best first."""
     vector = embedder.embed([text])[0]
     hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN, exclude=exclude) if h.score >= min_score]
     return await _described(hits, uow)
 
 
-async def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embedder: Any,
-                             index: RedisVectorIndex) -> list[dict]:
+async def candidates_for_new(ticket: dict[str, Any], settings: Any, uow: UnitOfWork, embedder: Any,
+                             index: RedisVectorIndex) -> list[dict[str, Any]]:
     """Duplicate candidates for a ticket just created. The ticket is stored whatever happens here: when the model
     or Redis cannot answer, it simply comes back with none."""
     try:
@@ -63,7 +64,7 @@ async def candidates_for_new(ticket: dict, settings: Any, uow: UnitOfWork, embed
 
 
 async def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
-                 index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict:
+                 index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict[str, Any]:
     """Fields for a ticket being written: the desk's nearest labelled tickets vote, blended with the classifier
     trained on its labelled tickets as the desk's calibration chose (or, with a chat model, chosen by it with those
     tickets as examples, falling back to the blend when it fails); a summary; and the open tickets it may
@@ -105,7 +106,7 @@ async def triage(short_description: str, description: str, settings: Any, uow: U
     }
 
 
-async def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) -> dict:
+async def _chat_triage(chat: Any, text: str, labelled: list[tuple[Ticket, float]], uow: UnitOfWork) -> dict[str, Any]:
     """The chat model's answer as suggestions, each label kept only when the desk has it."""
     async with uow:
         categories = {c["name"]: c["subcategories"] for c in await uow.reference.categories()}
@@ -123,7 +124,7 @@ async def _chat_triage(chat: Any, text: str, labelled: list, uow: UnitOfWork) ->
             "urgency": Suggestion(answer.urgency, sure), "summary": answer.summary}
 
 
-async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict:
+async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict[str, Any]:
     """Tickets that match `query` by meaning and by words, fused by reciprocal rank. When Redis is down the
     full-text half still answers, and the answer says so."""
     async with uow:
@@ -183,7 +184,7 @@ def _same_labels_across_languages(ticket: Ticket, language: str, labels: Labels 
     return theirs != language and (ticket.category, ticket.subcategory, ticket.assignment_group) == labels
 
 
-async def _described(hits: list, uow: UnitOfWork) -> list[dict]:
+async def _described(hits: list[Hit], uow: UnitOfWork) -> list[dict[str, Any]]:
     if not hits:
         return []  # most new tickets have no duplicate: no need to ask the database about none
     async with uow.reading():
@@ -191,7 +192,7 @@ async def _described(hits: list, uow: UnitOfWork) -> list[dict]:
     return [dict(_brief(tickets[h.key]), score=h.score) for h in hits if h.key in tickets]
 
 
-def _brief(ticket: Ticket) -> dict:
+def _brief(ticket: Ticket) -> dict[str, Any]:
     resolved = ticket.state.api_name in ("resolved", "closed")
     return {
         "number": ticket.number, "short_description": ticket.short_description, "state": ticket.state.api_name,

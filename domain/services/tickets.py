@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 from domain.auth import Principal
 from domain.contacts import Contact, caller_phone_key, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.schemas import (
-    ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch,
+    ActivityOut,
+    CommentIn,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
     TicketQuery,
 )
 from domain.services.idempotency import run_once
@@ -17,7 +23,7 @@ from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
 from domain.store.kept import KeptForSeconds
 from domain.store.tickets import SORT_COLUMNS, TicketFilter
-from domain.store.uow import UnitOfWork
+from domain.store.uow import AnyUnitOfWork, UnitOfWork
 from domain.tickets import NUMBER_PATTERN, OPEN_STATES, UNNUMBERED, Channel, FieldChange, State, Ticket
 
 SYSTEM_ACTOR = "system"
@@ -71,13 +77,13 @@ async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Con
     return ticket
 
 
-async def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
+async def get_ticket(number: str, now: datetime, uow: AnyUnitOfWork) -> TicketOut:
     async with uow.reading():
         return await _answer(await find_ticket(uow, number), uow, now)
 
 
 async def update_ticket(
-    number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: UnitOfWork
+    number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: AnyUnitOfWork
 ) -> TicketOut:
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
@@ -86,7 +92,7 @@ async def update_ticket(
 
 
 async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime,
-                       uow: UnitOfWork) -> TicketOut:
+                       uow: AnyUnitOfWork) -> TicketOut:
     if if_match is not None and ticket.version != if_match:
         raise StaleVersion(f"Ticket {ticket.number} is at version {ticket.version}, not {if_match}.")
     values = patch.model_dump(exclude_unset=True)
@@ -109,7 +115,7 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
     return await _answer(ticket, uow, now)
 
 
-async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
+async def _change_ticket(uow: AnyUnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
                          new_parent: bool = False,
                          named_version: bool = False) -> T:
     """Read ticket `number` and `change` it, which saves it; returns what `change` returns.
@@ -144,7 +150,7 @@ async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket]
         return answer
 
 
-async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
+async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: AnyUnitOfWork) -> TicketOut:
     """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
 
     async def cancel_as_duplicate(ticket: Ticket) -> TicketOut:
@@ -162,7 +168,8 @@ async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uo
     return await _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
 
 
-async def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime, uow: UnitOfWork) -> ActivityOut:
+async def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime,
+                      uow: AnyUnitOfWork) -> ActivityOut:
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
@@ -177,19 +184,21 @@ async def add_comment(number: str, comment: CommentIn, who: Principal, now: date
         ticket.updated_at, ticket.updated_by = now, who.name
         kind = "comment" if comment.visibility == "public" else "work_note"
         row = await uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
+        assert row is not None  # save returns the note it was given
         return ActivityOut(**row)
 
     return await _change_ticket(uow, number, comment_on)
 
 
-async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
+async def list_activity(number: str, uow: AnyUnitOfWork) -> list[ActivityOut]:
     async with uow.reading():
         ticket = await find_ticket(uow, number)
+        assert ticket.id is not None  # read from the database, so it has its id
         return [ActivityOut(**row) for row in await uow.tickets.activity(ticket.id)]
 
 
 async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings,
-                       uow: UnitOfWork) -> TicketPage:
+                       uow: AnyUnitOfWork) -> TicketPage:
     key = query.sort.lstrip("-")
     if key not in SORT_COLUMNS:
         raise InvalidInput(
@@ -239,7 +248,7 @@ async def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfW
     return closed
 
 
-async def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+async def find_ticket(uow: AnyUnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
     """The ticket, read in any case; NotFound for anything that is not one."""
     wanted = number.upper()
     ticket = await uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
@@ -259,7 +268,7 @@ async def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Co
 
 
 async def _check_references(
-    uow: UnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
+    uow: AnyUnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
     own_number: str | None = None,
 ) -> None:
     errors: list[FieldError] = []
@@ -283,7 +292,7 @@ async def _check_references(
         raise InvalidInput("Some fields name things that do not exist.", errors)
 
 
-async def _answer(ticket: Ticket, uow: UnitOfWork, now: datetime) -> TicketOut:
+async def _answer(ticket: Ticket, uow: AnyUnitOfWork, now: datetime) -> TicketOut:
     """One ticket as the API answers it, with this process's SLA targets."""
     return _out(ticket, now, await uow.reference.sla_targets())
 
@@ -296,17 +305,17 @@ def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> Ticket
     target = targets.get(priority) or SlaTarget(priority, *DEFAULT_TARGETS[priority])
     response, resolution = measure(ticket, target, now)
     caller = ticket.caller
-    return TicketOut(
-        number=ticket.number, state=ticket.state.api_name, on_hold_reason=ticket.on_hold_reason,
-        impact=ticket.impact, urgency=ticket.urgency, priority=priority,
-        short_description=ticket.short_description, description=ticket.description,
-        caller={"id": caller.id, "name": caller.name, "phone": caller.phone, "email": caller.email,
-                "language": caller.language} if caller and caller.id is not None else None,
-        category=ticket.category, subcategory=ticket.subcategory, channel=ticket.channel,
-        assignment_group=ticket.assignment_group, assigned_to=ticket.assigned_to, parent=ticket.parent,
-        close_code=ticket.close_code, close_notes=ticket.close_notes, version=ticket.version,
-        opened_at=ticket.opened_at, opened_by=ticket.opened_by, updated_at=ticket.updated_at,
-        updated_by=ticket.updated_by, resolved_at=ticket.resolved_at, resolved_by=ticket.resolved_by,
-        closed_at=ticket.closed_at, closed_by=ticket.closed_by, affected_callers=ticket.affected_callers,
-        sla={"response": response._asdict(), "resolution": resolution._asdict()},
-    )
+    return TicketOut.model_validate({
+        "number": ticket.number, "state": ticket.state.api_name, "on_hold_reason": ticket.on_hold_reason,
+        "impact": ticket.impact, "urgency": ticket.urgency, "priority": priority,
+        "short_description": ticket.short_description, "description": ticket.description,
+        "caller": {"id": caller.id, "name": caller.name, "phone": caller.phone, "email": caller.email,
+                   "language": caller.language} if caller and caller.id is not None else None,
+        "category": ticket.category, "subcategory": ticket.subcategory, "channel": ticket.channel,
+        "assignment_group": ticket.assignment_group, "assigned_to": ticket.assigned_to, "parent": ticket.parent,
+        "close_code": ticket.close_code, "close_notes": ticket.close_notes, "version": ticket.version,
+        "opened_at": ticket.opened_at, "opened_by": ticket.opened_by, "updated_at": ticket.updated_at,
+        "updated_by": ticket.updated_by, "resolved_at": ticket.resolved_at, "resolved_by": ticket.resolved_by,
+        "closed_at": ticket.closed_at, "closed_by": ticket.closed_by, "affected_callers": ticket.affected_callers,
+        "sla": {"response": response._asdict(), "resolution": resolution._asdict()},
+    })

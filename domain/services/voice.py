@@ -222,8 +222,11 @@ async def _read_status(response: VoiceResponse, call: Call, number: str | None, 
         else:
             ticket = await uow.tickets.get(number) if number else None
             mine = ticket and ticket.caller and phone_key(ticket.caller.phone) == phone_key(call.from_phone)
-            tickets = [ticket] if mine else []
-        comments = {t.id: await uow.tickets.last_comment(t.id) for t in tickets}
+            tickets = [ticket] if ticket and mine else []
+        comments: dict[str, str | None] = {}  # by ticket number
+        for t in tickets:
+            assert t.id is not None  # read from the database, so it has its id
+            comments[t.number] = await uow.tickets.last_comment(t.id)
     if number is None:
         count = len(tickets)
         lines.append(text("open_one" if count == 1 else "open_count" if count else "no_open", language, count=count))
@@ -233,8 +236,9 @@ async def _read_status(response: VoiceResponse, call: Call, number: str | None, 
         group = ticket.assignment_group or text("unassigned", language)
         lines.append(say_number("status", language, ticket.number,
                                 state=STATE_NAMES[language][ticket.state.api_name], group=group))
-        if comments[ticket.id]:
-            lines.append(text("last_comment", language, comment=comments[ticket.id][:300]))
+        comment = comments[ticket.number]
+        if comment:
+            lines.append(text("last_comment", language, comment=comment[:300]))
     gather = response.gather(input="dtmf speech", num_digits=7, action=_url(settings, "status"), method="POST",
                              language=call.locale, timeout=8, speech_timeout="auto", finish_on_key="#")
     speaker.say(gather, " ".join(lines + [text("ask_number", language)]), call.locale)

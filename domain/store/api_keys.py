@@ -13,11 +13,12 @@ class ApiKeyStore:
         self.db = db
 
     async def add(self, name: str, prefix: str, key_hash: str, scopes: list[str], created_by: str) -> dict[str, Any]:
-        return await self.db.one(
+        added: dict[str, Any] = await self.db.one(
             f"INSERT INTO api_keys (name, prefix, key_hash, scopes, created_by) VALUES (%s, %s, %s, %s, %s)"
             f" RETURNING {_COLUMNS}",
             (name, prefix, key_hash, scopes, created_by), dicts=True,
         )
+        return added
 
     async def all(self) -> list[dict[str, Any]]:
         return await self.db.all(
@@ -28,7 +29,7 @@ class ApiKeyStore:
         """The name and scopes of the active key with this hash, marked as used, in one statement: every request
         with a key asks, so it is one round trip in autocommit rather than a transaction of four. The mark is
         written at most once a minute per key, so a busy integrator does not turn every read into a write."""
-        return await self.db.one(
+        used: dict[str, Any] | None = await self.db.one(
             "WITH found AS (SELECT id, name, scopes, last_used_at FROM api_keys"
             " WHERE key_hash = %s AND revoked_at IS NULL),"
             " touched AS (UPDATE api_keys k SET last_used_at = now() FROM found WHERE k.id = found.id"
@@ -36,10 +37,12 @@ class ApiKeyStore:
             " SELECT name, scopes FROM found",
             (key_hash,), dicts=True,
         )
+        return used
 
     async def revoke(self, key_id: int, revoked_by: str) -> dict[str, Any] | None:
-        return await self.db.one(
+        revoked: dict[str, Any] | None = await self.db.one(
             f"UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, %s)"
             f" WHERE id = %s RETURNING {_COLUMNS}",
             (revoked_by, key_id), dicts=True,
         )
+        return revoked

@@ -19,7 +19,7 @@ class ArticleStore:
         self.db = db
 
     async def add(self, fields: dict[str, Any], actor: str, at: datetime) -> dict[str, Any]:
-        row = await self.db.one(
+        row: dict[str, Any] = await self.db.one(
             f"INSERT INTO articles (title, body, language, category, state, source_ticket, created_at, created_by)"
             f" VALUES (%(title)s, %(body)s, %(language)s, %(category)s, %(state)s, %(source_ticket)s, %(at)s, %(actor)s)"
             f" RETURNING {_COLUMNS}",
@@ -29,14 +29,15 @@ class ArticleStore:
         return row
 
     async def get(self, article_id: int, *, for_update: bool = False) -> dict[str, Any] | None:
-        return await self.db.one(
+        row: dict[str, Any] | None = await self.db.one(
             f"SELECT {_COLUMNS} FROM articles WHERE id = %s" + (" FOR UPDATE" if for_update else ""), (article_id,), dicts=True,
         )
+        return row
 
     async def update(self, article_id: int, version: int, changes: dict[str, Any], actor: str,
                      at: datetime) -> dict[str, Any]:
         sets = [sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in changes if k in _EDITABLE]
-        row = await self.db.one(
+        row: dict[str, Any] | None = await self.db.one(
             sql.SQL("UPDATE articles SET {}, version = version + 1, updated_at = %(at)s, updated_by = %(actor)s"
                     " WHERE id = %(id)s AND version = %(version)s RETURNING " + _COLUMNS).format(sql.SQL(", ").join(sets)),
             {**changes, "at": at, "actor": actor, "id": article_id, "version": version}, dicts=True,

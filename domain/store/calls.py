@@ -45,7 +45,8 @@ class CallStore:
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise ValueError(f"calls cannot change {sorted(unknown)}")
-        assignments = [sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in changes]
+        assignments: list[sql.Composable] = [sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder(k))
+                                             for k in changes]
         assignments.append(sql.SQL("updated_at = %(updated_at)s"))
         await self.db.run(
             sql.SQL("UPDATE calls SET {} WHERE sid = %(sid)s").format(sql.SQL(", ").join(assignments)),

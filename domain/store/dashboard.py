@@ -11,6 +11,8 @@ from domain.store.statements import AsyncStatements, Statements
 
 # An open ticket is at risk once this share of its resolution target has run.
 AT_RISK_SHARE = 0.75
+# (priority, state, group, open, breached, at risk)
+OpenCount = tuple[int, int, str | None, int, int, int]
 
 # A ticket's SLA clock runs from opened_at, less the seconds it spent on hold, less the time it has been on hold
 # now: it is late once that start is before now - target. Most tickets never paused, and for them the start is
@@ -59,7 +61,7 @@ class DashboardStore:
     def __init__(self, db: Statements | AsyncStatements):
         self.db = db
 
-    async def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple]:
+    async def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[OpenCount]:
         """(priority, state, group, open, breached, at risk) for every combination that has open tickets.
         A priority without a target is never late."""
         def clock_starts_before(share: float) -> list[datetime | None]:
@@ -68,7 +70,8 @@ class DashboardStore:
         params = {"now": now, "late_before": clock_starts_before(1), "at_risk_before": clock_starts_before(AT_RISK_SHARE)}
         return await self.db.all(_OPEN, params)
 
-    async def per_day(self, day_starts: list[datetime], now: datetime) -> tuple[list[tuple], list[tuple]]:
+    async def per_day(self, day_starts: list[datetime],
+                      now: datetime) -> tuple[list[tuple[int]], list[tuple[int, float]]]:
         """(opened,) and (resolved, seconds to resolve) for each day, in order, that starts at one of `day_starts`
         and ends at the next; the last one is where the period ends."""
         params = {"starts": day_starts[:-1], "ends": day_starts[1:], "now": now}

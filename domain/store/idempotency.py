@@ -25,10 +25,11 @@ class IdempotencyStore:
         )
         if inserted:
             return None
-        return await self.db.one(
+        earlier: tuple[str, int | None, Any] | None = await self.db.one(
             "SELECT request_hash, status, response FROM idempotency_keys WHERE principal = %s AND key = %s",
             (principal, key),
         )
+        return earlier
 
     async def record(self, principal: str, key: str, status: int, response: Any) -> None:
         await self.db.run(

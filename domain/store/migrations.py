@@ -44,7 +44,7 @@ def migrate(database_url: str) -> list[str]:
 def ensure_database(database_url: str) -> bool:
     """Create the database named in the URL if the server lacks it; True when it was created."""
     info = psycopg.conninfo.conninfo_to_dict(database_url)
-    name = info.get("dbname")
+    name = str(info.get("dbname") or "")  # read from a URL, it is text (the type allows a keyword argument's int)
     if not name:
         return False
     try:

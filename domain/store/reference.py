@@ -84,7 +84,7 @@ class ReferenceStore:
         """The SLA targets by priority. Every ticket answer needs them and they change a few times a year, so each
         process keeps them for SLA_TARGETS.seconds; another process sees an admin's change that much later.
         `fresh` reads the table (the admin page does)."""
-        kept = None if fresh else SLA_TARGETS.get(self.db, "targets")
+        kept: dict[int, SlaTarget] | None = None if fresh else SLA_TARGETS.get(self.db, "targets")
         if kept is not None:
             return kept
         targets = {

@@ -9,7 +9,8 @@ GIL it shares cost 44% of the request's CPU (benchmarks/thread_hop.py), which is
 the synchronous way stays for work that would otherwise block the loop."""
 from __future__ import annotations
 
-from typing import Any, Coroutine, Sequence, TypeVar
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import dict_row, tuple_row
@@ -22,7 +23,8 @@ def run_now(work: Coroutine[Any, Any, T]) -> T:
     try:
         work.send(None)
     except StopIteration as finished:
-        return finished.value  # type: ignore[no-any-return]
+        result: T = finished.value
+        return result
     work.close()
     raise RuntimeError("run_now() was given work that waits on an event loop: await it instead")
 

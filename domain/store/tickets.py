@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from psycopg.types.json import Jsonb
 
@@ -229,7 +230,7 @@ class TicketStore:
         if row is None:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
-        return dict(zip(_NOTED, row[1:])) if note is not None else None
+        return dict(zip(_NOTED, row[1:], strict=False)) if note is not None else None
 
     async def queue_all_for_index(self) -> int:
         """Queue every ticket for the vector index (it was found empty); returns how many were not queued yet."""
@@ -266,7 +267,8 @@ class TicketStore:
         """One more distinct caller affected by the ticket; how many there are now."""
         row = await self.db.one("UPDATE tickets SET affected_callers = affected_callers + 1 WHERE id = %s"
                                 " RETURNING affected_callers", (ticket_id,))
-        return row[0]
+        affected: int = row[0]
+        return affected
 
     async def major_incidents(self, min_callers: int, limit: int = 5) -> list[Ticket]:
         """Open tickets that at least `min_callers` distinct callers reported, the most reported first. The
@@ -281,14 +283,16 @@ class TicketStore:
         row = await self.db.one(
             "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE category_id IS NOT NULL"
             " OR assignment_group_id IS NOT NULL LIMIT %s) labelled", (up_to,))
-        return row[0]
+        labelled: int = row[0]
+        return labelled
 
     async def ids_after(self, after_id: int, limit: int) -> list[int]:
         return [row[0] for row in await self.db.all(
             "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit))]
 
     async def count(self) -> int:
-        return (await self.db.one("SELECT count(*) FROM tickets"))[0]
+        total: int = (await self.db.one("SELECT count(*) FROM tickets"))[0]
+        return total
 
     async def brief(self, numbers: list[str]) -> dict[str, Ticket]:
         rows = await self.db.all(_SELECT + " WHERE t.number = ANY(%s)", (numbers,), dicts=True)
@@ -296,11 +300,12 @@ class TicketStore:
 
     async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
         """A comment or a work note; returns it as stored."""
-        return await self.db.one(
+        note: dict[str, Any] = await self.db.one(
             "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at) VALUES (%s, %s, %s, %s, %s)"
             " RETURNING " + ", ".join(_NOTED),
             (ticket_id, kind, actor, body, at), dicts=True,
         )
+        return note
 
     async def activity(self, ticket_id: int) -> list[dict[str, Any]]:
         return await self.db.all(
@@ -400,6 +405,7 @@ class TicketStore:
         descending = sort.startswith("-")
         key = sort.lstrip("-")
         order_expr = SORT_COLUMNS[key]
+        params: list[Any]
         if matching is not None and matching.ids is not None:
             clauses, params = ["t.id = ANY(%s::bigint[])"], [matching.ids]
         else:

@@ -5,7 +5,7 @@ see domain/store/statements.py) and `AsyncUnitOfWork` over the async pool, for d
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
-from typing import Any
+from typing import Any, Self
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -48,17 +48,17 @@ class _Work:
         self.dashboard = DashboardStore(db)
         self.callers_data = CallersDataStore(db)
 
-    def beside(self) -> Any:
+    def beside(self) -> Self:
         """Another unit of work over the same pool, for reads made at the same time as this one's, on a
         connection of their own."""
         return type(self)(self._pool)
 
-    def reading(self) -> "_Autocommit":
+    def reading(self) -> _Autocommit:
         """This unit of work for reads only: each statement stands alone (autocommit), which saves the BEGIN
         and ROLLBACK round trips of a transaction. For answers whose queries need no common snapshot."""
         return _Autocommit(self)
 
-    def saving_alone(self) -> "_Autocommit":
+    def saving_alone(self) -> _Autocommit:
         """This unit of work for a change that one statement writes (a ticket's save, which carries its audit
         rows, note and outbox entry): autocommit, so that statement is its own transaction, without the BEGIN
         and COMMIT round trips. What was read before it is not locked; the save's version check is what finds
@@ -108,6 +108,9 @@ class _Work:
     _pool: Any
     conn: Any
     _lent_autocommit: bool
+
+    def __init__(self, pool: Any) -> None:
+        raise NotImplementedError
 
     async def _lease(self) -> Statements | AsyncStatements:
         raise NotImplementedError
@@ -177,6 +180,11 @@ class AsyncUnitOfWork(_Work):
 
     async def _set_autocommit(self, on: bool) -> None:
         await self.conn.set_autocommit(on)
+
+
+# Either kind, for a service that only awaits the stores and commit(): the doors on the event loop pass an
+# AsyncUnitOfWork, work on the worker's threads a UnitOfWork.
+AnyUnitOfWork = UnitOfWork | AsyncUnitOfWork
 
 
 def _raise_as_answer(err: BaseException | None) -> None:

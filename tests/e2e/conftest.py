@@ -1,6 +1,6 @@
 """Headless Debian Chromium driven by Playwright, against devhost."""
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright

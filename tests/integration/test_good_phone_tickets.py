@@ -125,7 +125,7 @@ def test_callers_of_one_outage_raise_its_impact_and_the_next_joins_from_the_gree
     first = call(desk, phones[0], words[0], language="en")
     number = first.call["ticket"]
     assert ticket(desk, number)["impact"] == 3
-    for phone, said in zip(phones[1:3], words[1:]):
+    for phone, said in zip(phones[1:3], words[1:], strict=True):
         joined = call(desk, phone, said, language="en")
         assert (joined.call["ticket"], joined.call["joined_existing"]) == (number, True)
     outage = ticket(desk, number)
@@ -140,6 +140,9 @@ def test_callers_of_one_outage_raise_its_impact_and_the_next_joins_from_the_gree
     assert any(outage["short_description"].rstrip(".") in line and "press 3" in line for line in fourth.heard)
     assert fourth.ticket_heard == number
     assert ticket(desk, number)["affected_callers"] == 4
+    joined = desk.admin.get("/api/calls", params={"ticket": number, "limit": 100})
+    assert joined.status_code == 200, joined.text
+    assert [c["intent"] for c in joined.json()["items"] if c["from_phone"] == phones[3]] == ["joined"]
     assert sms_to(saas, phones[3]) == [f"Atiende: we are already working on this problem as ticket {number}. "
                                        "We added your call to it."]
 

@@ -181,5 +181,5 @@ def test_an_index_redis_lost_is_filled_again_from_postgresql(vector_index, embed
     while run_now(indexing.index_pending(bootstrap.uow(settings), embedder, vector_index)):
         pass
     assert not vector_index.needs_filling()
-    for text, number in zip(said, made):
+    for text, number in zip(said, made, strict=True):
         assert vector_index.nearest(embedder.embed([text])[0], 1)[0].key == number

@@ -4,7 +4,13 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.calls import (
-    Call, call_locale, heard_ticket_number, menu_choice, numbers_in_speech, spoken_number, transcript_is_better,
+    Call,
+    call_locale,
+    heard_ticket_number,
+    menu_choice,
+    numbers_in_speech,
+    spoken_number,
+    transcript_is_better,
 )
 
 

@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from domain.errors import InvalidInput, TransitionNotAllowed
 from domain.tickets import (
-    ALLOWED_MOVES, FINAL_STATES, CloseCode, OnHoldReason, State, Ticket, priority_for,
+    ALLOWED_MOVES,
+    FINAL_STATES,
+    CloseCode,
+    OnHoldReason,
+    State,
+    Ticket,
+    priority_for,
 )
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -110,6 +110,13 @@ class RedisVectorIndex:
     def filled(self) -> None:
         redis_call(lambda: self.client.hset(self.meta, "filled", "1"))
 
+    def reindexed_through(self) -> int:
+        """The last ticket id a resumable reindex finished, 0 when none is under way."""
+        return int(redis_call(lambda: self.client.hget(self.meta, "reindexed_through")) or 0)
+
+    def mark_reindexed_through(self, ticket_id: int) -> None:
+        redis_call(lambda: self.client.hset(self.meta, "reindexed_through", ticket_id))
+
     def _create_search_index(self) -> None:
         self.client.ft(self.index).create_index(
             [*(TagField(tag) for tag in TAGS),

@@ -10,16 +10,12 @@ from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.auth import Principal
 from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
 from domain.schemas import ArticleIn, ArticleOut, ArticlePatch
-from domain.services.indexing import ticket_vector
+from domain.services.indexing import article_text, ticket_vector
 from domain.services.similar import fuse
 from domain.services.tickets import find_ticket
 from domain.store.uow import AnyUnitOfWork, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-def article_text(article: dict[str, Any]) -> str:
-    return f"{article['title']}\n{article['body']}"[:4000]
 
 
 async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: AnyUnitOfWork) -> ArticleOut:

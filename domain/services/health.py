@@ -14,7 +14,7 @@ async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[
     pending = None
     try:
         async with make_uow() as uow:
-            pending = (await uow.db.one("SELECT count(*) FROM index_outbox"))[0]
+            pending = await uow.tickets.waiting_for_index_count()
         # Anyone may ask: no server or schema version is told, only that it answers.
         checks["postgresql"] = HealthCheck(status="ok", detail="PostgreSQL answers")
     except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it

@@ -20,6 +20,11 @@ def ticket_text(ticket: Ticket) -> str:
     return f"{ticket.short_description}\n{ticket.description}".strip()[:4000]
 
 
+def article_text(article: dict[str, Any]) -> str:
+    """What an article is embedded as: its title and the start of its body."""
+    return f"{article['title']}\n{article['body']}"[:4000]
+
+
 def ticket_vector(ticket: Ticket, embedder: Embedder, index: RedisVectorIndex) -> Any:
     """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
     outbox catches up."""
@@ -71,7 +76,7 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
     if resume:
         try:
             index.check()
-            after = int(index.client.hget(index.meta, "reindexed_through") or 0)
+            after = index.reindexed_through()
         except AtiendeError:
             after = 0
     if not after:
@@ -81,7 +86,7 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
     done = 0
     if after:
         async with make_uow() as uow:
-            done = (await uow.db.one("SELECT count(*) FROM tickets WHERE id <= %s", (after,)))[0]
+            done = await uow.tickets.count(through_id=after)
     progress(done, total)
     while True:
         async with make_uow() as uow:
@@ -90,17 +95,15 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
                 break
             index.upsert(ticket_documents(await uow.tickets.for_index(ids), embedder))
         after = ids[-1]
-        index.client.hset(index.meta, "reindexed_through", after)
+        index.mark_reindexed_through(after)
         done += len(ids)
         progress(done, total)
-    index.client.hset(index.meta, "reindexed_through", 0)
+    index.mark_reindexed_through(0)
     await reindex_articles(make_uow, embedder, index)
     return done
 
 
 async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: RedisVectorIndex) -> int:
-    from domain.services.articles import article_text
-
     after, done = 0, 0
     while True:
         async with make_uow() as uow:

@@ -290,9 +290,18 @@ class TicketStore:
         return [row[0] for row in await self.db.all(
             "SELECT id FROM tickets WHERE id > %s ORDER BY id LIMIT %s", (after_id, limit))]
 
-    async def count(self) -> int:
-        total: int = (await self.db.one("SELECT count(*) FROM tickets"))[0]
+    async def count(self, through_id: int | None = None) -> int:
+        """How many tickets there are; with `through_id`, how many have that id or a lower one."""
+        if through_id is None:
+            total: int = (await self.db.one("SELECT count(*) FROM tickets"))[0]
+        else:
+            total = (await self.db.one("SELECT count(*) FROM tickets WHERE id <= %s", (through_id,)))[0]
         return total
+
+    async def waiting_for_index_count(self) -> int:
+        """How many tickets the outbox still holds for the vector index."""
+        waiting: int = (await self.db.one("SELECT count(*) FROM index_outbox"))[0]
+        return waiting
 
     async def brief(self, numbers: list[str]) -> dict[str, Ticket]:
         rows = await self.db.all(_SELECT + " WHERE t.number = ANY(%s)", (numbers,), dicts=True)

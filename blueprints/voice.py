@@ -9,24 +9,34 @@ import azure.functions as func
 
 from blueprints._http import now
 from blueprints._twilio import int_param, off_loop, twilio_webhook, twiml
+from blueprints._twiml import render
 from blueprints.pipeline import ensure_pipeline, raise_recording_event
 from domain import bootstrap
 from domain.schemas import TwilioForm
 from domain.services import voice
+from domain.voice_script import Step
 
 bp = df.Blueprint()
 HOLD_SECONDS = 4.0
 
 
 def _services() -> tuple:
-    return bootstrap.settings(), bootstrap.uow(), bootstrap.speaker()
+    return bootstrap.settings(), bootstrap.uow()
+
+
+async def _spoken(steps: list[Step]) -> func.HttpResponse:
+    """The steps as TwiML; off the event loop when a prompt may be synthesized and stored first."""
+    audio = bootstrap.prompt_audio()
+    if audio.synthesizer is None:
+        return twiml(render(steps, audio))
+    return twiml(await asyncio.to_thread(render, steps, audio))
 
 
 @bp.route(route="voice/incoming", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 @twilio_webhook(conversation=True)
 async def voice_incoming(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    return twiml(await off_loop(voice.answer_call, form, now(), *_services()))
+    return await _spoken(await off_loop(voice.answer_call, form, now(), *_services()))
 
 
 @bp.route(route="voice/menu", methods=["POST"])
@@ -37,7 +47,7 @@ async def voice_menu(req: func.HttpRequest, form: TwilioForm, client: df.Durable
     reply = await off_loop(voice.choose, form, attempt, now(), *_services())
     if reply.start_pipeline:
         await ensure_pipeline(client, form.CallSid)
-    return twiml(reply.twiml)
+    return await _spoken(reply.steps)
 
 
 @bp.route(route="voice/problem", methods=["POST"])
@@ -48,7 +58,7 @@ async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.Dura
     reply = await off_loop(voice.hear_problem, form, attempt, now(), *_services())
     if reply.start_pipeline:
         await ensure_pipeline(client, form.CallSid)
-    return twiml(reply.twiml)
+    return await _spoken(reply.steps)
 
 
 @bp.route(route="voice/wait", methods=["POST"])
@@ -57,7 +67,7 @@ async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.Dura
 async def voice_wait(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     progress = await _ticket_progress(client, form.CallSid)
     round_ = int_param(req, "round", 0, voice.MAX_WAIT_ROUNDS)
-    return twiml(await off_loop(voice.wait_for_ticket, form, round_, progress, now(), *_services()))
+    return await _spoken(await off_loop(voice.wait_for_ticket, form, round_, progress, now(), *_services()))
 
 
 async def _ticket_progress(client: df.DurableOrchestrationClient, call_sid: str) -> dict | None:
@@ -81,7 +91,7 @@ async def _ticket_progress(client: df.DurableOrchestrationClient, call_sid: str)
 @bp.durable_client_input(client_name="client")
 @twilio_webhook(conversation=True)
 async def voice_status(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    return twiml(await off_loop(voice.tell_status, form, now(), *_services()))
+    return await _spoken(await off_loop(voice.tell_status, form, now(), *_services()))
 
 
 @bp.route(route="voice/recording", methods=["POST"])
@@ -89,7 +99,7 @@ async def voice_status(req: func.HttpRequest, form: TwilioForm, client: df.Durab
 @twilio_webhook(conversation=False)
 async def voice_recording(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Twilio's recordingStatusCallback: keep where the recording is and wake the call's pipeline."""
-    settings, uow, _ = _services()
+    settings, uow = _services()
     if await off_loop(voice.recording_arrived, form, now(), settings, uow):
         await ensure_pipeline(client, form.CallSid)
         await raise_recording_event(client, form.CallSid, form.RecordingSid)
@@ -102,7 +112,7 @@ async def voice_recording(req: func.HttpRequest, form: TwilioForm, client: df.Du
 async def voice_call_status(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Twilio's statusCallback: every call is kept with its end; a report whose caller hung up before Twilio
     heard them still goes through the pipeline, from the recording."""
-    settings, uow, _ = _services()
+    settings, uow = _services()
     if await off_loop(voice.call_status_changed, form, now(), settings, uow):
         await ensure_pipeline(client, form.CallSid)
     return func.HttpResponse(status_code=204)

@@ -23,7 +23,7 @@ from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
 from domain.store.pool import get_async_pool, get_pool
 from domain.store.uow import AsyncUnitOfWork, UnitOfWork
-from domain.voice_script import Speaker
+from domain.voice_script import PromptAudio
 
 _migrated: set[str] = set()
 _lock = threading.Lock()
@@ -102,14 +102,14 @@ def offline_transcriber() -> Transcriber:
 
 
 @lru_cache(maxsize=1)
-def speaker() -> Speaker:
+def prompt_audio() -> PromptAudio:
     config = get_settings()
     synthesizer = None
     if config.ELEVENLABS_API_KEY.get_secret_value():
         from domain.adapters.speech import ElevenLabsSpeech
 
         synthesizer = ElevenLabsSpeech(config)
-    return Speaker(synthesizer, blobs() if synthesizer else None, config.PROMPTS_CONTAINER)
+    return PromptAudio(synthesizer, blobs() if synthesizer else None, config.PROMPTS_CONTAINER)
 
 
 def analyzer() -> Analyzer:

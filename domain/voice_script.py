@@ -1,13 +1,13 @@
-"""What a caller hears, in Spanish and English, and the TwiML that says it (ElevenLabs audio or Polly's `<Say>`)."""
+"""What a caller hears, in Spanish and English: the prompts, the steps of each answer to a voice webhook (the door
+turns them into TwiML, blueprints/_twiml.py), and ElevenLabs audio for a prompt where it is configured."""
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from twilio.twiml.voice_response import Gather, VoiceResponse
-
-from domain.calls import POLLY_VOICES, spoken_number
+from domain.calls import spoken_number
 from domain.errors import AtiendeError
 from domain.ports import Blobs, SpeechSynthesizer
 
@@ -91,22 +91,61 @@ def say_number(key: str, language: str, number: str, **values: Any) -> str:
     return text(key, language, number=spoken_number(number, language), **values)
 
 
-class Speaker:
-    """Adds spoken prompts to TwiML: ElevenLabs audio from Blob Storage when configured, `<Say>` otherwise."""
+@dataclass(frozen=True)
+class Say:
+    words: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Hear the caller's keys or speech (`input`: "dtmf speech" or "speech") while saying `prompts`; what was heard
+    goes to `action`, and silence falls through to the next step (or to `action` with `action_on_empty_result`)."""
+    action: str
+    input: str
+    locale: str
+    timeout: int
+    prompts: tuple[Say, ...]
+    num_digits: int | None = None
+    hints: str | None = None
+    finish_on_key: str | None = None
+    action_on_empty_result: bool = False
+
+
+@dataclass(frozen=True)
+class RecordCall:
+    """Record the rest of the call; Twilio tells `callback` where the recording is once it is complete."""
+    callback: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Redirect:
+    url: str
+
+
+@dataclass(frozen=True)
+class Hangup:
+    pass
+
+
+Step = Say | Listen | RecordCall | Pause | Redirect | Hangup
+
+
+class PromptAudio:
+    """ElevenLabs audio for a prompt, kept in Blob Storage and handed out through a short-lived link; None where
+    there is no synthesizer, or it failed (the caller then hears Polly read the words)."""
 
     def __init__(self, synthesizer: SpeechSynthesizer | None, blobs: Blobs | None, container: str):
         self.synthesizer = synthesizer
         self.blobs = blobs
         self.container = container
 
-    def say(self, verb: VoiceResponse | Gather, words: str, locale: str) -> None:
-        url = self._audio_url(words, locale)
-        if url:
-            verb.play(url)
-        else:
-            verb.say(words, voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
-
-    def _audio_url(self, words: str, locale: str) -> str | None:
+    def url_for(self, words: str, locale: str) -> str | None:
         if self.synthesizer is None or self.blobs is None:
             return None
         key = hashlib.sha256(f"{self.synthesizer.voice}\n{locale}\n{words}".encode()).hexdigest()
@@ -116,6 +155,5 @@ class Speaker:
                 self.blobs.put(self.container, name, self.synthesizer.synthesize(words, locale), "audio/mpeg")
             return self.blobs.read_url(self.container, name, minutes=15)
         except AtiendeError as err:
-            # The caller must still hear something: Polly reads the prompt instead.
             log.warning("speaking with <Say>: %s", err)
             return None

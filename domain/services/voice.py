@@ -1,4 +1,5 @@
-"""The phone conversation: each Twilio webhook's use case, answered with TwiML.
+"""The phone conversation: each Twilio webhook's use case, answered with the steps the caller hears (the voice
+door turns them into TwiML).
 
 Every function here is safe to run again for the same CallSid: Twilio retries webhooks, and a retry must
 change nothing more than the first delivery did.
@@ -9,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from twilio.twiml.voice_response import VoiceResponse
-
 from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
 from domain.contacts import WITHHELD, Contact, is_withheld, phone_key
 from domain.schemas import TwilioForm
@@ -18,7 +17,7 @@ from domain.services.pipeline import join_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
-from domain.voice_script import STATE_NAMES, Speaker, say_number, text
+from domain.voice_script import STATE_NAMES, Hangup, Listen, Pause, RecordCall, Redirect, Say, Step, say_number, text
 
 # The caller waits this many one-second pauses for the ticket number before being promised an SMS.
 MAX_WAIT_ROUNDS = 20
@@ -27,11 +26,11 @@ _FINAL_CALL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
 
 @dataclass(frozen=True)
 class Reply:
-    twiml: str
+    steps: list[Step]
     start_pipeline: bool = False
 
 
-async def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> list[Step]:
     """Greet the caller in their language, name the major incident under way if there is one (joinable with one
     key), and offer the menu. An unknown number becomes a contact, once."""
     async with uow:
@@ -40,14 +39,11 @@ async def answer_call(form: TwilioForm, now: datetime, settings: Settings, uow: 
         majors = await uow.tickets.major_incidents(settings.OUTAGE_MEDIUM_IMPACT_CALLERS, limit=1)
         await uow.commit()
     name = f", {contact.name.split()[0]}" if contact and contact.name else ""
-    response = VoiceResponse()
-    speaker.say(response, text("welcome", call.language, name=name), call.locale)
-    _menu(response, call, settings, speaker, outage=majors[0].short_description if majors else None)
-    return str(response)
+    return [Say(text("welcome", call.language, name=name), call.locale),
+            *_menu(call, settings, outage=majors[0].short_description if majors else None)]
 
 
-async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
-                 speaker: Speaker) -> Reply:
+async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork) -> Reply:
     """Act on the menu choice: record and ask for the problem, read the caller's tickets, or add the caller to the
     major incident the greeting named (its pipeline then texts them the number)."""
     choice = menu_choice(form.Digits, form.SpeechResult)
@@ -61,27 +57,19 @@ async def choose(form: TwilioForm, attempt: int, now: datetime, settings: Settin
             await uow.calls.update(call.sid, now, intent=choice)
             call.intent = choice
         await uow.commit()
-    response = VoiceResponse()
     if call.intent == "joined":
         number = joined.number if joined else call.ticket_number
-        speaker.say(response, say_number("joined", call.language, number or ""), call.locale)
-        response.hangup()
-        return Reply(str(response), start_pipeline=True)
+        return Reply([Say(say_number("joined", call.language, number or ""), call.locale), Hangup()],
+                     start_pipeline=True)
     if call.intent == "report":
         # The whole rest of the call is recorded: a caller who hangs up mid-sentence still gets a ticket.
-        start = response.start()
-        start.recording(recording_status_callback=_url(settings, "recording"),
-                        recording_status_callback_event="completed", recording_status_callback_method="POST")
-        _ask_problem(response, call, settings, speaker, "ask_problem", attempt=1)
-    elif call.intent == "status":
-        await _read_status(response, call, None, settings, uow, speaker)
-    elif attempt < 2:
-        speaker.say(response, text("not_understood", call.language), call.locale)
-        _menu(response, call, settings, speaker, attempt=attempt + 1)
-    else:
-        speaker.say(response, text("goodbye", call.language), call.locale)
-        response.hangup()
-    return Reply(str(response))
+        return Reply([RecordCall(_url(settings, "recording")), _ask_problem(call, settings, "ask_problem", attempt=1)])
+    if call.intent == "status":
+        return Reply(await _read_status(call, None, settings, uow))
+    if attempt < 2:
+        return Reply([Say(text("not_understood", call.language), call.locale),
+                      *_menu(call, settings, attempt=attempt + 1)])
+    return Reply([Say(text("goodbye", call.language), call.locale), Hangup()])
 
 
 async def _join_major_incident(call: Call, now: datetime, settings: Settings, uow: UnitOfWork) -> Ticket | None:
@@ -96,8 +84,7 @@ async def _join_major_incident(call: Call, now: datetime, settings: Settings, uo
     return parent
 
 
-async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork,
-                       speaker: Speaker) -> Reply:
+async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: Settings, uow: UnitOfWork) -> Reply:
     """Keep what the caller said (the first delivery wins) and start the pipeline; ask once more on silence."""
     heard = (form.SpeechResult or "").strip()
     async with uow:
@@ -105,49 +92,36 @@ async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: 
         if heard and not call.speech_text:
             await uow.calls.update(call.sid, now, speech_text=heard, speech_confidence=form.Confidence, intent="report")
         await uow.commit()
-    response = VoiceResponse()
     if heard or call.speech_text:
-        speaker.say(response, text("one_moment", call.language), call.locale)
-        response.redirect(_url(settings, "wait", round=0), method="POST")
-        return Reply(str(response), start_pipeline=True)
+        return Reply([Say(text("one_moment", call.language), call.locale), Redirect(_url(settings, "wait", round=0))],
+                     start_pipeline=True)
     if attempt < 2:
-        _ask_problem(response, call, settings, speaker, "ask_again", attempt=attempt + 1)
-        return Reply(str(response))
-    speaker.say(response, text("silent", call.language), call.locale)
-    response.hangup()
-    return Reply(str(response), start_pipeline=True)
+        return Reply([_ask_problem(call, settings, "ask_again", attempt=attempt + 1)])
+    return Reply([Say(text("silent", call.language), call.locale), Hangup()], start_pipeline=True)
 
 
 async def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | None, now: datetime,
-                          settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+                          settings: Settings, uow: UnitOfWork) -> list[Step]:
     """While the pipeline runs: a short pause and another look, until the ticket number can be spoken.
     `progress` is the orchestration's custom status."""
     async with uow:
         call = await _known_call(form, now, settings, uow)
         await uow.commit()
-    response = VoiceResponse()
     number = (progress or {}).get("ticket")
     if number:
         key = "joined" if progress and progress.get("joined") else "created"
-        speaker.say(response, say_number(key, call.language, number), call.locale)
-        response.hangup()
-    elif (progress or {}).get("step") == "review" or round_ >= MAX_WAIT_ROUNDS:
-        speaker.say(response, text("later", call.language), call.locale)
-        response.hangup()
-    else:
-        response.pause(length=1)
-        response.redirect(_url(settings, "wait", round=round_ + 1), method="POST")
-    return str(response)
+        return [Say(say_number(key, call.language, number), call.locale), Hangup()]
+    if (progress or {}).get("step") == "review" or round_ >= MAX_WAIT_ROUNDS:
+        return [Say(text("later", call.language), call.locale), Hangup()]
+    return [Pause(1), Redirect(_url(settings, "wait", round=round_ + 1))]
 
 
-async def tell_status(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork, speaker: Speaker) -> str:
+async def tell_status(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> list[Step]:
     """Read the state of the ticket the caller keyed or said; only a ticket whose caller is this phone."""
     async with uow:
         call = await _known_call(form, now, settings, uow)
         await uow.commit()
-    response = VoiceResponse()
-    await _read_status(response, call, heard_ticket_number(form.Digits, form.SpeechResult) or "", settings, uow, speaker)
-    return str(response)
+    return await _read_status(call, heard_ticket_number(form.Digits, form.SpeechResult) or "", settings, uow)
 
 
 async def recording_arrived(form: TwilioForm, now: datetime, settings: Settings, uow: UnitOfWork) -> bool:
@@ -190,27 +164,21 @@ async def _known_call(form: TwilioForm, now: datetime, settings: Settings, uow: 
                                 contact_id=contact.id if contact else None, locale=locale, started_at=now))
 
 
-def _menu(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, attempt: int = 1,
-          outage: str | None = None) -> None:
-    gather = response.gather(input="dtmf speech", num_digits=1, action=_url(settings, "menu", attempt=attempt),
-                             method="POST", language=call.locale, timeout=5, speech_timeout="auto",
-                             hints="reportar, estado, report, status")
-    if outage:
-        speaker.say(gather, text("outage", call.language, short=outage.rstrip(".")), call.locale)
-    speaker.say(gather, text("menu", call.language), call.locale)
-    # Past the gather only when the caller said nothing: offer the menu once more through the same action.
-    response.redirect(_url(settings, "menu", attempt=attempt), method="POST")
+def _menu(call: Call, settings: Settings, attempt: int = 1, outage: str | None = None) -> list[Step]:
+    prompts = [Say(text("outage", call.language, short=outage.rstrip(".")), call.locale)] if outage else []
+    prompts.append(Say(text("menu", call.language), call.locale))
+    return [Listen(_url(settings, "menu", attempt=attempt), "dtmf speech", call.locale, timeout=5,
+                   prompts=tuple(prompts), num_digits=1, hints="reportar, estado, report, status"),
+            # Past the gather only when the caller said nothing: offer the menu once more through the same action.
+            Redirect(_url(settings, "menu", attempt=attempt))]
 
 
-def _ask_problem(response: VoiceResponse, call: Call, settings: Settings, speaker: Speaker, prompt: str,
-                 attempt: int) -> None:
-    gather = response.gather(input="speech", action=_url(settings, "problem", attempt=attempt), method="POST",
-                             language=call.locale, speech_timeout="auto", timeout=6, action_on_empty_result=True)
-    speaker.say(gather, text(prompt, call.language), call.locale)
+def _ask_problem(call: Call, settings: Settings, prompt: str, attempt: int) -> Listen:
+    return Listen(_url(settings, "problem", attempt=attempt), "speech", call.locale, timeout=6,
+                  prompts=(Say(text(prompt, call.language), call.locale),), action_on_empty_result=True)
 
 
-async def _read_status(response: VoiceResponse, call: Call, number: str | None, settings: Settings, uow: UnitOfWork,
-                       speaker: Speaker) -> None:
+async def _read_status(call: Call, number: str | None, settings: Settings, uow: UnitOfWork) -> list[Step]:
     """None reads the caller's open tickets; a number reads that ticket when it is the caller's."""
     language = call.language
     lines: list[str] = []
@@ -239,11 +207,10 @@ async def _read_status(response: VoiceResponse, call: Call, number: str | None, 
         comment = comments[ticket.number]
         if comment:
             lines.append(text("last_comment", language, comment=comment[:300]))
-    gather = response.gather(input="dtmf speech", num_digits=7, action=_url(settings, "status"), method="POST",
-                             language=call.locale, timeout=8, speech_timeout="auto", finish_on_key="#")
-    speaker.say(gather, " ".join(lines + [text("ask_number", language)]), call.locale)
-    speaker.say(response, text("goodbye", language), call.locale)
-    response.hangup()
+    return [Listen(_url(settings, "status"), "dtmf speech", call.locale, timeout=8,
+                   prompts=(Say(" ".join([*lines, text("ask_number", language)]), call.locale),), num_digits=7,
+                   finish_on_key="#"),
+            Say(text("goodbye", language), call.locale), Hangup()]
 
 
 def _url(settings: Settings, hook: str, **query: Any) -> str:

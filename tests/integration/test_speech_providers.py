@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from twilio.twiml.voice_response import VoiceResponse
 
+from blueprints._twiml import render
 from domain.adapters.blobs import AzureBlobs
 from domain.adapters.speech import AzureOpenAITranscriber, ElevenLabsSpeech, ElevenLabsTranscriber
 from domain.errors import DependencyUnavailable
 from domain.settings import Settings
-from domain.voice_script import Speaker
+from domain.voice_script import PromptAudio, Say
 from tests.random_refs import random_name
 from tests.stubs import FAKE_MP3, serving
 
@@ -36,10 +36,9 @@ def saas_settings(saas, azurite):
 
 
 def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from_a_short_lived_link(saas, saas_settings, closing):
-    speaker = Speaker(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER)
-    first, second = VoiceResponse(), VoiceResponse()
-    speaker.say(first, "Hola, gracias por llamar", "es-MX")
-    speaker.say(second, "Hola, gracias por llamar", "es-MX")
+    audio = PromptAudio(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER)
+    first = render([Say("Hola, gracias por llamar", "es-MX")], audio)
+    second = render([Say("Hola, gracias por llamar", "es-MX")], audio)
 
     assert saas.spoken == ["Hola, gracias por llamar"]  # the second time came from the cache
     url = str(first).split("<Play>")[1].split("</Play>")[0].replace("&amp;", "&")
@@ -50,10 +49,9 @@ def test_prompts_are_spoken_by_elevenlabs_cached_in_blob_storage_and_played_from
 
 def test_a_failing_elevenlabs_falls_back_to_polly(saas, saas_settings, closing):
     saas.fail_speech = True
-    response = VoiceResponse()
-    Speaker(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER).say(
-        response, "Your ticket is ready", "en-US")
-    assert '<Say language="en-US" voice="Polly.Joanna">Your ticket is ready</Say>' in str(response)
+    audio = PromptAudio(closing(ElevenLabsSpeech(saas_settings)), AzureBlobs(saas_settings), saas_settings.PROMPTS_CONTAINER)
+    spoken = render([Say("Your ticket is ready", "en-US")], audio)
+    assert '<Say language="en-US" voice="Polly.Joanna">Your ticket is ready</Say>' in spoken
 
 
 def test_elevenlabs_scribe_transcribes_with_a_confidence(saas, saas_settings, closing):

@@ -65,7 +65,8 @@ def build(server: str, desk: list[dict]):
     from devhost.services import ensure_redis
     from domain import bootstrap
     from domain.auth import ROLE_PERMISSIONS, Principal
-    from domain.schemas import CategoryIn, GroupIn, TicketCreate
+    from domain.schemas.reference import CategoryIn, GroupIn
+    from domain.schemas.tickets import TicketCreate
     from domain.services import indexing, learning, reference, tickets
     from domain.store.statements import run_now
 

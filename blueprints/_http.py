@@ -32,7 +32,7 @@ from domain.errors import (
     TransitionNotAllowed,
     UnsupportedMediaType,
 )
-from domain.schemas import WriteReceipt
+from domain.schemas.common import WriteReceipt
 from domain.services.access import authenticate
 from domain.store.statements import run_now
 from domain.store.uow import AsyncUnitOfWork, UnitOfWork

@@ -17,7 +17,7 @@ from blueprints._http import _validation_problem, problem
 from domain import bootstrap
 from domain.calls import POLLY_VOICES
 from domain.errors import AtiendeError
-from domain.schemas import TwilioForm
+from domain.schemas.calls import TwilioForm
 from domain.store.statements import run_now
 from domain.voice_script import text
 

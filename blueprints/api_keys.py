@@ -7,7 +7,7 @@ import azure.functions as func
 from blueprints._http import body, endpoint, json_response
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import ApiKeyIn, ApiKeyList
+from domain.schemas.access import ApiKeyIn, ApiKeyList
 from domain.services import api_keys
 
 bp = df.Blueprint()

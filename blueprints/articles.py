@@ -7,7 +7,8 @@ import azure.functions as func
 from blueprints._http import body, endpoint, etag, if_match, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import ArticleIn, ArticlePatch, ArticleQuery, SearchQuery, SimilarQuery
+from domain.schemas.articles import ArticleIn, ArticlePatch, ArticleQuery
+from domain.schemas.similar import SearchQuery, SimilarQuery
 from domain.services import articles
 from domain.store.statements import run_now
 

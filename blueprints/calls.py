@@ -7,7 +7,7 @@ import azure.functions as func
 from blueprints._http import endpoint, json_response, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import CallQuery
+from domain.schemas.calls import CallQuery
 from domain.services import calls
 from domain.store.statements import run_now
 

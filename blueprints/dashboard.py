@@ -7,7 +7,7 @@ import azure.functions as func
 from blueprints._http import endpoint, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import DashboardQuery
+from domain.schemas.dashboard import DashboardQuery
 from domain.services.dashboard import dashboard
 
 bp = df.Blueprint()

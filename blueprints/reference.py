@@ -7,11 +7,10 @@ import azure.functions as func
 from blueprints._http import body, endpoint, json_response, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import (
+from domain.schemas.callers import ContactList, ContactQuery
+from domain.schemas.reference import (
     CategoryIn,
     CategoryList,
-    ContactList,
-    ContactQuery,
     GroupIn,
     GroupList,
     MemberIn,

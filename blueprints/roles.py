@@ -7,7 +7,7 @@ import azure.functions as func
 from blueprints._http import body, endpoint, json_response
 from domain.auth import Principal
 from domain.roles import roles_from_claims
-from domain.schemas import RolesOut, RolesRequest
+from domain.schemas.access import RolesOut, RolesRequest
 
 bp = df.Blueprint()
 

@@ -12,7 +12,7 @@ from blueprints._http import body, endpoint, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
 from domain.errors import AtiendeError
-from domain.schemas import SearchQuery, TriageIn, TriageQuality
+from domain.schemas.similar import SearchQuery, TriageIn, TriageQuality
 from domain.services import articles, indexing, learning, similar
 from domain.store.statements import run_now
 

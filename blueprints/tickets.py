@@ -12,15 +12,8 @@ import azure.functions as func
 from blueprints._http import body, endpoint, etag, if_match, json_response, now, query
 from domain import bootstrap
 from domain.auth import Principal
-from domain.schemas import (
-    ActivityPage,
-    CommentIn,
-    MarkDuplicateIn,
-    SimilarQuery,
-    TicketCreate,
-    TicketPatch,
-    TicketQuery,
-)
+from domain.schemas.similar import SimilarQuery
+from domain.schemas.tickets import ActivityPage, CommentIn, MarkDuplicateIn, TicketCreate, TicketPatch, TicketQuery
 from domain.services import similar, tickets
 from domain.services.idempotency import check_key
 from domain.store.statements import run_now

@@ -12,7 +12,7 @@ from blueprints._twilio import int_param, off_loop, twilio_webhook, twiml
 from blueprints._twiml import render
 from blueprints.pipeline import ensure_pipeline, raise_recording_event
 from domain import bootstrap
-from domain.schemas import TwilioForm
+from domain.schemas.calls import TwilioForm
 from domain.services import voice
 from domain.voice_script import Step
 

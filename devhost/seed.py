@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.auth import ROLE_PERMISSIONS, Principal
-from domain.schemas import CategoryIn, CommentIn, GroupIn, TicketCreate, TicketPatch
+from domain.schemas.reference import CategoryIn, GroupIn
+from domain.schemas.tickets import CommentIn, TicketCreate, TicketPatch
 from domain.services import reference, tickets
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from domain.auth import Principal, new_api_key
 from domain.errors import NotFound
-from domain.schemas import ApiKeyCreated, ApiKeyIn, ApiKeyOut
+from domain.schemas.access import ApiKeyCreated, ApiKeyIn, ApiKeyOut
 from domain.store.uow import AnyUnitOfWork
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.auth import Principal
 from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
-from domain.schemas import ArticleIn, ArticleOut, ArticlePatch
+from domain.schemas.articles import ArticleIn, ArticleOut, ArticlePatch
 from domain.services.indexing import article_text, ticket_vector
 from domain.services.similar import fuse
 from domain.services.tickets import find_ticket

@@ -7,7 +7,8 @@ from typing import cast
 from domain.calls import CALL_SID_PATTERN, Call
 from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs
-from domain.schemas import CallerOut, CallIntent, CallOut, CallPage, CallQuery
+from domain.schemas.calls import CallIntent, CallOut, CallPage, CallQuery
+from domain.schemas.tickets import CallerOut
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
 from domain.store.uow import AnyUnitOfWork, UnitOfWork

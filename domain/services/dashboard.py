@@ -7,7 +7,15 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.schemas import DashboardOut, DayCount, GroupCount, MajorIncident, PriorityCount, SlaSummary, StateCount
+from domain.schemas.dashboard import (
+    DashboardOut,
+    DayCount,
+    GroupCount,
+    MajorIncident,
+    PriorityCount,
+    SlaSummary,
+    StateCount,
+)
 from domain.services.reference import list_sla_targets
 from domain.store.dashboard import OpenCount
 from domain.store.uow import AsyncUnitOfWork

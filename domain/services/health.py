@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from domain.schemas import HealthCheck, HealthOut
+from domain.schemas.health import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 

@@ -5,8 +5,7 @@ from typing import Any
 
 from domain.contacts import caller_phone_key
 from domain.errors import FieldError, InvalidInput, NotFound
-from domain.schemas import (
-    CallerOut,
+from domain.schemas.reference import (
     CategoryIn,
     CategoryOut,
     GroupIn,
@@ -17,6 +16,7 @@ from domain.schemas import (
     SlaTargetOut,
     SubcategoriesIn,
 )
+from domain.schemas.tickets import CallerOut
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.reference import forget_sla_targets

@@ -9,15 +9,7 @@ from typing import Any, TypeVar
 from domain.auth import Principal
 from domain.contacts import Contact, caller_phone_key, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
-from domain.schemas import (
-    ActivityOut,
-    CommentIn,
-    TicketCreate,
-    TicketOut,
-    TicketPage,
-    TicketPatch,
-    TicketQuery,
-)
+from domain.schemas.tickets import ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch, TicketQuery
 from domain.services.idempotency import run_once
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure

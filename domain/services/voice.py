@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
 from domain.contacts import WITHHELD, Contact, is_withheld, phone_key
-from domain.schemas import TwilioForm
+from domain.schemas.calls import TwilioForm
 from domain.services.pipeline import join_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork

@@ -14,7 +14,8 @@ from domain import bootstrap
 from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
 from domain.auth import ROLE_PERMISSIONS, Principal
-from domain.schemas import CategoryIn, GroupIn, TicketCreate
+from domain.schemas.reference import CategoryIn, GroupIn
+from domain.schemas.tickets import TicketCreate
 from domain.services import indexing, learning, reference, similar, tickets
 from domain.settings import Settings
 from domain.store.statements import run_now

@@ -7,7 +7,7 @@ import pytest
 
 from domain.auth import ROLE_PERMISSIONS, Principal
 from domain.errors import StaleVersion
-from domain.schemas import TicketCreate, TicketPatch
+from domain.schemas.tickets import TicketCreate, TicketPatch
 from domain.services import tickets
 from domain.store.migrations import migrate, pending_files
 from domain.store.statements import run_now
@@ -72,7 +72,7 @@ def test_a_plain_create_is_one_statement_and_one_with_a_key_or_a_caller_is_one_t
                                                                                               monkeypatch):
     from psycopg.pq import TransactionStatus
 
-    from domain.schemas import CallerIn
+    from domain.schemas.tickets import CallerIn
     from domain.store.tickets import TicketStore
 
     add = TicketStore.add
@@ -133,7 +133,7 @@ def test_a_change_that_another_save_overtook_is_made_again_under_the_lock(settin
 
 def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monkeypatch):
     from domain import bootstrap
-    from domain.schemas import CommentIn
+    from domain.schemas.tickets import CommentIn
 
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
@@ -147,7 +147,7 @@ def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monk
 
 def test_a_ticket_that_clashed_lately_is_changed_under_the_lock_at_once(settings, uow, db, monkeypatch):
     from domain import bootstrap
-    from domain.schemas import CommentIn
+    from domain.schemas.tickets import CommentIn
 
     busy, calm = new(settings, uow)["number"], new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, busy)
@@ -179,7 +179,7 @@ def test_an_update_naming_its_version_is_stale_when_another_save_overtook_it(set
 
 def test_many_comments_and_updates_at_once_on_one_ticket_all_land_and_are_audited(settings, uow, db):
     from domain import bootstrap
-    from domain.schemas import CommentIn
+    from domain.schemas.tickets import CommentIn
 
     number = new(settings, uow)["number"]
     start = threading.Barrier(8)

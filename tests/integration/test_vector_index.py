@@ -8,7 +8,7 @@ import pytest
 from domain.adapters.embeddings import CachedEmbedder
 from domain.adapters.vectors import Document, IndexOutOfDate, RedisVectorIndex
 from domain.auth import ROLE_PERMISSIONS, Principal
-from domain.schemas import TicketCreate, TicketPatch
+from domain.schemas.tickets import TicketCreate, TicketPatch
 from domain.services import indexing, tickets
 from domain.store.statements import run_now
 from tests.random_refs import random_name, random_word

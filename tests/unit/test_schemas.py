@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from domain.schemas import CommentIn, TicketCreate, TicketPatch, TicketQuery
+from domain.schemas.tickets import CommentIn, TicketCreate, TicketPatch, TicketQuery
 
 
 def test_strings_are_not_coerced_to_numbers_nor_numbers_to_strings():

@@ -6,7 +6,6 @@ import asyncio
 import threading
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
 
 import psycopg
 import redis
@@ -17,7 +16,7 @@ from domain.adapters.ratelimit import RateLimiter
 from domain.adapters.vectors import RedisVectorIndex
 from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
 from domain.errors import DependencyUnavailable
-from domain.ports import Blobs, Telephony, Transcriber
+from domain.ports import Blobs, ChatTriager, Telephony, Transcriber, TriageModels, VectorIndex
 from domain.services.similar import VectorDuplicates
 from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
@@ -139,7 +138,7 @@ def embedder() -> CachedEmbedder:
 
 
 @lru_cache(maxsize=1)
-def vector_index() -> RedisVectorIndex:
+def vector_index() -> VectorIndex:
     model = embedder()
     return RedisVectorIndex(redis_client(), model.model, model.dimensions, get_settings().REDIS_NAMESPACE)
 
@@ -151,12 +150,12 @@ def rate_limiter() -> RateLimiter:
 
 
 @lru_cache(maxsize=1)
-def triage_models() -> TriageModelStore:
+def triage_models() -> TriageModels:
     return TriageModelStore(redis_client(), get_settings().REDIS_NAMESPACE)
 
 
 @lru_cache(maxsize=1)
-def triager() -> Any:
+def triager() -> ChatTriager | None:
     """Azure OpenAI's chat model when its endpoint is set; None leaves triage to the desk's own vote."""
     config = get_settings()
     if not config.AZURE_OPENAI_ENDPOINT:

@@ -1,10 +1,16 @@
-"""The small protocols behind which each outside service sits; `domain/adapters` holds the real ones."""
+"""The small protocols behind which each outside service sits, and the values they trade; `domain/adapters` holds
+the real ones, and the services name only these."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from domain.classifier import NaiveBayes
+from domain.triage import Calibration
 
 
 @dataclass(frozen=True)
@@ -55,3 +61,106 @@ class SpeechSynthesizer(Protocol):
 
     def synthesize(self, text: str, locale: str) -> bytes:
         """MP3 audio of `text` spoken in `locale`."""
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "ticket" or "article"
+    key: str  # the ticket's number, the article's id
+    vector: np.ndarray
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    key: str
+    score: float  # cosine similarity, 1 is the same direction
+    tags: dict[str, str]
+
+
+class VectorIndex(Protocol):
+    """Tickets' and articles' vectors, searched for the nearest to a query's."""
+
+    model: str
+    dimensions: int
+
+    @property
+    def mode(self) -> str:
+        """'search' (a k-nearest index answers) or 'exact' (every vector is compared)."""
+
+    def check(self) -> None:
+        """Raise IndexOutOfDate when the index holds another model's vectors; create it when there is none."""
+
+    def needs_filling(self) -> bool:
+        """Whether the index started empty and the system of record's tickets are still to be queued."""
+
+    def filled(self) -> None: ...
+
+    def reindexed_through(self) -> int:
+        """The last ticket id a resumable reindex finished, 0 when none is under way."""
+
+    def mark_reindexed_through(self, ticket_id: int) -> None: ...
+
+    def reset(self) -> None:
+        """Drop every vector and start an empty index for this model."""
+
+    def upsert(self, documents: Iterable[Document]) -> int: ...
+
+    def vector_of(self, kind: str, key: str) -> np.ndarray | None: ...
+
+    def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]: ...
+
+    def delete(self, kind: str, key: str) -> None: ...
+
+    def count(self) -> int: ...
+
+    def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
+                exclude: str | None = None) -> list[Hit]:
+        """The `k` closest documents, best first, among those of `kind` in `states`, leaving out `exclude`."""
+
+
+@dataclass(frozen=True)
+class LearnedModels:
+    fields: dict[str, NaiveBayes]
+    tickets: int  # how many labelled tickets they learned from
+    trained_at: str  # ISO 8601
+    calibration: Calibration = Calibration()
+
+
+class TriageModels(Protocol):
+    """Where the desk's trained classifier and its calibration are kept, and whether tickets changed since."""
+
+    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
+             calibration: Calibration | None = None) -> None: ...
+
+    def about(self) -> dict[str, Any] | None:
+        """What the stored models learned from, without loading them; None before the first training."""
+
+    def load(self) -> LearnedModels | None: ...
+
+    def mark_changed(self) -> None: ...
+
+    def changed(self) -> bool: ...
+
+    def take_changed(self) -> bool:
+        """Whether tickets changed since the last training, clearing the mark."""
+
+
+class ChatTriage(BaseModel):
+    """A chat model's answer about a new ticket's fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: str | None
+    subcategory: str | None
+    assignment_group: str | None
+    impact: Literal[1, 2, 3]
+    urgency: Literal[1, 2, 3]
+    confidence: float
+    summary: str
+
+
+class ChatTriager(Protocol):
+    def suggest(self, text: str, examples: list[dict[str, Any]], allowed: dict[str, Any]) -> ChatTriage:
+        """The chat model's answer, choosing labels only among `allowed`, with `examples` as the desk's own."""

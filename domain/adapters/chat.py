@@ -3,25 +3,13 @@ pydantic model) and the desk's nearest labelled tickets as examples."""
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from domain.errors import DependencyUnavailable
+from domain.ports import ChatTriage
 from domain.settings import Settings
-
-
-class ChatTriage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    category: str | None
-    subcategory: str | None
-    assignment_group: str | None
-    impact: Literal[1, 2, 3]
-    urgency: Literal[1, 2, 3]
-    confidence: float
-    summary: str
-
 
 _INSTRUCTIONS = (
     "You triage service-desk tickets. Given a new ticket and labelled tickets from the same desk, answer its "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -12,15 +11,8 @@ from redis.typing import EncodableT, FieldT
 
 from domain.adapters.vectors import redis_call
 from domain.classifier import NaiveBayes
+from domain.ports import LearnedModels
 from domain.triage import Calibration
-
-
-@dataclass(frozen=True)
-class LearnedModels:
-    fields: dict[str, NaiveBayes]
-    tickets: int  # how many labelled tickets they learned from
-    trained_at: str  # ISO 8601
-    calibration: Calibration = Calibration()
 
 
 class TriageModelStore:

@@ -7,7 +7,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -16,24 +15,9 @@ from redis.commands.search.field import TagField, VectorField
 from redis.commands.search.index_definition import IndexDefinition, IndexType
 
 from domain.errors import DependencyUnavailable
+from domain.ports import Document, Hit
 
 TAGS = ("kind", "state", "category", "group")
-
-
-@dataclass(frozen=True)
-class Document:
-    kind: str  # "ticket" or "article"
-    key: str  # the ticket's number, the article's id
-    vector: np.ndarray
-    tags: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    key: str
-    score: float  # cosine similarity, 1 is the same direction
-    tags: dict[str, str]
 
 
 # Writes the index's metadata only where there is none, in one step.

@@ -6,9 +6,9 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.auth import Principal
 from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
+from domain.ports import Document, Embedder, VectorIndex
 from domain.schemas.articles import ArticleIn, ArticleOut, ArticlePatch
 from domain.services.indexing import article_text, ticket_vector
 from domain.services.similar import fuse
@@ -68,8 +68,8 @@ async def article_from_ticket(number: str, who: Principal, now: datetime, uow: A
     return ArticleOut(**row)
 
 
-async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any,
-                             index: RedisVectorIndex) -> list[dict[str, Any]]:
+async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Embedder,
+                             index: VectorIndex) -> list[dict[str, Any]]:
     """Published articles nearest to the ticket by meaning."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -79,8 +79,8 @@ async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Any
     return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
 
 
-async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any,
-                          index: RedisVectorIndex) -> list[dict[str, Any]]:
+async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Embedder,
+                          index: VectorIndex) -> list[dict[str, Any]]:
     """Articles by words and by meaning, fused by reciprocal rank like ticket search."""
     async with uow:
         by_text = [row["id"] for row in await uow.articles.find(query, None, 20)]
@@ -96,7 +96,7 @@ async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Any,
     return [_hit(found[a], round(fused[a], 6)) for a in best if a in found]
 
 
-async def index_pending_articles(uow: UnitOfWork, embedder: Any, index: RedisVectorIndex, limit: int = 64) -> int:
+async def index_pending_articles(uow: UnitOfWork, embedder: Embedder, index: VectorIndex, limit: int = 64) -> int:
     async with uow:
         rows = await uow.articles.waiting_for_index(limit)
         if not rows:

@@ -11,6 +11,7 @@ from domain.contacts import phone_forms
 from domain.erasure import Traces
 from domain.errors import NotFound
 from domain.ports import Blobs
+from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ ERASED = "[erased at the caller's request]"
 FORGOTTEN = "[deleted after the retention period]"
 
 
-async def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Any, uow: UnitOfWork,
+async def erase_caller(contact_id: int, who: Principal, now: datetime, settings: Settings, uow: UnitOfWork,
                        blobs: Blobs) -> dict[str, Any]:
     """Remove the contact's name, phone and e-mail, their calls' recordings, transcripts and SMS texts, the words
     of theirs that phone tickets carry, and their number (in every spelling) and name from what the desk wrote on
@@ -41,7 +42,7 @@ async def erase_caller(contact_id: int, who: Principal, now: datetime, settings:
     return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets), "recordings_deleted": deleted}
 
 
-async def forget_old_recordings(days: int, now: datetime, settings: Any, uow: UnitOfWork, blobs: Blobs,
+async def forget_old_recordings(days: int, now: datetime, settings: Settings, uow: UnitOfWork, blobs: Blobs,
                                 limit: int = 200) -> int:
     """Delete recordings and transcripts of calls older than `days` (0 keeps them forever); returns how many
     calls were cleared. Each ticket keeps a note that they existed."""
@@ -62,7 +63,7 @@ async def forget_old_recordings(days: int, now: datetime, settings: Any, uow: Un
     return len(calls)
 
 
-def _delete_recordings(calls: list[dict[str, Any]], settings: Any, blobs: Blobs) -> int:
+def _delete_recordings(calls: list[dict[str, Any]], settings: Settings, blobs: Blobs) -> int:
     """Delete the calls' recordings from Blob Storage, before their rows forget where they were; returns how many."""
     stored = [call["recording_blob"] for call in calls if call["recording_blob"]]
     for name in stored:

@@ -5,9 +5,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from domain.adapters.vectors import Document, RedisVectorIndex
 from domain.errors import AtiendeError
-from domain.ports import Embedder
+from domain.ports import Document, Embedder, VectorIndex
 from domain.store.uow import UnitOfWork
 from domain.tickets import Ticket
 
@@ -25,7 +24,7 @@ def article_text(article: dict[str, Any]) -> str:
     return f"{article['title']}\n{article['body']}"[:4000]
 
 
-def ticket_vector(ticket: Ticket, embedder: Embedder, index: RedisVectorIndex) -> Any:
+def ticket_vector(ticket: Ticket, embedder: Embedder, index: VectorIndex) -> Any:
     """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
     outbox catches up."""
     index.check()
@@ -40,7 +39,7 @@ def ticket_documents(tickets: list[Ticket], embedder: Embedder) -> list[Document
             for t, vector in zip(tickets, vectors, strict=True)]
 
 
-async def index_pending(uow: UnitOfWork, embedder: Embedder, index: RedisVectorIndex, limit: int = BATCH) -> int:
+async def index_pending(uow: UnitOfWork, embedder: Embedder, index: VectorIndex, limit: int = BATCH) -> int:
     """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
     rows stay, with the error, for the next run. An index that Redis started empty (a new Redis, or one that
     lost its data) first gets every ticket and article queued, so the backlog refills it."""
@@ -68,7 +67,7 @@ async def index_pending(uow: UnitOfWork, embedder: Embedder, index: RedisVectorI
     return len(rows)
 
 
-async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: RedisVectorIndex,
+async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: VectorIndex,
                   progress: Callable[[int, int], None], resume: bool = True) -> int:
     """Rebuild the index from PostgreSQL for the current model and size. Resumable: the last ticket done is kept
     in the index's metadata, and a run that finds the index already for this model goes on from there."""
@@ -103,7 +102,7 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
     return done
 
 
-async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: RedisVectorIndex) -> int:
+async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index: VectorIndex) -> int:
     after, done = 0, 0
     while True:
         async with make_uow() as uow:

@@ -8,10 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from domain.adapters.learned import TriageModelStore
-from domain.adapters.vectors import RedisVectorIndex
 from domain.calibration import calibrate
 from domain.classifier import NaiveBayes, features
+from domain.ports import TriageModels, VectorIndex
 from domain.services.indexing import ticket_text
 from domain.store.uow import UnitOfWork
 from domain.triage import LEARNED_FIELDS, label_of
@@ -19,7 +18,7 @@ from domain.triage import LEARNED_FIELDS, label_of
 log = logging.getLogger(__name__)
 
 
-async def train(uow: UnitOfWork, store: TriageModelStore, index: RedisVectorIndex, limit: int, precision: float,
+async def train(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit: int, precision: float,
                 now: datetime) -> int:
     """Learn each field from the `limit` most recent labelled tickets, measure the blends on them (those already
     indexed), and keep both; returns how many tickets there were."""
@@ -40,7 +39,7 @@ async def train(uow: UnitOfWork, store: TriageModelStore, index: RedisVectorInde
     return len(tickets)
 
 
-async def train_if_due(uow: UnitOfWork, store: TriageModelStore, index: RedisVectorIndex, limit: int,
+async def train_if_due(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit: int,
                        precision: float, every: timedelta, growth: float, now: datetime) -> int | None:
     """Train when there is no model yet; when tickets changed and the last training is at least `every` old; or
     at once when the labelled tickets grew by `growth` of what the model learned from (an import, a new desk)."""
@@ -56,7 +55,7 @@ async def train_if_due(uow: UnitOfWork, store: TriageModelStore, index: RedisVec
     return await train(uow, store, index, limit, precision, now)
 
 
-def quality(store: TriageModelStore) -> dict[str, Any]:
+def quality(store: TriageModels) -> dict[str, Any]:
     """What the last training measured on the desk's own held-out tickets, for admins."""
     about = store.about()
     if about is None:

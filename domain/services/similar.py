@@ -5,12 +5,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.adapters.learned import TriageModelStore
-from domain.adapters.vectors import Hit, RedisVectorIndex
 from domain.analysis import DuplicateFinder, Labels, detect_language
 from domain.errors import AtiendeError
+from domain.ports import ChatTriager, Embedder, Hit, TriageModels, VectorIndex
 from domain.services.indexing import ticket_vector
 from domain.services.tickets import find_ticket
+from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
 from domain.triage import MIN_CONFIDENCE, NEIGHBOURS, Suggestion, extractive_summary, sentences, vote
@@ -34,8 +34,8 @@ def fuse(rankings: dict[str, tuple[list[Any], float]]) -> tuple[dict[Any, float]
     return fused, sources
 
 
-async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any,
-                          index: RedisVectorIndex) -> list[dict[str, Any]]:
+async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Embedder,
+                          index: VectorIndex) -> list[dict[str, Any]]:
     """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -43,16 +43,16 @@ async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Any,
     return await _described(hits, uow)
 
 
-async def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Any,
-                               index: RedisVectorIndex, k: int = 5) -> list[dict[str, Any]]:
+async def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Embedder,
+                               index: VectorIndex, k: int = 5) -> list[dict[str, Any]]:
     """Open tickets close enough to `text` to be the same problem, best first."""
     vector = embedder.embed([text])[0]
     hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN, exclude=exclude) if h.score >= min_score]
     return await _described(hits, uow)
 
 
-async def candidates_for_new(ticket: dict[str, Any], settings: Any, uow: UnitOfWork, embedder: Any,
-                             index: RedisVectorIndex) -> list[dict[str, Any]]:
+async def candidates_for_new(ticket: dict[str, Any], settings: Settings, uow: UnitOfWork, embedder: Embedder,
+                             index: VectorIndex) -> list[dict[str, Any]]:
     """Duplicate candidates for a ticket just created. The ticket is stored whatever happens here: when the model
     or Redis cannot answer, it simply comes back with none."""
     try:
@@ -63,8 +63,8 @@ async def candidates_for_new(ticket: dict[str, Any], settings: Any, uow: UnitOfW
         return []
 
 
-async def triage(short_description: str, description: str, settings: Any, uow: UnitOfWork, embedder: Any,
-                 index: RedisVectorIndex, chat: Any = None, models: TriageModelStore | None = None) -> dict[str, Any]:
+async def triage(short_description: str, description: str, settings: Settings, uow: UnitOfWork, embedder: Embedder,
+                 index: VectorIndex, chat: ChatTriager | None = None, models: TriageModels | None = None) -> dict[str, Any]:
     """Fields for a ticket being written: the desk's nearest labelled tickets vote, blended with the classifier
     trained on its labelled tickets as the desk's calibration chose (or, with a chat model, chosen by it with those
     tickets as examples, falling back to the blend when it fails); a summary; and the open tickets it may
@@ -106,7 +106,7 @@ async def triage(short_description: str, description: str, settings: Any, uow: U
     }
 
 
-async def _chat_triage(chat: Any, text: str, labelled: list[tuple[Ticket, float]], uow: UnitOfWork) -> dict[str, Any]:
+async def _chat_triage(chat: ChatTriager, text: str, labelled: list[tuple[Ticket, float]], uow: UnitOfWork) -> dict[str, Any]:
     """The chat model's answer as suggestions, each label kept only when the desk has it."""
     async with uow:
         categories = {c["name"]: c["subcategories"] for c in await uow.reference.categories()}
@@ -124,7 +124,7 @@ async def _chat_triage(chat: Any, text: str, labelled: list[tuple[Ticket, float]
             "urgency": Suggestion(answer.urgency, sure), "summary": answer.summary}
 
 
-async def search(query: str, k: int, uow: UnitOfWork, embedder: Any, index: RedisVectorIndex) -> dict[str, Any]:
+async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index: VectorIndex) -> dict[str, Any]:
     """Tickets that match `query` by meaning and by words, fused by reciprocal rank. When Redis is down the
     full-text half still answers, and the answer says so."""
     async with uow:
@@ -153,7 +153,7 @@ class VectorDuplicates:
     same category, subcategory and group; otherwise, and whenever Redis cannot answer, the full-text rule decides
     (it also sees tickets the index has not caught up with)."""
 
-    def __init__(self, embedder: Any, index: RedisVectorIndex, min_score: float, window: timedelta,
+    def __init__(self, embedder: Embedder, index: VectorIndex, min_score: float, window: timedelta,
                  fallback: DuplicateFinder, cross_language_score: float = 1.0):
         self.embedder, self.index, self.min_score, self.window = embedder, index, min_score, window
         self.fallback, self.cross_language_score = fallback, cross_language_score

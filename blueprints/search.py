@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 @endpoint("tickets:read")
 def search(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     asked = query(req, SearchQuery)
-    found = run_now(similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
+    found = run_now(similar.search(asked.q, asked.k, bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index(),
+                                   bootstrap.triage_models()))
     return json_response(200, found)
 
 

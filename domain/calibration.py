@@ -6,26 +6,55 @@ would be, by its nearest labelled neighbours outside its fold and by a classifie
 those suggestions each field's blend (the vote's share and steepness) is the one that labels most tickets right,
 the plain vote of the nearest tickets winning every tie, so what ships is never worse than that vote on the
 desk's own tickets. The threshold is the lowest confidence above which the chosen blend was right at least as
-often as the desk asks (TRIAGE_FILL_PRECISION); below it a suggestion only goes into a work note.
+often as the desk asks (TRIAGE_FILL_PRECISION); below it a suggestion only goes into a work note. The
+classifier's temperature is the one under which the held-out tickets' own labels are most likely.
+
+Search is measured the same way: each of the newest labelled tickets asks, by its short description, what search
+would answer, and a ticket of the same subcategory is a right answer. In each language the weight of the words'
+ranking against the vectors' is the one with the best MRR and recall@5 there, an even weight winning every tie.
 """
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from domain.classifier import NaiveBayes
+from domain.classifier import TEMPERATURES, NaiveBayes, softmax
+from domain.ranking import fused_order
 from domain.tickets import Ticket
-from domain.triage import FIELDS, MIN_CONFIDENCE, NEIGHBOURS, NEVER, Blend, Calibration, label_of, shares
+from domain.triage import (
+    EVEN,
+    FIELDS,
+    MIN_CONFIDENCE,
+    MIN_SIMILARITY,
+    NEIGHBOURS,
+    NEVER,
+    Blend,
+    Calibration,
+    label_of,
+    shares,
+    supported,
+)
 
 FOLDS = 5
 # Fewer labelled tickets than this (with vectors) teach nothing measurable: nothing fills a field on its own.
 MIN_TICKETS = 30
+# The share of the desk's own held-out tickets let count as unlike the rest: the similarity of their nearest labelled
+# ticket sets the floor below which a new text is novel and fills nothing on its own, however sure triage sounds
+# (a desk's tickets are all about what it knows, so held-out confidence says nothing about a new kind of problem).
+NOVEL_SHARE = 0.05
 # A threshold must be borne out by at least this many held-out suggestions above it.
 MIN_ACCEPTED = 10
 # The plain vote (power 1, the vote alone) comes first: a blend must beat it to replace it.
 POWERS = (1.0, 4.0, 16.0)
 VOTE_WEIGHTS = (1.0, 0.75, 0.5, 0.25, 0.0)
+# The words' weight against the vectors' in search; the even weight comes first, so it wins ties.
+TEXT_WEIGHTS = (EVEN, 0.0, 0.1, 0.25, 0.5, 2.0, 4.0)
+# How far down search's answer a right ticket counts, as in the evaluation: its first five, and MRR over twenty.
+SEARCH_DEPTH = 20
+# A probability the classifier gives a label it never saw: a miss costs this much likelihood, not infinity.
+UNSEEN = 1e-6
 
 
 def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np.ndarray], precision: float,
@@ -38,7 +67,9 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
     folds = np.arange(len(tickets)) % FOLDS
     held = np.arange(min(most, len(tickets)))
     neighbours = _neighbours(tickets, vectors, folds, held)
-    learned = _held_out_probabilities(tickets, found, folds, held)
+    nearest = [found_[0][1] if found_ else 0.0 for found_ in neighbours]
+    floor = round(max(MIN_SIMILARITY, float(np.quantile(nearest, NOVEL_SHARE))), 3)
+    scores = _held_out_scores(tickets, found, folds, held)
     blends: dict[str, Blend] = {}
     quality: dict[str, dict[str, float | None]] = {}
     for name in FIELDS:
@@ -47,26 +78,31 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
         if len(labelled) < MIN_TICKETS:
             quality[name] = {"labelled": len(labelled)}
             continue
+        temperature = _temperature([scores[name][k] for k in labelled], [truth[k] for k in labelled])
+        learned = [dict(zip(found_[0], softmax(found_[1], temperature).tolist(), strict=True)) if found_ else {}
+                   for found_ in scores[name]]
         measured = {}
         for power in POWERS:
             for weight in VOTE_WEIGHTS:
                 blend = Blend(vote_weight=weight, power=power)
-                measured[(weight, power)] = [_best(shares(neighbours[k], name, blend, learned[name][k]))
+                measured[(weight, power)] = [_best(shares(neighbours[k], name, blend, learned[k]))
                                              for k in labelled]
         right = {combo: [guess == truth[k] for (guess, _), k in zip(found_, labelled, strict=True)]
                  for combo, found_ in measured.items()}
         accuracy = {combo: sum(r) / len(r) for combo, r in right.items()}
         chosen = max(accuracy, key=accuracy.__getitem__)  # the first best: the plain vote wins ties
-        confidences = [confidence for _, confidence in measured[chosen]]
+        # As when a ticket is triaged: a novel text, or one with too few similar labelled tickets, fills nothing.
+        confidences = [confidence if nearest[k] >= floor and supported(neighbours[k], name) else 0.0
+                       for (_, confidence), k in zip(measured[chosen], labelled, strict=True)]
         threshold, coverage, precise = _threshold(confidences, right[chosen], precision)
-        blends[name] = Blend(vote_weight=chosen[0], power=chosen[1], threshold=threshold)
+        blends[name] = Blend(vote_weight=chosen[0], power=chosen[1], threshold=threshold, temperature=temperature)
         quality[name] = {
             "labelled": len(labelled), "vote": round(accuracy[(1.0, 1.0)], 3),
             "classifier": round(accuracy[(0.0, 1.0)], 3), "shipped": round(accuracy[chosen], 3),
-            "vote_weight": chosen[0], "power": chosen[1], "threshold": threshold,
+            "vote_weight": chosen[0], "power": chosen[1], "temperature": temperature, "threshold": threshold,
             "coverage": round(coverage, 3), "precision": round(precise, 3) if precise is not None else None,
         }
-    return Calibration(blends, quality, len(held))
+    return Calibration(blends, quality, len(held), min_similarity=floor)
 
 
 def _neighbours(tickets: Sequence[Ticket], vectors: np.ndarray, folds: np.ndarray,
@@ -85,10 +121,11 @@ def _neighbours(tickets: Sequence[Ticket], vectors: np.ndarray, folds: np.ndarra
     return found
 
 
-def _held_out_probabilities(tickets: Sequence[Ticket], found: Sequence[np.ndarray], folds: np.ndarray,
-                            held: np.ndarray) -> dict[str, list[dict[Hashable, float]]]:
-    """The classifier's probabilities for each held-out ticket, from a model trained without its fold."""
-    learned: dict[str, list[dict[Hashable, float]]] = {name: [{} for _ in held] for name in FIELDS}
+def _held_out_scores(tickets: Sequence[Ticket], found: Sequence[np.ndarray], folds: np.ndarray,
+                     held: np.ndarray) -> dict[str, list[tuple[list[Hashable], np.ndarray] | None]]:
+    """The classifier's labels and log-joint scores for each held-out ticket, from a model trained without its
+    fold (None where it had nothing to say)."""
+    learned: dict[str, list[tuple[list[Hashable], np.ndarray] | None]] = {name: [None for _ in held] for name in FIELDS}
     for fold in range(FOLDS):
         rows = [k for k, i in enumerate(held) if folds[i] == fold]
         if not rows:
@@ -100,8 +137,25 @@ def _held_out_probabilities(tickets: Sequence[Ticket], found: Sequence[np.ndarra
                 continue
             model = NaiveBayes.train(examples)
             for k in rows:
-                learned[name][k] = model.probabilities_of(found[held[k]])
+                scores = model.scores_of(found[held[k]])
+                learned[name][k] = (model.labels, scores) if scores is not None else None
     return learned
+
+
+def _temperature(scores: Sequence[tuple[list[Hashable], np.ndarray] | None], truth: Sequence[Hashable]) -> float:
+    """The temperature under which the held-out tickets' true labels are most likely (least mean negative
+    log-likelihood): temperature scaling, fitted on tickets no model saw."""
+    scored = [(found_, label) for found_, label in zip(scores, truth, strict=True) if found_ is not None]
+    if not scored:
+        return TEMPERATURES[len(TEMPERATURES) // 2]
+    loss = {}
+    for temperature in TEMPERATURES:
+        total = 0.0
+        for (labels, found), label in scored:
+            probability = float(softmax(found, temperature)[labels.index(label)]) if label in labels else 0.0
+            total -= np.log(max(probability, UNSEEN))
+        loss[temperature] = total / len(scored)
+    return min(loss, key=loss.__getitem__)
 
 
 def _best(found: dict[Hashable, float]) -> tuple[Hashable | None, float]:
@@ -128,3 +182,44 @@ def _threshold(confidences: list[float], right: list[bool], precision: float) ->
         if hits[n - 1] / taken[n - 1] >= precision:
             best = (round(threshold, 3), n / len(order), float(hits[n - 1] / taken[n - 1]))
     return best
+
+
+@dataclass(frozen=True)
+class SearchProbe:
+    """One held-out ticket asking search for its own kind: its language, what the words and the vectors ranked
+    (itself left out), and the tickets that are right answers."""
+    language: str
+    by_text: list[str]
+    by_meaning: list[str]
+    relevant: frozenset[str]
+
+
+def calibrate_search(probes: Sequence[SearchProbe]) -> dict[str, dict[str, float]]:
+    """Per language with enough probes: the words' weight with the best MRR plus recall@5, and the figures of the
+    vectors alone, of the even weight and of the one chosen."""
+    chosen: dict[str, dict[str, float]] = {}
+    for language in sorted({p.language for p in probes}):
+        asked = [p for p in probes if p.language == language and p.relevant]
+        if len(asked) < MIN_TICKETS:
+            continue
+        figures = {weight: _ranking_figures(asked, weight) for weight in TEXT_WEIGHTS}
+        best = max(figures, key=lambda w: figures[w][0] + figures[w][1])  # the first best: even wins ties
+        chosen[language] = {
+            "queries": len(asked), "text_weight": best,
+            "vectors_recall5": figures[0.0][0], "vectors_mrr": figures[0.0][1],
+            "even_recall5": figures[EVEN][0], "even_mrr": figures[EVEN][1],
+            "shipped_recall5": figures[best][0], "shipped_mrr": figures[best][1],
+        }
+    return chosen
+
+
+def _ranking_figures(probes: Sequence[SearchProbe], text_weight: float) -> tuple[float, float]:
+    """Recall@5 and MRR of search's answers with this weight."""
+    recall, reciprocal = 0.0, 0.0
+    for probe in probes:
+        ranked = fused_order(probe.by_text, probe.by_meaning, text_weight)[:SEARCH_DEPTH]
+        first = next((i for i, key in enumerate(ranked) if key in probe.relevant), None)
+        if first is not None:
+            recall += first < 5
+            reciprocal += 1 / (first + 1)
+    return round(recall / len(probes), 3), round(reciprocal / len(probes), 3)

@@ -23,9 +23,18 @@ BUCKETS = 2 ** 16
 GRAM_SIZES = (3, 4, 5)
 # Additive smoothing, small because the counts are sparse: unseen n-grams should barely move a label.
 ALPHA = 0.01
-# Log-likelihoods of a few hundred n-grams are far apart; dividing by this before the softmax gives
-# probabilities that can be weighed against the neighbours' vote instead of a certain 1.0 every time.
+# Log-likelihoods of a few hundred n-grams are far apart; dividing them by a temperature before the softmax gives
+# probabilities that can be weighed against the neighbours' vote instead of a certain 1.0 every time. Each desk's
+# calibration chooses the temperature from these, by the likelihood of its held-out tickets' labels; this one
+# stands until it has (and then nothing fills a field on its own).
+TEMPERATURES = (2.5, 5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0)
 TEMPERATURE = 20.0
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    weights: np.ndarray = np.exp((scores - scores.max()) / temperature)
+    shared: np.ndarray = weights / weights.sum()
+    return shared
 
 
 def features(text: str) -> np.ndarray:
@@ -65,17 +74,24 @@ class NaiveBayes:
             counts[row, 1:] = np.bincount(np.concatenate(found[label]), minlength=BUCKETS)
         return cls(labels, counts)
 
-    def probabilities(self, text: str) -> dict[Hashable, float]:
+    def probabilities(self, text: str, temperature: float = TEMPERATURE) -> dict[Hashable, float]:
         """Each label's probability for the text; empty when the model has no labels or the text no words."""
-        return self.probabilities_of(features(text))
+        return self.probabilities_of(features(text), temperature)
 
-    def probabilities_of(self, found: np.ndarray) -> dict[Hashable, float]:
+    def probabilities_of(self, found: np.ndarray, temperature: float = TEMPERATURE) -> dict[Hashable, float]:
         """Each label's probability for a text's `features`."""
-        if not self.labels or found.size == 0:
+        scores = self.scores_of(found)
+        if scores is None:
             return {}
-        scores = (self._log_likelihood[:, found].sum(axis=1) + self._log_prior) / TEMPERATURE
-        weights = np.exp(scores - scores.max())
-        return dict(zip(self.labels, (weights / weights.sum()).tolist(), strict=True))
+        return dict(zip(self.labels, softmax(scores, temperature).tolist(), strict=True))
+
+    def scores_of(self, found: np.ndarray) -> np.ndarray | None:
+        """Each label's log-joint score for a text's `features`, in `labels` order; None when there is nothing to
+        score."""
+        if not self.labels or found.size == 0:
+            return None
+        scores: np.ndarray = self._log_likelihood[:, found].sum(axis=1) + self._log_prior
+        return scores
 
     def dumps(self) -> bytes:
         """Compressed counts and JSON labels: no pickle, so a tampered store cannot run code when loaded."""

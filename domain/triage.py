@@ -17,6 +17,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from domain.classifier import TEMPERATURE
 from domain.tickets import Ticket
 
 FIELDS = ("category", "subcategory", "assignment_group", "impact", "urgency")
@@ -38,33 +39,46 @@ NEVER = 1.01
 @dataclass(frozen=True)
 class Blend:
     """How one field's suggestion is made: the vote's share (the classifier has the rest), the power its
-    similarities are raised to (1 is a plain similarity-weighted vote; higher lets the closest decide), and the
-    confidence a suggestion needs before it fills the field without an agent."""
+    similarities are raised to (1 is a plain similarity-weighted vote; higher lets the closest decide), the
+    classifier's temperature, and the confidence a suggestion needs before it fills the field without an agent."""
     vote_weight: float = 0.5
     power: float = 1.0
     threshold: float = NEVER
+    temperature: float = TEMPERATURE
+
+
+# Search weighs the words' ranking as much as the vectors' until the desk's calibration measures otherwise.
+EVEN = 1.0
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """A desk's blends, per field, with what they were measured on (see domain/calibration.py)."""
+    """A desk's blends, per field, with what they were measured on, and how much search weighs words against
+    vectors in each language, with what that was measured on (see domain/calibration.py)."""
     blends: dict[str, Blend] = field(default_factory=dict)
     quality: dict[str, dict[str, float | None]] = field(default_factory=dict)
     held_out: int = 0
+    search: dict[str, dict[str, float]] = field(default_factory=dict)
+    # A text whose nearest labelled ticket is less similar than this is unlike what the desk has labelled: its
+    # suggestions never fill a field on their own (see NOVEL_SHARE in domain/calibration.py).
+    min_similarity: float = MIN_SIMILARITY
 
     def blend(self, name: str) -> Blend:
         return self.blends.get(name, Blend())
 
+    def text_weight(self, language: str) -> float:
+        return self.search.get(language, {}).get("text_weight", EVEN)
+
     def to_dict(self) -> dict[str, Any]:
         return {"blends": {k: vars(b) for k, b in self.blends.items()}, "quality": self.quality,
-                "held_out": self.held_out}
+                "held_out": self.held_out, "search": self.search, "min_similarity": self.min_similarity}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Calibration:
         if not data:
             return cls()
         return cls({k: Blend(**b) for k, b in data.get("blends", {}).items()}, data.get("quality", {}),
-                   data.get("held_out", 0))
+                   data.get("held_out", 0), data.get("search", {}), data.get("min_similarity", MIN_SIMILARITY))
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,13 @@ def label_of(ticket: Ticket, name: str) -> str | int | None:
         return json.dumps([ticket.category, ticket.subcategory]) if ticket.subcategory and ticket.category else None
     label: str | int | None = getattr(ticket, name)  # one of FIELDS: a name, or the impact or urgency
     return label
+
+
+def supported(neighbours: list[tuple[Ticket, float]], name: str) -> bool:
+    """Whether at least MIN_VOTERS of the desk's labelled tickets near enough to vote have a label for the field.
+    Without them the text is unlike anything the desk labelled, and the classifier only extrapolates, however sure
+    it sounds: the suggestion is offered, but never fills the field on its own."""
+    return sum(s >= MIN_SIMILARITY and label_of(t, name) is not None for t, s in neighbours) >= MIN_VOTERS
 
 
 def shares(neighbours: list[tuple[Ticket, float]], name: str, blend: Blend,
@@ -112,6 +133,7 @@ def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashabl
     calibration's threshold decides whether it fills the field unseen."""
     calibration = calibration or Calibration()
     neighbours = neighbours[:NEIGHBOURS]
+    familiar = bool(neighbours) and neighbours[0][1] >= calibration.min_similarity
     suggestions: dict[str, Suggestion] = {}
     for name in FIELDS:
         blend = calibration.blend(name)
@@ -123,7 +145,8 @@ def vote(neighbours: list[tuple[Ticket, float]], learned: dict[str, dict[Hashabl
         confidence = round(found[winner], 3)
         # Every label is label_of's, voted or learned: a name, or the impact or urgency.
         suggestions[name] = Suggestion(cast(str | int, winner), confidence,
-                                       confidence > MIN_CONFIDENCE and confidence >= blend.threshold)
+                                       confidence > MIN_CONFIDENCE and confidence >= blend.threshold
+                                       and familiar and supported(neighbours, name))
     return _consistent(suggestions)
 
 

@@ -82,10 +82,24 @@ class TriageFieldQuality(BaseModel):
     shipped: float | None = Field(default=None, description="Top-1 accuracy of the blend chosen, never below the vote")
     vote_weight: float | None = None
     power: float | None = None
+    temperature: float | None = Field(default=None, description="The classifier's temperature, chosen by the "
+                                                                "likelihood of the held-out tickets' labels")
     threshold: float | None = Field(default=None, description="The confidence from which it fills the field; above "
                                                               "1 it never does")
     coverage: float | None = Field(default=None, description="Share of held-out tickets sure enough to be filled")
     precision: float | None = Field(default=None, description="How often those were right")
+
+
+class SearchQuality(BaseModel):
+    queries: int = Field(description="Held-out tickets that asked search, by their short description, for tickets "
+                                     "of their subcategory")
+    text_weight: float = Field(description="The words' weight against the vectors' chosen for this language")
+    vectors_recall5: float = Field(description="Share with a right ticket in the vectors' first five")
+    vectors_mrr: float
+    even_recall5: float = Field(description="The same with words and vectors weighed evenly")
+    even_mrr: float
+    shipped_recall5: float = Field(description="The same with the weight chosen")
+    shipped_mrr: float
 
 
 class TriageQuality(BaseModel):
@@ -94,6 +108,9 @@ class TriageQuality(BaseModel):
     trained_at: datetime | None = None
     held_out: int = Field(default=0, description="Tickets each measured by a model that had not seen them")
     fields: dict[str, TriageFieldQuality] = Field(default_factory=dict)
+    search: dict[str, SearchQuality] = Field(default_factory=dict, description="Search measured per language")
+    min_similarity: float | None = Field(default=None, description="A text whose nearest labelled ticket is less "
+                                                                   "similar than this is novel: nothing fills on its own")
 
 
 class TriageOut(BaseModel):

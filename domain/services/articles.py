@@ -9,9 +9,9 @@ from typing import Any
 from domain.auth import Principal
 from domain.errors import AtiendeError, FieldError, InvalidInput, NotFound, StaleVersion
 from domain.ports import Document, Embedder, VectorIndex
+from domain.ranking import fuse
 from domain.schemas.articles import ArticleIn, ArticleOut, ArticlePatch
 from domain.services.indexing import article_text, ticket_vector
-from domain.services.similar import fuse
 from domain.services.tickets import find_ticket
 from domain.store.uow import AnyUnitOfWork, UnitOfWork
 

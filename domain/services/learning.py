@@ -3,19 +3,24 @@ path."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 
-from domain.calibration import calibrate
+from domain.analysis import detect_language
+from domain.calibration import SearchProbe, calibrate, calibrate_search
 from domain.classifier import NaiveBayes, features
 from domain.ports import TriageModels, VectorIndex
 from domain.services.indexing import ticket_text
 from domain.store.uow import UnitOfWork
+from domain.tickets import Ticket
 from domain.triage import LEARNED_FIELDS, label_of
 
 log = logging.getLogger(__name__)
+# How many of the newest labelled tickets ask search for their own kind at each training: a second or two.
+SEARCH_PROBES = 300
 
 
 async def train(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit: int, precision: float,
@@ -29,6 +34,8 @@ async def train(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit:
     indexed = [i for i, t in enumerate(tickets) if t.number in stored]
     vectors = np.array([stored[tickets[i].number] for i in indexed], dtype=np.float32).reshape(len(indexed), -1)
     calibration = calibrate([tickets[i] for i in indexed], vectors, [found[i] for i in indexed], precision)
+    probes = await _search_probes(uow, index, [tickets[i] for i in indexed], stored, tickets)
+    calibration = replace(calibration, search=calibrate_search(probes))
     fields = {}
     for name in LEARNED_FIELDS:
         examples = [(text, label) for text, t in zip(found, tickets, strict=True) if (label := label_of(t, name)) is not None]
@@ -37,6 +44,27 @@ async def train(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit:
     store.save(fields, len(tickets), now.isoformat(), calibration)
     log.info("triage learned from %d labelled tickets, calibrated on %d", len(tickets), calibration.held_out)
     return len(tickets)
+
+
+async def _search_probes(uow: UnitOfWork, index: VectorIndex, indexed: list[Ticket], vectors: dict[str, np.ndarray],
+                         labelled: list[Ticket]) -> list[SearchProbe]:
+    """The newest indexed tickets with a subcategory, each asking search for tickets of its subcategory by its
+    short description, as an agent would type it."""
+    kind: dict[str | int, set[str]] = {}
+    for ticket in labelled:
+        if (label := label_of(ticket, "subcategory")) is not None:
+            kind.setdefault(label, set()).add(ticket.number)
+    asking = [(t, label) for t in indexed if (label := label_of(t, "subcategory")) is not None][:SEARCH_PROBES]
+    probes = []
+    async with uow.reading():
+        for ticket, label in asking:
+            by_text = [n for n in await uow.tickets.text_search(ticket.short_description, 21) if n != ticket.number]
+            by_meaning = [h.key for h in index.nearest(vectors[ticket.number], 20, kind="ticket",
+                                                       exclude=ticket.number)]
+            relevant = frozenset(kind[label] - {ticket.number})
+            probes.append(SearchProbe(detect_language(ticket.short_description, "es"), by_text[:20], by_meaning,
+                                      relevant))
+    return probes
 
 
 async def train_if_due(uow: UnitOfWork, store: TriageModels, index: VectorIndex, limit: int,
@@ -62,4 +90,5 @@ def quality(store: TriageModels) -> dict[str, Any]:
         return {"trained": False}
     calibration = about.get("calibration") or {}
     return {"trained": True, "tickets": about["tickets"], "trained_at": about["trained_at"],
-            "held_out": calibration.get("held_out", 0), "fields": calibration.get("quality", {})}
+            "held_out": calibration.get("held_out", 0), "fields": calibration.get("quality", {}),
+            "search": calibration.get("search", {}), "min_similarity": calibration.get("min_similarity")}

@@ -8,30 +8,16 @@ from typing import Any
 from domain.analysis import DuplicateFinder, Labels, detect_language
 from domain.errors import AtiendeError
 from domain.ports import ChatTriager, Embedder, Hit, TriageModels, VectorIndex
+from domain.ranking import fuse
 from domain.services.indexing import ticket_vector
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
-from domain.triage import MIN_CONFIDENCE, NEIGHBOURS, Suggestion, extractive_summary, sentences, vote
+from domain.triage import EVEN, MIN_CONFIDENCE, NEIGHBOURS, Suggestion, extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
 OPEN = tuple(s.api_name for s in OPEN_STATES)
-# Reciprocal rank fusion's constant, as its authors set it: ranks matter, scores need no common scale.
-RRF_K = 60
-TEXT_WEIGHT = {"es": 1.0, "en": 0.1}
-
-
-def fuse(rankings: dict[str, tuple[list[Any], float]]) -> tuple[dict[Any, float], dict[Any, list[str]]]:
-    """Reciprocal rank fusion of named rankings, each with its weight: every key's fused score, and the names of
-    the rankings it appeared in."""
-    fused: dict[Any, float] = {}
-    sources: dict[Any, list[str]] = {}
-    for source, (ranked, weight) in rankings.items():
-        for rank, key in enumerate(ranked):
-            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank + 1)
-            sources.setdefault(key, []).append(source)
-    return fused, sources
 
 
 async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Embedder,
@@ -80,7 +66,8 @@ async def triage(short_description: str, description: str, settings: Settings, u
         learned = models.load() if models is not None else None
     except AtiendeError as err:
         log.warning("triage by the neighbours' vote alone: %s", err)
-    probabilities = {field: model.probabilities(text) for field, model in learned.fields.items()} if learned else None
+    probabilities = {field: model.probabilities(text, learned.calibration.blend(field).temperature)
+                     for field, model in learned.fields.items()} if learned else None
     suggestions = vote(labelled, probabilities, learned.calibration if learned else None)
     summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
         " ".join(sentences(description)[:2])[:400]
@@ -124,8 +111,10 @@ async def _chat_triage(chat: ChatTriager, text: str, labelled: list[tuple[Ticket
             "urgency": Suggestion(answer.urgency, sure), "summary": answer.summary}
 
 
-async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index: VectorIndex) -> dict[str, Any]:
-    """Tickets that match `query` by meaning and by words, fused by reciprocal rank. When Redis is down the
+async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index: VectorIndex,
+                 models: TriageModels | None = None) -> dict[str, Any]:
+    """Tickets that match `query` by meaning and by words, fused by reciprocal rank, the words weighing in the
+    query's language what the desk's calibration measured best there (evenly until it has). When Redis is down the
     full-text half still answers, and the answer says so."""
     async with uow:
         by_text = await uow.tickets.text_search(query, 20)
@@ -135,10 +124,13 @@ async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index:
         by_meaning = [h.key for h in index.nearest(embedder.embed([query])[0], 20, kind="ticket")]
     except AtiendeError as err:
         degraded = str(err)
-    # The local model reads Spanish less well than English: there the words' ranking weighs as much as the
-    # vectors'; in English it only breaks ties. On the evaluation set (benchmarks/evaluate_search.py) this lifts
-    # Spanish recall@5 from 0.88 to 0.92 and English MRR from 0.99 to 1.0.
-    text_weight = TEXT_WEIGHT.get(detect_language(query, "es"), 1.0)
+    text_weight = EVEN
+    if degraded is None and models is not None:
+        try:
+            learned = models.load()
+            text_weight = learned.calibration.text_weight(detect_language(query, "es")) if learned else EVEN
+        except AtiendeError as err:
+            log.warning("search with an even weight: %s", err)
     fused, sources = fuse({"text": (by_text, text_weight), "semantic": (by_meaning, 1.0)})
     best = sorted(fused, key=lambda n: -fused[n])[:k]
     async with uow:

@@ -1,9 +1,12 @@
 """Admin pages for admins only: the agent directory behind Assigned to, categories, SLA targets, API keys."""
 import re
+import time
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import Devhost, fresh_database, principal_cookie
 from tests.e2e.conftest import RESULTS
 from tests.random_refs import random_name
 
@@ -127,3 +130,52 @@ def test_an_admin_finds_a_caller_by_phone_and_erases_them(page: Page, admin):
     expect(found.locator(".who")).to_have_text("Erased: 0 calls, 1 tickets anonymized, 0 recordings deleted.")
     ticket = admin.get(f"/api/tickets/{made['number']}").json()
     assert ticket["caller"]["name"] is None and ticket["description"] == "[erased at the caller's request]"
+
+
+@pytest.fixture(scope="module")
+def trained_desk(search_redis, tmp_path_factory):
+    """A desk of its own with the search-capable Redis and labelled tickets in both languages, trained."""
+    host = Devhost(fresh_database(random_name("atiende_e2e_quality").replace("-", "_")),
+                   tmp_path_factory.mktemp("quality") / "devhost.log", EMBEDDING_PROVIDER="local").start()
+    with httpx.Client(base_url=host.base, timeout=30, cookies={
+            "StaticWebAppsAuthCookie": principal_cookie("admin@example.com", ["admin", "agent"])}) as admin:
+        kinds = {("Network", "Wi-Fi", "Network team"): ["The wifi on floor {n} keeps dropping",
+                                                        "El wifi de la planta {n} se cae"],
+                 ("Hardware", "Printer", "Site support"): ["The printer on floor {n} does not print",
+                                                           "La impresora de la planta {n} no imprime"]}
+        for (category, subcategory, group), texts in kinds.items():
+            assert admin.post("/api/groups", json={"name": group}).status_code == 201
+            assert admin.post("/api/categories", json={"name": category, "subcategories": [subcategory]}).status_code == 201
+            for n in range(20):
+                for words in texts:
+                    made = admin.post("/api/tickets", json={"short_description": words.format(n=n), "category": category,
+                                                            "subcategory": subcategory, "assignment_group": group})
+                    assert made.status_code == 201, made.text
+        deadline = time.monotonic() + 120
+        while True:  # every ticket indexed, then learned from and calibrated on
+            quality = admin.get("/api/triage/quality").json()
+            if quality.get("held_out") == 80 and len(quality.get("search", {})) == 2:
+                break
+            assert time.monotonic() < deadline, quality
+            time.sleep(0.5)
+    yield host
+    host.stop()
+
+
+def test_an_admin_sees_how_well_triage_and_search_do_on_the_desks_own_tickets(browser, trained_desk):
+    context = browser.new_context(base_url=trained_desk.base, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in_as(page, "e2e-quality@example.com", {"agent", "admin"})
+    page.select_option("#language", "en")
+    page.click("#nav-admin")
+    expect(page.locator(".triage-about")).to_contain_text("Learned from 80 labelled tickets")
+    fields = page.locator(".triage-table tbody tr")
+    expect(fields.filter(has_text="Assignment group")).to_have_count(1)
+    searched = page.locator(".search-table tbody tr")
+    expect(searched).to_have_count(2)
+    expect(searched.filter(has_text="Spanish")).to_contain_text("40")
+    page.select_option("#language", "es")
+    expect(page.locator(".search-table tbody tr").filter(has_text="Inglés")).to_have_count(1)
+    page.screenshot(path=str(RESULTS / "triage-quality-es.png"), full_page=True)
+    context.close()

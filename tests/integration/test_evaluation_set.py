@@ -59,11 +59,12 @@ def desk(search_redis, embedder):
 
 def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | None]]:
     """For each query in `language`: where its problem first appears, by raw vectors and by Atiende's search."""
-    queries, problem_of, make_uow, index, _ = desk
+    queries, problem_of, make_uow, index, models = desk
     raw, shipped = [], []
     for q in (q for q in queries if q["language"] == language):
         by_vector = [h.key for h in index.nearest(embedder.embed([q["text"]])[0], 20, kind="ticket")]
-        by_search = [i["number"] for i in run_now(similar.search(q["text"], 20, make_uow(), embedder, index))["items"]]
+        by_search = [i["number"] for i in run_now(similar.search(q["text"], 20, make_uow(), embedder, index,
+                                                                 models))["items"]]
         for ranked, out in ((by_vector, raw), (by_search, shipped)):
             out.append(next((i for i, n in enumerate(ranked) if problem_of[n]["key"] == q["key"]), None))
     return raw, shipped

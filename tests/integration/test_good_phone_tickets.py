@@ -4,6 +4,7 @@ on real PostgreSQL, the search-capable Redis with the local embedding model, and
 loopback stub."""
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -111,7 +112,9 @@ def test_a_call_about_nothing_the_desk_knows_lands_untriaged_with_the_suggestion
     number = result.call["ticket"]
     made = ticket(desk, number)
     assert made["assignment_group"] is None and made["category"] is None
-    assert any("Untriaged" in note for note in work_notes(desk, number))
+    # The note says what triage would have chosen, and how sure it was.
+    note = next(note for note in work_notes(desk, number) if "Untriaged" in note)
+    assert re.search(r"Suggested, below the desk's thresholds: .*assignment group [^;]+ \(\d+%\)", note), note
     untriaged = desk.admin.get("/api/tickets", params={"view": "untriaged", "limit": 100}).json()
     assert number in [t["number"] for t in untriaged["items"]]
     assert desk.admin.get("/api/dashboard").json()["untriaged"] >= 1
@@ -146,6 +149,14 @@ def test_callers_of_one_outage_raise_its_impact_and_the_next_joins_from_the_gree
     assert sms_to(saas, phones[3]) == [f"Atiende: we are already working on this problem as ticket {number}. "
                                        "We added your call to it."]
 
+    # A Spanish caller hears it named in Spanish, and joins it the same way.
+    spanish = random_spanish_phone()
+    fifth = call(desk, spanish, "", language="es", join_outage=True)
+    assert any("pulse 3" in line and outage["short_description"].rstrip(".") in line for line in fifth.heard)
+    assert fifth.ticket_heard == number and ticket(desk, number)["affected_callers"] == 5
+    assert sms_to(saas, spanish) == [f"Atiende: ya trabajamos en este problema, incidencia {number}. "
+                                     "Hemos añadido su llamada."]
+
     # Resolved, it is told to every caller, once each.
     resolved = desk.admin.patch(f"/api/tickets/{number}", headers={"If-Match": f'"{ticket(desk, number)["version"]}"'},
                                 json={"state": "resolved", "close_code": "solved_permanently",
@@ -153,11 +164,13 @@ def test_callers_of_one_outage_raise_its_impact_and_the_next_joins_from_the_gree
     assert resolved.status_code == 200, resolved.text
     deadline = time.monotonic() + 30
     told = f"Atiende: the problem of ticket {number} is resolved. The access point was replaced."
-    while not all(told in sms_to(saas, phone) for phone in phones):
-        assert time.monotonic() < deadline, [sms_to(saas, phone) for phone in phones]
+    told_in_spanish = f"Atiende: el problema de la incidencia {number} está resuelto. The access point was replaced."
+    while not (all(told in sms_to(saas, phone) for phone in phones) and told_in_spanish in sms_to(saas, spanish)):
+        assert time.monotonic() < deadline, [sms_to(saas, phone) for phone in [*phones, spanish]]
         time.sleep(0.5)
     time.sleep(11)  # another run of the timer sends nothing more
     assert all(sms_to(saas, phone).count(told) == 1 for phone in phones)
+    assert sms_to(saas, spanish).count(told_in_spanish) == 1
 
 
 def test_a_spanish_and_an_english_call_about_one_outage_make_one_ticket(desk):

@@ -45,6 +45,22 @@ def test_a_spanish_call_makes_one_phone_ticket_with_its_recording_and_a_better_t
     assert db.execute("SELECT count(*) FROM calls WHERE from_phone = %s", (phone,)).fetchone()[0] == 1
 
 
+def test_an_unclear_call_takes_its_title_from_a_clear_recording_and_leaves_review(phone_desk, saas, agent):
+    word, phone = random_word(), random_phone()
+    saas.transcript = f"The badge reader {word} at the front door rejects every card."
+    result = call(phone_desk, phone, "the bad rear wood front or checks", language="en", confidence=0.3)
+
+    ticket = agent.get(f"/api/tickets/{result.call['ticket']}").json()
+    # Twilio's words were unclear, so the caller's SMS gave only the number; the recording was heard clearly.
+    assert sms_to(saas, phone) == [f"Atiende: we logged your ticket {ticket['number']}. An agent will listen to your call."]
+    assert word in ticket["short_description"].lower() and "unclear" not in ticket["short_description"]
+    assert ticket["description"] == saas.transcript
+    detail = agent.get(f"/api/calls/{result.sid}").json()
+    assert detail["pipeline"]["review_reason"] is None
+    review = agent.get("/api/calls", params={"needs_review": "true", "limit": 100}).json()["items"]
+    assert result.sid not in [c["sid"] for c in review]
+
+
 def test_an_english_call_is_answered_in_english_and_makes_its_ticket(phone_desk, saas, agent):
     word, phone = random_word(), random_phone()
     saas.transcript = f"The {word} conference phone in room twelve has no dial tone."

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from domain.calibration import MIN_TICKETS, calibrate
-from domain.classifier import features
+from domain.calibration import MIN_TICKETS, TEXT_WEIGHTS, SearchProbe, calibrate, calibrate_search
+from domain.classifier import TEMPERATURES, features
 from domain.tickets import Ticket
 from domain.triage import NEVER, Blend, Calibration, vote
 
@@ -54,6 +54,63 @@ def test_a_suggestion_fills_its_field_only_at_or_above_the_calibrated_threshold(
     assert vote(near, None, unsure)["assignment_group"].value == "Redes"  # still suggested, for the work note
 
 
+def test_a_text_unlike_any_labelled_ticket_is_never_filled_however_sure_the_classifier_is():
+    far = [(Ticket(number="INC2", short_description="x", opened_at=datetime.now(UTC), opened_by="t",
+                   assignment_group="Redes"), 0.1)] * 3  # too far to vote
+    classifier_alone = Calibration({"assignment_group": Blend(vote_weight=0.0, threshold=0.6)})
+    suggested = vote(far, {"assignment_group": {"Redes": 0.99, "Impresoras": 0.01}}, classifier_alone)
+    assert suggested["assignment_group"].value == "Redes" and suggested["assignment_group"].confidence == 0.99
+    assert suggested["assignment_group"].fills is False
+
+
+def test_a_text_less_like_the_desk_than_its_own_tickets_are_is_novel_and_fills_nothing():
+    tickets, vectors = desk()
+    calibration = calibrate(tickets, vectors, [features(t.short_description) for t in tickets], precision=0.9)
+    # The floor sits among the held-out tickets' own nearest similarities: almost all of them clear it.
+    assert 0.3 <= calibration.min_similarity < 0.99
+    group = calibration.blend("assignment_group")
+    near = [(tickets[0], calibration.min_similarity + 0.005)] * 3
+    novel = [(tickets[0], calibration.min_similarity - 0.005)] * 3
+    assert vote(near, None, calibration)["assignment_group"].fills is (group.threshold <= 1)
+    assert vote(novel, None, calibration)["assignment_group"].fills is False
+    assert vote(novel, None, calibration)["assignment_group"].value == tickets[0].assignment_group
+
+
 def test_a_calibration_survives_its_trip_through_json():
-    calibration = Calibration({"category": Blend(0.25, 4.0, 0.7)}, {"category": {"labelled": 40}}, 40)
+    calibration = Calibration({"category": Blend(0.25, 4.0, 0.7, 5.0)}, {"category": {"labelled": 40}}, 40,
+                              {"es": {"queries": 40, "text_weight": 2.0}}, 0.42)
     assert Calibration.from_dict(calibration.to_dict()) == calibration
+    assert calibration.text_weight("es") == 2.0 and calibration.text_weight("en") == 1.0
+
+
+def test_the_classifier_temperature_is_chosen_by_the_held_out_labels_and_kept_with_the_blend():
+    tickets, vectors = desk()
+    calibration = calibrate(tickets, vectors, [features(t.short_description) for t in tickets], precision=0.9)
+    chosen = calibration.quality["assignment_group"]["temperature"]
+    assert chosen in TEMPERATURES and calibration.blend("assignment_group").temperature == chosen
+    # A clear desk's classifier is right on its held-out tickets: the likeliest labels come with a sharp softmax,
+    # sharper than the widest temperature on offer.
+    assert chosen < max(TEMPERATURES)
+
+
+def probes(language: str, words_find: bool, vectors_find: bool, n: int = MIN_TICKETS) -> list[SearchProbe]:
+    """Probes where the right ticket is first in the words' ranking, the vectors' or both (else tenth)."""
+    right, others = "INC-RIGHT", [f"INC{i}" for i in range(10)]
+    first, late = [right, *others], [*others[:9], right, others[9]]
+    return [SearchProbe(language, first if words_find else late, first if vectors_find else late, frozenset({right}))
+            for _ in range(n)]
+
+
+def test_search_weighs_words_more_where_they_find_what_the_vectors_miss_and_evenly_on_a_tie():
+    chosen = calibrate_search(probes("es", words_find=True, vectors_find=False)
+                              + probes("en", words_find=True, vectors_find=True))
+    assert chosen["es"]["text_weight"] > 1.0 and chosen["es"]["shipped_mrr"] > chosen["es"]["vectors_mrr"]
+    assert chosen["en"]["text_weight"] == TEXT_WEIGHTS[0] == 1.0  # no difference measured: the even weight stays
+    assert chosen["es"]["queries"] == MIN_TICKETS
+
+
+def test_search_leans_on_the_vectors_where_the_words_mislead_and_needs_enough_probes_to_choose():
+    chosen = calibrate_search(probes("en", words_find=False, vectors_find=True)
+                              + probes("es", words_find=True, vectors_find=False, n=MIN_TICKETS - 1))
+    assert chosen["en"]["text_weight"] < 1.0 and chosen["en"]["shipped_mrr"] >= chosen["en"]["even_mrr"]
+    assert "es" not in chosen  # too few to measure: search keeps the even weight there

@@ -221,4 +221,15 @@ function renderTriageQuality(section, quality) {
     pct(f.classifier), pct(f.shipped), f.threshold === null || f.threshold > 1 ? t('triage.never') : pct(f.threshold), pct(f.coverage), pct(f.precision)]);
   section.querySelector('.triage-table').append(dataTable(t('admin.triage'), ['triage.field', 'triage.labelled', 'triage.vote',
     'triage.classifier', 'triage.shipped', 'triage.threshold', 'triage.coverage', 'triage.precision'].map(t), rows));
+  // Search, per language: tickets of the same subcategory found by the vectors alone, by words and vectors
+  // weighed evenly, and by the weight the desk's own tickets chose.
+  const weight = new Intl.NumberFormat(currentLanguage() === 'es' ? 'es-ES' : 'en-US', { maximumFractionDigits: 2 });
+  const searchRows = Object.entries(quality.search || {}).map(([language, s]) => [t(`language.${language}`),
+    formatNumber(s.queries), pct(s.vectors_recall5), pct(s.even_recall5), pct(s.shipped_recall5), pct(s.vectors_mrr),
+    pct(s.shipped_mrr), weight.format(s.text_weight)]);
+  if (searchRows.length) {
+    section.querySelector('.search-table').append(dataTable(t('triage.search'), ['triage.language', 'triage.labelled',
+      'triage.recall_vectors', 'triage.recall_even', 'triage.recall_shipped', 'triage.mrr_vectors', 'triage.mrr_shipped',
+      'triage.text_weight'].map(t), searchRows));
+  }
 }

@@ -1,0 +1,100 @@
+"""When triage trains: at once when a desk's labelled tickets grow by a large share (an import, a new desk), else
+no sooner than the interval; and what agents correct is what the next training learns. Real PostgreSQL, the
+search-capable Redis and the local embedding model."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from domain import bootstrap
+from domain.adapters.learned import TriageModelStore
+from domain.adapters.vectors import RedisVectorIndex
+from domain.auth import ROLE_PERMISSIONS, Principal
+from domain.schemas.reference import CategoryIn, GroupIn
+from domain.schemas.tickets import TicketCreate, TicketPatch
+from domain.services import indexing, learning, reference, tickets
+from domain.settings import Settings
+from domain.store.statements import run_now
+from tests.conftest import fresh_database
+from tests.random_refs import random_name
+
+ADMIN = Principal("admin@example.com", "user", ROLE_PERMISSIONS["admin"])
+EVERY = timedelta(hours=1)
+GROWTH = 0.25
+WIFI = ["The wifi on floor {n} keeps dropping", "No wifi signal in meeting room {n}", "El wifi de la planta {n} se cae"]
+BADGE = ["The badge reader at gate {n} rejects my card", "My access badge does not open door {n}",
+         "El lector de tarjetas de la puerta {n} no abre"]
+
+
+@pytest.fixture()
+def desk(search_redis, embedder):
+    settings = Settings(DATABASE_URL=fresh_database(random_name("atiende_test_training").replace("-", "_")),
+                        SEED_DEMO_DATA=False)
+    make_uow = lambda: bootstrap.uow(settings)  # noqa: E731
+    for group in ("Network team", "Site support", "Security"):
+        run_now(reference.add_group(GroupIn(name=group), make_uow()))
+    run_now(reference.add_category(CategoryIn(name="Network", subcategories=["Wi-Fi"]), make_uow()))
+    run_now(reference.add_category(CategoryIn(name="Access", subcategories=["Badge"]), make_uow()))
+    client = redis.Redis.from_url(search_redis)
+    namespace = random_name("training").lower()
+    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=namespace)
+    index.reset()
+    models = TriageModelStore(client, namespace=namespace)
+
+    def add(texts: list[str], count: int, group: str, category: str, subcategory: str) -> list[str]:
+        made = []
+        for n in range(count):
+            _, ticket, _ = run_now(tickets.create_ticket(
+                TicketCreate(short_description=texts[n % len(texts)].format(n=n), category=category,
+                             subcategory=subcategory, assignment_group=group),
+                ADMIN, None, datetime.now(UTC), settings, make_uow()))
+            made.append(ticket["number"])
+        while run_now(indexing.index_pending(make_uow(), embedder, index)):
+            pass
+        models.mark_changed()  # as the outbox timer does when tickets changed
+        return made
+
+    def due(now: datetime) -> int | None:
+        return run_now(learning.train_if_due(make_uow(), models, index, 20000, 0.9, EVERY, GROWTH, now))
+
+    yield add, due, models, make_uow
+    for key in client.scan_iter(match=namespace + ":*"):
+        client.delete(key)
+    client.ft(index.index).dropindex()
+    client.close()
+
+
+def test_a_desk_trains_at_once_when_its_labelled_tickets_grow_by_a_large_share_and_else_waits(desk):
+    add, due, models, _ = desk
+    now = datetime.now(UTC)
+    add(WIFI, 40, "Network team", "Network", "Wi-Fi")
+    assert due(now) == 40  # no model yet: it trains at once
+    assert due(now + timedelta(minutes=1)) is None  # nothing changed since
+    add(WIFI, 5, "Network team", "Network", "Wi-Fi")
+    assert due(now + timedelta(minutes=2)) is None  # a few more: they wait for the interval
+    add(BADGE, 20, "Security", "Access", "Badge")  # 65 against 40 learned: more than a quarter and ten more
+    assert due(now + timedelta(minutes=3)) == 65
+    assert models.about()["tickets"] == 65
+    add(WIFI, 1, "Network team", "Network", "Wi-Fi")
+    assert due(now + timedelta(minutes=3) + EVERY) == 66  # the interval has passed and tickets changed
+
+
+def test_what_agents_correct_is_what_the_next_training_learns(desk):
+    add, due, models, make_uow = desk
+    now = datetime.now(UTC)
+    add(WIFI, 40, "Network team", "Network", "Wi-Fi")
+    misrouted = add(BADGE, 30, "Site support", "Access", "Badge")
+    assert due(now) == 70
+    asked = "The badge reader at the loading dock gate rejects every card"
+    group = models.load().fields["assignment_group"]
+    assert max(group.probabilities(asked).items(), key=lambda kv: kv[1])[0] == "Site support"
+    for number in misrouted:  # the agents send them where they belong
+        run_now(tickets.update_ticket(number, TicketPatch(assignment_group="Security"), None, ADMIN,
+                                      datetime.now(UTC), make_uow()))
+    models.mark_changed()
+    assert due(now + EVERY) == 70
+    group = models.load().fields["assignment_group"]
+    assert max(group.probabilities(asked).items(), key=lambda kv: kv[1])[0] == "Security"
+    assert "Site support" not in group.labels

@@ -8,9 +8,8 @@ Sets (benchmarks/datasets.py): `eval` is the project's own (`tests/data/eval_iss
 Spanish and first English description are the queries, the other six the desk); `synthetic` is a second set made by
 another method (a generated logistics company's desk; the queries are every ticket on a phrasing no desk ticket
 uses). Only the desk is stored, indexed and learned from: the desk's own calibration (domain/calibration.py) chooses
-the blend and the thresholds on the desk, so the queries are a split calibration never touched. The project's code
-carries no weight chosen on `synthetic`; the fusion of full text with vectors in search (TEXT_WEIGHT) was chosen on
-`eval`, so its `eval` rows are not an unseen measure of search, and its `synthetic` rows are.
+the blend, the classifier's temperature, the thresholds and search's weight of words against vectors on the desk, so
+the queries are a split calibration never touched, on both sets.
 
 For each set and query language it prints top-1 accuracy of category, subcategory and group, recall@5 and MRR of
 the same problem, for:
@@ -58,10 +57,11 @@ def sets(chosen: str) -> dict[str, tuple[list[dict], list[dict]]]:
     return found
 
 
-def build(server: str, desk: list[dict]):
-    """The desk stored as tickets through the app's own services, indexed and learned from as the app does."""
-    url = fresh_database(server, "atiende_eval")
-    os.environ.update(DATABASE_URL=url, REDIS_URL=REDIS_URL, REDIS_NAMESPACE="eval", EMBEDDING_PROVIDER="local")
+def build(server: str, desk: list[dict], database: str = "atiende_eval", namespace: str = "eval"):
+    """The desk stored as tickets through the app's own services, indexed and learned from as the app does, in a
+    fresh `database` and the `namespace` of the search-capable Redis."""
+    url = fresh_database(server, database)
+    os.environ.update(DATABASE_URL=url, REDIS_URL=REDIS_URL, REDIS_NAMESPACE=namespace, EMBEDDING_PROVIDER="local")
     from devhost.services import ensure_redis
     from domain import bootstrap
     from domain.auth import ROLE_PERMISSIONS, Principal
@@ -72,7 +72,7 @@ def build(server: str, desk: list[dict]):
 
     ensure_redis(REDIS_URL)
     client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(match="eval:*", count=1000):
+    for key in client.scan_iter(match=f"{namespace}:*", count=1000):
         client.delete(key)
     bootstrap.get_settings.cache_clear()
     for cached in (bootstrap.embedder, bootstrap.vector_index, bootstrap.triage_models, bootstrap.redis_client):
@@ -99,12 +99,12 @@ def build(server: str, desk: list[dict]):
         pass
     run_now(learning.train(bootstrap.uow(), bootstrap.triage_models(), index, settings.TRIAGE_TRAINING_TICKETS,
                            settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
-    return bootstrap, settings, index, number_of
+    return bootstrap, settings, index, number_of, url
 
 
 def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
     server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    bootstrap, settings, index, number_of = build(server, desk)
+    bootstrap, settings, index, number_of, _ = build(server, desk)
     from domain.services import similar
     from domain.store.statements import run_now
     from domain.triage import NEIGHBOURS, Blend, shares
@@ -123,7 +123,7 @@ def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
             best = max(share, key=share.__getitem__) if share else None
             voted[label] = best if field != "subcategory" or best is None else eval_pair(best)
         shipped = [i["number"] for i in run_now(similar.search(q["text"][:500], 20, bootstrap.uow(), bootstrap.embedder(),
-                                                               index))["items"]]
+                                                               index, bootstrap.triage_models()))["items"]]
         suggested = run_now(similar.triage(q["text"][:160], q["text"], settings, bootstrap.uow(), bootstrap.embedder(),
                                            index, models=bootstrap.triage_models()))
         atiende = {label: suggested[field]["value"] for label, field in FIELDS.items()}
@@ -161,11 +161,16 @@ def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
             right = row[f"{label} right when filled"]
             parts.append(f"{label} {filled:.2f} / {sum(right) / len(right):.2f}" if right else f"{label} {filled:.2f} / —")
         print(f"  {language}: " + ", ".join(parts))
-    print("\nthe desk's calibration (measured on the desk alone): field: vote / classifier / shipped, threshold, coverage")
+    print("\nthe desk's calibration (measured on the desk alone): field: vote / classifier / shipped, threshold, "
+          "coverage, temperature")
     for field, figures in quality.quality.items():
         if "shipped" in figures:
             print(f"  {field}: {figures['vote']:.3f} / {figures['classifier']:.3f} / {figures['shipped']:.3f}, "
-                  f"{figures['threshold']}, {figures['coverage']:.2f}")
+                  f"{figures['threshold']}, {figures['coverage']:.2f}, {figures['temperature']}")
+    print("search, per language: MRR vectors / even / shipped, weight of words chosen")
+    for language, figures in quality.search.items():
+        print(f"  {language}: {figures['vectors_mrr']:.3f} / {figures['even_mrr']:.3f} / {figures['shipped_mrr']:.3f}, "
+              f"{figures['text_weight']}")
 
 
 async def _brief(uow, numbers: list[str]) -> dict:

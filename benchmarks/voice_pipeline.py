@@ -2,10 +2,12 @@
 into tickets per minute with concurrent callers, time per pipeline step, and the durable overhead per activity
 beside the same step called as a bare function in this process.
 
-    .venv/bin/python benchmarks/voice_pipeline.py [--calls 10] [--concurrent 20]
+    .venv/bin/python benchmarks/voice_pipeline.py [--calls 10] [--concurrent 20] [--labelled 600]
 
-Creates a fresh `atiende_bench_voice` database and starts devhost on it (no Twilio account, no AI provider:
-Twilio's live transcript stands and the SMS is kept, not sent). The call simulator plays Twilio, pauses and
+Creates a fresh `atiende_bench_voice` database with a labelled history (the generated `synthetic` desk of
+benchmarks/datasets.py, indexed in the search-capable Redis and learned from, so that analyze_call runs the trained
+classifier and the calibrated blend), and starts devhost on it (no Twilio account, no AI provider: Twilio's live
+transcript stands and the SMS is kept, not sent). The call simulator plays Twilio, pauses and
 all. The machines are noisy: read the ratios, not the absolute numbers.
 """
 from __future__ import annotations
@@ -29,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.api_throughput import fresh_database, start_devhost  # noqa: E402
+from benchmarks.datasets import split, synthetic_desk  # noqa: E402
+from benchmarks.evaluate_search import REDIS_URL, build  # noqa: E402
 from devhost.call import CallSimulator  # noqa: E402
 
 THINGS = ["la impresora", "el proyector", "la VPN", "el correo", "el escáner", "la wifi", "el ERP", "el teléfono",
@@ -138,10 +142,17 @@ def main() -> None:
     parser.add_argument("--server", default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--calls", type=int, default=10, help="calls one after another, for the caller's wait")
     parser.add_argument("--concurrent", type=int, default=20, help="callers at once, for calls per minute")
+    parser.add_argument("--labelled", type=int, default=600, help="labelled tickets learned from before the calls "
+                                                                  "(0: a new desk, where triage falls back to the rules)")
     args = parser.parse_args()
 
-    url = fresh_database(args.server, "atiende_bench_voice")
-    process, base = start_devhost(url)
+    if args.labelled:
+        history, _ = split(synthetic_desk())
+        *_, url = build(args.server, history[:args.labelled], "atiende_bench_voice", "benchvoice")
+        learned = {"REDIS_URL": REDIS_URL, "REDIS_NAMESPACE": "benchvoice", "EMBEDDING_PROVIDER": "local"}
+    else:
+        url, learned = fresh_database(args.server, "atiende_bench_voice"), {}
+    process, base = start_devhost(url, env=learned)
     try:
         place_call(base, 0)  # warm-up: the first call loads what every later one reuses
         one_by_one = [place_call(base, i) for i in range(1, args.calls + 1)]
@@ -157,7 +168,8 @@ def main() -> None:
     assert all(r.call and r.call["pipeline"]["status"] == "completed" for r in results), "a call did not finish"
     assert len({r.call["ticket"] for r in results}) == len(results), "calls about different problems shared a ticket"
 
-    print(f"Phone calls through devhost, local providers; {args.calls} calls one by one, then {args.concurrent} at once\n")
+    print(f"Phone calls through devhost, local providers, {args.labelled} labelled tickets learned from; "
+          f"{args.calls} calls one by one, then {args.concurrent} at once\n")
     print(f"{'caller hears the number after speaking':<44}{'p50 s':>8}{'p95 s':>8}{'max s':>8}   goal")
     for label, batch in (("one caller at a time", one_by_one), (f"{args.concurrent} callers at once", together)):
         waits = [r.seconds_to_number for r in batch if r.seconds_to_number is not None]

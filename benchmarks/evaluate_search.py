@@ -97,8 +97,8 @@ def build(server: str, desk: list[dict], database: str = "atiende_eval", namespa
     index.reset()
     while run_now(indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), index, limit=128)):
         pass
-    run_now(learning.train(bootstrap.uow(), bootstrap.triage_models(), index, settings.TRIAGE_TRAINING_TICKETS,
-                           settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
+    run_now(learning.train(bootstrap.uow(), bootstrap.triage_models(), index, bootstrap.embedder(),
+                           settings.TRIAGE_TRAINING_TICKETS, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
     return bootstrap, settings, index, number_of, url
 
 

@@ -93,6 +93,7 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
     """The same steps, on new calls, called one after another as plain functions in this process."""
     os.environ["DATABASE_URL"] = url
     from domain import bootstrap
+    from domain.analysis import Analysis
     from domain.calls import Call
     from domain.services import pipeline
     from domain.store.statements import run_now
@@ -124,12 +125,12 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
         run_now(start_call(bootstrap.uow(), Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
                                                  intent="report", speech_text=problem(i), speech_confidence=0.9)))
         timed("begin_call_pipeline", lambda: run_now(pipeline.begin(sid, now, bootstrap.uow())))
-        facts = timed("analyze_call", lambda: run_now(pipeline.analyze_call(sid, now, settings, bootstrap.uow(),
-                                                                            bootstrap.analyzer(), suggest)))
-        found = timed("find_same_problem", lambda: run_now(pipeline.find_same_problem(sid, facts, now, bootstrap.uow(),
-                                                                                              bootstrap.duplicate_finder())))
-        timed("create_or_join", lambda: run_now(pipeline.create_or_join(sid, facts, found, now, settings, bootstrap.uow(),
-                                                                        bootstrap.duplicate_finder())))
+        facts = Analysis(**timed("analyze_call", lambda: run_now(pipeline.analyze_call(
+            sid, now, settings, bootstrap.uow(), bootstrap.analyzer(), suggest))))
+        found = timed("find_same_problem", lambda: run_now(pipeline.find_same_problem(
+            sid, facts, now, bootstrap.uow(), bootstrap.duplicate_finder())))
+        timed("create_or_join", lambda: run_now(pipeline.create_or_join(
+            sid, facts, found, now, settings, bootstrap.uow(), bootstrap.duplicate_finder())))
         timed("notify_caller", lambda: run_now(pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.telephony())))
         timed("improve_ticket", lambda: run_now(pipeline.improve_ticket(sid, now, settings, bootstrap.uow(),
                                                                         bootstrap.analyzer())))

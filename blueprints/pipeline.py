@@ -11,6 +11,7 @@ import azure.functions as func
 
 from blueprints._http import now
 from domain import bootstrap
+from domain.analysis import Analysis
 from domain.errors import AtiendeError
 from domain.services import outages, pipeline, similar
 from domain.store.statements import run_now
@@ -161,13 +162,13 @@ def analyze_call(job: dict[str, Any]) -> dict[str, Any]:
 
 @bp.activity_trigger(input_name="job")
 def find_same_problem(job: dict[str, Any]) -> str | None:
-    return run_now(pipeline.find_same_problem(job["call_sid"], job["analysis"], now(), bootstrap.uow(),
+    return run_now(pipeline.find_same_problem(job["call_sid"], Analysis(**job["analysis"]), now(), bootstrap.uow(),
                                               bootstrap.duplicate_finder()))
 
 
 @bp.activity_trigger(input_name="job")
 def create_or_join(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.create_or_join(job["call_sid"], job["analysis"], job["candidate"], now(),
+    return run_now(pipeline.create_or_join(job["call_sid"], Analysis(**job["analysis"]), job["candidate"], now(),
                                            bootstrap.settings(), bootstrap.uow(), bootstrap.duplicate_finder()))
 
 

@@ -59,7 +59,7 @@ def index_changed_tickets(timer: func.TimerRequest) -> None:
                 break
             models.mark_changed()
         run_now(articles.index_pending_articles(bootstrap.uow(), bootstrap.embedder(), bootstrap.vector_index()))
-        run_now(learning.train_if_due(bootstrap.uow(), models, bootstrap.vector_index(),
+        run_now(learning.train_if_due(bootstrap.uow(), models, bootstrap.vector_index(), bootstrap.embedder(),
                                       settings.TRIAGE_TRAINING_TICKETS, settings.TRIAGE_FILL_PRECISION,
                                       timedelta(seconds=settings.TRIAGE_TRAINING_INTERVAL_SECONDS),
                                       settings.TRIAGE_RETRAIN_GROWTH, now()))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.classifier import TEMPERATURES, NaiveBayes, softmax
+from domain.classifier import TEMPERATURE, TEMPERATURES, NaiveBayes, softmax
 from domain.ranking import fused_order
 from domain.tickets import Ticket
 from domain.triage import (
@@ -40,9 +40,12 @@ from domain.triage import (
 FOLDS = 5
 # Fewer labelled tickets than this (with vectors) teach nothing measurable: nothing fills a field on its own.
 MIN_TICKETS = 30
-# The share of the desk's own held-out tickets let count as unlike the rest: the similarity of their nearest labelled
-# ticket sets the floor below which a new text is novel and fills nothing on its own, however sure triage sounds
-# (a desk's tickets are all about what it knows, so held-out confidence says nothing about a new kind of problem).
+# A new text is familiar when its nearest labelled ticket is as close as the desk's own held-out tickets come to
+# theirs (all but this share of them), or closer than a ticket of another kind (category, subcategory, group) comes
+# to them (all but this share of the time): either says the desk has labelled its kind. Below both it is novel and
+# fills nothing on its own, however sure triage sounds: a desk's tickets are all about what it knows, so held-out
+# confidence says nothing about a new kind of problem. The second reading keeps a desk of near-identical tickets
+# (an import of templated ones, say) from calling every new wording novel.
 NOVEL_SHARE = 0.05
 # A threshold must be borne out by at least this many held-out suggestions above it.
 MIN_ACCEPTED = 10
@@ -66,9 +69,13 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
                                     for name in FIELDS})
     folds = np.arange(len(tickets)) % FOLDS
     held = np.arange(min(most, len(tickets)))
-    neighbours = _neighbours(tickets, vectors, folds, held)
+    neighbours, other_kind = _neighbours(tickets, vectors, folds, held)
     nearest = [found_[0][1] if found_ else 0.0 for found_ in neighbours]
-    floor = round(max(MIN_SIMILARITY, float(np.quantile(nearest, NOVEL_SHARE))), 3)
+    others = other_kind[np.isfinite(other_kind)]
+    as_close = float(np.quantile(nearest, NOVEL_SHARE))
+    # A desk of one kind says nothing about how close other kinds come: there only the general floor stands.
+    closer_than_others = float(np.quantile(others, 1 - NOVEL_SHARE)) if others.size else MIN_SIMILARITY
+    floor = round(max(MIN_SIMILARITY, min(as_close, closer_than_others)), 3)
     scores = _held_out_scores(tickets, found, folds, held)
     blends: dict[str, Blend] = {}
     quality: dict[str, dict[str, float | None]] = {}
@@ -106,19 +113,29 @@ def calibrate(tickets: Sequence[Ticket], vectors: np.ndarray, found: Sequence[np
 
 
 def _neighbours(tickets: Sequence[Ticket], vectors: np.ndarray, folds: np.ndarray,
-                held: np.ndarray) -> list[list[tuple[Ticket, float]]]:
-    """Each held-out ticket's nearest labelled tickets outside its fold, best first."""
+                held: np.ndarray) -> tuple[list[list[tuple[Ticket, float]]], np.ndarray]:
+    """Each held-out ticket's nearest labelled tickets outside its fold, best first; and how similar its nearest
+    ticket of another kind outside its fold is (-inf where there is none)."""
     found: list[list[tuple[Ticket, float]]] = []
+    kinds = {kind: n for n, kind in enumerate(sorted({_kind(t) for t in tickets}, key=str))}
+    kind_of = np.array([kinds[_kind(t)] for t in tickets])
+    other_kind = np.full(len(held), -np.inf)
     for start in range(0, len(held), 500):  # in slices: a desk of 20,000 would need 1.6 GB at once
         rows = held[start:start + 500]
         similarity = vectors[rows] @ vectors.T
         similarity[folds[rows][:, None] == folds[None, :]] = -np.inf
+        other_kind[start:start + len(rows)] = np.where(kind_of[rows][:, None] != kind_of[None, :], similarity,
+                                                       -np.inf).max(axis=1)
         k = min(NEIGHBOURS, len(tickets) - 1)
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         for row, candidates in zip(similarity, nearest, strict=True):
             ordered = candidates[np.argsort(-row[candidates], kind="stable")]
             found.append([(tickets[j], float(row[j])) for j in ordered if np.isfinite(row[j])])
-    return found
+    return found, other_kind
+
+
+def _kind(ticket: Ticket) -> tuple[str | None, str | None, str | None]:
+    return ticket.category, ticket.subcategory, ticket.assignment_group
 
 
 def _held_out_scores(tickets: Sequence[Ticket], found: Sequence[np.ndarray], folds: np.ndarray,
@@ -147,7 +164,7 @@ def _temperature(scores: Sequence[tuple[list[Hashable], np.ndarray] | None], tru
     log-likelihood): temperature scaling, fitted on tickets no model saw."""
     scored = [(found_, label) for found_, label in zip(scores, truth, strict=True) if found_ is not None]
     if not scored:
-        return TEMPERATURES[len(TEMPERATURES) // 2]
+        return TEMPERATURE
     loss = {}
     for temperature in TEMPERATURES:
         total = 0.0

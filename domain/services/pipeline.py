@@ -127,23 +127,22 @@ async def _triaged(facts: Analysis, suggest: Suggest) -> Analysis:
                    urgency=sure["urgency"] or facts.urgency, suggested=suggested)
 
 
-async def find_same_problem(sid: str, analysis: dict[str, Any], now: datetime, uow: UnitOfWork,
+async def find_same_problem(sid: str, facts: Analysis, now: datetime, uow: UnitOfWork,
                             finder: DuplicateFinder) -> str | None:
-    if analysis.get("unclear"):
+    if facts.unclear:
         return None  # words no one can trust join no one's ticket
     async with uow:
-        found = await finder.find(analysis["description"], analysis["language"], now, uow, _labels(analysis))
+        found = await finder.find(facts.description, facts.language, now, uow, _labels(facts))
         await uow.calls.update(sid, now, pipeline_step="find_duplicate")
         await uow.commit()
     return found[0] if found else None
 
 
-async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | None, now: datetime, settings: Settings,
+async def create_or_join(sid: str, facts: Analysis, candidate: str | None, now: datetime, settings: Settings,
                          uow: UnitOfWork, finder: DuplicateFinder) -> dict[str, Any]:
     """Open the call's ticket, or join the open ticket that already reports the problem (the caller counted
     as affected, the impact raised with their number, a work note, no new ticket). Once per call, however often
     it runs."""
-    facts = Analysis(**analysis)
     async with uow:
         call = await _call(uow, sid, for_update=True)
         if call.ticket_number:
@@ -152,7 +151,7 @@ async def create_or_join(sid: str, analysis: dict[str, Any], candidate: str | No
         parent = await uow.tickets.get(candidate, for_update=True) if candidate else None
         if (parent is None or parent.state not in OPEN_STATES) and not facts.unclear:
             # Under the lock, so a ticket another caller opened a moment ago is seen.
-            found = await finder.find(facts.description, facts.language, now, uow, _labels(analysis))
+            found = await finder.find(facts.description, facts.language, now, uow, _labels(facts))
             parent = await uow.tickets.get(found[0], for_update=True) if found else None
         if parent is not None and parent.state in OPEN_STATES:
             await join_ticket(parent, call, f"“{facts.description[:500]}”", now, settings, uow)
@@ -305,8 +304,8 @@ def _analysis(call: Call, analyzer: Analyzer, categories: dict[str, list[str]], 
                     language=call.language, impact=3, urgency=3)
 
 
-def _labels(analysis: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    return analysis.get("category"), analysis.get("subcategory"), analysis.get("assignment_group")
+def _labels(facts: Analysis) -> tuple[str | None, str | None, str | None]:
+    return facts.category, facts.subcategory, facts.assignment_group
 
 
 def _unclear(confidence: float | None, settings: Settings) -> bool:

@@ -14,7 +14,7 @@ from domain.services.tickets import find_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
-from domain.triage import EVEN, MIN_CONFIDENCE, NEIGHBOURS, Suggestion, extractive_summary, sentences, vote
+from domain.triage import EVEN, MIN_CONFIDENCE, NEIGHBOURS, Calibration, Suggestion, extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
 OPEN = tuple(s.api_name for s in OPEN_STATES)
@@ -126,9 +126,10 @@ async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index:
         degraded = str(err)
     text_weight = EVEN
     if degraded is None and models is not None:
-        try:
-            learned = models.load()
-            text_weight = learned.calibration.text_weight(detect_language(query, "es")) if learned else EVEN
+        try:  # the calibration alone, without loading the models it came with
+            about = models.about()
+            calibration = Calibration.from_dict(about.get("calibration")) if about else None
+            text_weight = calibration.text_weight(detect_language(query, "es")) if calibration else EVEN
         except AtiendeError as err:
             log.warning("search with an even weight: %s", err)
     fused, sources = fuse({"text": (by_text, text_weight), "semantic": (by_meaning, 1.0)})

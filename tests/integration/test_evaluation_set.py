@@ -49,7 +49,7 @@ def desk(search_redis, embedder):
     while run_now(indexing.index_pending(make_uow(), embedder, index)):
         pass
     models = TriageModelStore(client, namespace=namespace)
-    run_now(learning.train(make_uow(), models, index, 20000, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
+    run_now(learning.train(make_uow(), models, index, embedder, 20000, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
     yield queries, problem_of, make_uow, index, models
     for key in client.scan_iter(match=namespace + ":*"):
         client.delete(key)

@@ -57,7 +57,7 @@ def desk(search_redis, embedder):
         return made
 
     def due(now: datetime) -> int | None:
-        return run_now(learning.train_if_due(make_uow(), models, index, 20000, 0.9, EVERY, GROWTH, now))
+        return run_now(learning.train_if_due(make_uow(), models, index, embedder, 20000, 0.9, EVERY, GROWTH, now))
 
     yield add, due, models, make_uow
     for key in client.scan_iter(match=namespace + ":*"):

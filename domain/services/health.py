@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
+from domain.ports import TriageModels, VectorIndex
 from domain.schemas.health import HealthCheck, HealthOut
 from domain.store.uow import UnitOfWork
 
 
-async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], Any] | None = None,
-                       make_models: Callable[[], Any] | None = None) -> HealthOut:
+async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[[], VectorIndex] | None = None,
+                       make_models: Callable[[], TriageModels] | None = None) -> HealthOut:
     checks: dict[str, HealthCheck] = {}
     pending = None
     try:

@@ -5,6 +5,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from domain.errors import AtiendeError
 from domain.ports import Document, Embedder, VectorIndex
 from domain.store.uow import UnitOfWork
@@ -24,7 +26,7 @@ def article_text(article: dict[str, Any]) -> str:
     return f"{article['title']}\n{article['body']}"[:4000]
 
 
-def ticket_vector(ticket: Ticket, embedder: Embedder, index: VectorIndex) -> Any:
+def ticket_vector(ticket: Ticket, embedder: Embedder, index: VectorIndex) -> np.ndarray:
     """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
     outbox catches up."""
     index.check()

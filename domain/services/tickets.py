@@ -59,10 +59,15 @@ async def create_ticket(
     return status, body, replayed
 
 
-async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, **fields: Any) -> Ticket:
+async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, short_description: str,
+                      description: str, channel: Channel, impact: int, urgency: int, category: str | None = None,
+                      subcategory: str | None = None, assignment_group: str | None = None,
+                      assigned_to: str | None = None, parent: str | None = None) -> Ticket:
     """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
-    ticket = Ticket(number=UNNUMBERED, opened_at=now, opened_by=actor,
-                    caller_id=caller.id if caller else None, caller=caller, **fields)
+    ticket = Ticket(number=UNNUMBERED, opened_at=now, opened_by=actor, caller_id=caller.id if caller else None,
+                    caller=caller, short_description=short_description, description=description, channel=channel,
+                    impact=impact, urgency=urgency, category=category, subcategory=subcategory,
+                    assignment_group=assignment_group, assigned_to=assigned_to, parent=parent)
     initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
                if getattr(ticket, name) is not None]
     await uow.tickets.add(ticket, actor, now, initial)

@@ -213,6 +213,6 @@ async def _read_status(call: Call, number: str | None, settings: Settings, uow: 
             Say(text("goodbye", language), call.locale), Hangup()]
 
 
-def _url(settings: Settings, hook: str, **query: Any) -> str:
+def _url(settings: Settings, hook: str, **query: str | int) -> str:
     base = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/api/voice/{hook}"
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")

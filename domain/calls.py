@@ -10,6 +10,8 @@ import phonenumbers
 
 from domain.tickets import number_from_digits
 
+# Who the phone pipeline's own writes are by: opening a call's ticket, filling it from triage, its work notes.
+VOICE_ACTOR = "atiende:voice"
 CALL_SID_PATTERN = r"CA[0-9a-f]{32}"
 RECORDING_SID_PATTERN = r"RE[0-9a-f]{32}"
 # Twilio's speech recognizer and Polly voices, per locale we answer in.

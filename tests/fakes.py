@@ -182,12 +182,17 @@ class FakeTickets:
         ticket.affected_callers += 1
         return ticket.affected_callers
 
-    async def labelled(self, limit: int) -> list[Ticket]:
-        found = [t for t in self.state.tickets.values() if t.category or t.assignment_group]
+    async def labelled(self, limit: int, unconfirmed_by: str = "") -> list[Ticket]:
+        def confirmed(t: Ticket) -> bool:
+            return t.opened_by != unconfirmed_by or t.state in (State.RESOLVED, State.CLOSED) or any(
+                row["kind"] == "audit" and row["field"] in ("category", "subcategory", "assignment_group")
+                and row["actor"] != unconfirmed_by for row in self.state.activity.get(t.id or 0, []))
+
+        found = [t for t in self.state.tickets.values() if (t.category or t.assignment_group) and confirmed(t)]
         return [copy.deepcopy(t) for t in sorted(found, key=lambda t: -(t.id or 0))[:limit]]
 
-    async def count_labelled(self, up_to: int) -> int:
-        return min(up_to, len(await self.labelled(up_to)))
+    async def count_labelled(self, up_to: int, unconfirmed_by: str = "") -> int:
+        return len(await self.labelled(up_to, unconfirmed_by))
 
     async def text_search(self, text: str, limit: int) -> list[str]:
         """Tickets sharing words with `text`, those sharing most first (PostgreSQL ranks by its own measure)."""

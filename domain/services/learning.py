@@ -11,6 +11,7 @@ import numpy as np
 
 from domain.analysis import detect_language
 from domain.calibration import SearchProbe, calibrate, calibrate_search
+from domain.calls import VOICE_ACTOR
 from domain.classifier import NaiveBayes, features
 from domain.ports import Embedder, TriageModels, VectorIndex
 from domain.services.indexing import ticket_text
@@ -28,7 +29,7 @@ async def train(uow: UnitOfWork, store: TriageModels, index: VectorIndex, embedd
     """Learn each field from the `limit` most recent labelled tickets, measure the blends on them (those already
     indexed), and keep both; returns how many tickets there were."""
     async with uow:
-        tickets = await uow.tickets.labelled(limit)
+        tickets = await uow.tickets.labelled(limit, unconfirmed_by=VOICE_ACTOR)
     found = [features(ticket_text(t)) for t in tickets]  # once, for every field and fold
     stored = index.vectors_of("ticket", [t.number for t in tickets])
     indexed = [i for i, t in enumerate(tickets) if t.number in stored]
@@ -77,7 +78,7 @@ async def train_if_due(uow: UnitOfWork, store: TriageModels, index: VectorIndex,
         return None
     if about is not None and now - datetime.fromisoformat(about["trained_at"]) < every:
         async with uow.reading():
-            labelled = await uow.tickets.count_labelled(limit)
+            labelled = await uow.tickets.count_labelled(limit, unconfirmed_by=VOICE_ACTOR)
         if labelled < about["tickets"] * (1 + growth) + 10:
             return None
     store.take_changed()  # changes from here on mark it again, so none is missed

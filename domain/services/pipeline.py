@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.analysis import Analysis, Analyzer, DuplicateFinder
-from domain.calls import Call, transcript_is_better
+from domain.calls import VOICE_ACTOR, Call, transcript_is_better
 from domain.contacts import can_text, is_withheld
 from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs, Telephony, Transcriber
@@ -22,7 +22,6 @@ from domain.tickets import OPEN_STATES, Channel, Ticket
 from domain.triage import FIELDS
 from domain.voice_script import text
 
-VOICE_ACTOR = "atiende:voice"
 # Why an unclear call is listed for review: always these words, so a later clear transcript can tell that this was
 # the only reason and take the call off the list.
 UNCLEAR_REASON = "the transcript is unclear: listen to the recording"

@@ -76,6 +76,15 @@ _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE 
 )
 
 
+# A ticket triage may learn from: labelled, and not labelled only by the machine (the phone pipeline's own fills)
+# unless a person confirmed it, by changing a label or by resolving the ticket.
+_LABELLED = (
+    "(t.category_id IS NOT NULL OR t.assignment_group_id IS NOT NULL) AND (t.opened_by <> %(machine)s"
+    " OR t.state IN (6, 7) OR EXISTS (SELECT 1 FROM ticket_activity a WHERE a.ticket_id = t.id AND a.kind = 'audit'"
+    " AND a.field IN ('category', 'subcategory', 'assignment_group') AND a.actor <> %(machine)s))"
+)
+
+
 def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
                   note: tuple[str, str] | None = None) -> dict[str, Any]:
     # The entries travel as one JSON array rather than five text arrays: psycopg dumps a list element by element
@@ -256,11 +265,13 @@ class TicketStore:
         rows = await self.db.all(_SELECT + " WHERE t.id = ANY(%s)", (ticket_ids,), dicts=True)
         return [_ticket(row) for row in rows]
 
-    async def labelled(self, limit: int) -> list[Ticket]:
-        """The most recent tickets with a category or a group: what triage learns from."""
+    async def labelled(self, limit: int, unconfirmed_by: str = "") -> list[Ticket]:
+        """The most recent tickets with a category or a group: what triage learns from. A ticket `unconfirmed_by`
+        opened and labelled itself counts only once a person has changed a label or it was resolved: triage must
+        not learn its own guesses."""
         rows = await self.db.all(
-            _SELECT + " WHERE t.category_id IS NOT NULL OR t.assignment_group_id IS NOT NULL ORDER BY t.id DESC LIMIT %s",
-            (limit,), dicts=True)
+            _SELECT + " WHERE " + _LABELLED + " ORDER BY t.id DESC LIMIT %(limit)s",
+            {"limit": limit, "machine": unconfirmed_by}, dicts=True)
         return [_ticket(row) for row in rows]
 
     async def count_affected_caller(self, ticket_id: int) -> int:
@@ -278,11 +289,11 @@ class TicketStore:
             " ORDER BY t.affected_callers DESC, t.id DESC LIMIT %s", (min_callers, limit), dicts=True)
         return [_ticket(row) for row in rows]
 
-    async def count_labelled(self, up_to: int) -> int:
+    async def count_labelled(self, up_to: int, unconfirmed_by: str = "") -> int:
         """How many tickets triage could learn from, counting no further than `up_to` (it learns from no more)."""
         row = await self.db.one(
-            "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE category_id IS NOT NULL"
-            " OR assignment_group_id IS NOT NULL LIMIT %s) labelled", (up_to,))
+            "SELECT count(*) FROM (SELECT 1 FROM tickets t WHERE " + _LABELLED + " LIMIT %(limit)s) labelled",
+            {"limit": up_to, "machine": unconfirmed_by})
         labelled: int = row[0]
         return labelled
 

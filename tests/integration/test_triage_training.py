@@ -1,6 +1,7 @@
 """When triage trains: at once when a desk's labelled tickets grow by a large share (an import, a new desk), else
-no sooner than the interval; and what agents correct is what the next training learns. Real PostgreSQL, the
-search-capable Redis and the local embedding model."""
+no sooner than the interval; what agents correct is what the next training learns; and what triage filled on a
+call is learned only once a person confirmed it. Real PostgreSQL, the search-capable Redis and the local
+embedding model."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -12,11 +13,13 @@ from domain import bootstrap
 from domain.adapters.learned import TriageModelStore
 from domain.adapters.vectors import RedisVectorIndex
 from domain.auth import ROLE_PERMISSIONS, Principal
+from domain.calls import VOICE_ACTOR
 from domain.schemas.reference import CategoryIn, GroupIn
 from domain.schemas.tickets import TicketCreate, TicketPatch
 from domain.services import indexing, learning, reference, tickets
 from domain.settings import Settings
 from domain.store.statements import run_now
+from domain.tickets import Channel
 from tests.conftest import fresh_database
 from tests.random_refs import random_name
 
@@ -98,3 +101,34 @@ def test_what_agents_correct_is_what_the_next_training_learns(desk):
     group = models.load().fields["assignment_group"]
     assert max(group.probabilities(asked).items(), key=lambda kv: kv[1])[0] == "Security"
     assert "Site support" not in group.labels
+
+
+def test_triage_learns_its_own_fills_on_a_call_only_once_a_person_confirmed_them(desk):
+    add, _, _, make_uow = desk
+    add(WIFI, 1, "Network team", "Network", "Wi-Fi")  # an agent's ticket: a label as soon as it is made
+
+    async def phone_ticket(n: int) -> str:
+        async with make_uow() as uow:
+            made = await tickets.open_ticket(uow, VOICE_ACTOR, datetime.now(UTC), caller=None,
+                                             short_description=BADGE[0].format(n=n), description="",
+                                             channel=Channel.PHONE, impact=3, urgency=3, category="Access",
+                                             subcategory="Badge", assignment_group="Site support")
+            await uow.commit()
+        return made.number
+
+    guessed, corrected, resolved = (run_now(phone_ticket(n)) for n in range(3))
+
+    def learned() -> set[str]:
+        async def read() -> set[str]:
+            async with make_uow() as uow:
+                return {t.number for t in await uow.tickets.labelled(100, unconfirmed_by=VOICE_ACTOR)}
+        return run_now(read())
+
+    assert guessed not in learned() and corrected not in learned() and resolved not in learned()
+    run_now(tickets.update_ticket(corrected, TicketPatch(assignment_group="Security"), None, ADMIN,
+                                  datetime.now(UTC), make_uow()))
+    run_now(tickets.update_ticket(resolved, TicketPatch.model_validate_json(
+        '{"state": "resolved", "close_code": "solved_permanently", "close_notes": "New badge issued"}'), None, ADMIN,
+        datetime.now(UTC), make_uow()))
+    assert {corrected, resolved} <= learned() and guessed not in learned()
+    assert len(learned()) == 3

@@ -21,7 +21,7 @@ from domain.contacts import Contact, phone_key
 from domain.errors import DependencyUnavailable, SavedMeanwhile
 from domain.ports import Document, Hit, LearnedModels
 from domain.sla import DEFAULT_TARGETS, SlaTarget
-from domain.tickets import FieldChange, State, Ticket
+from domain.tickets import OPEN_STATES, FieldChange, State, Ticket
 from domain.triage import Calibration
 
 FIRST_NUMBER = 10001
@@ -177,6 +177,19 @@ class FakeTickets:
                           key=lambda t: t.resolved_at or cutoff)
         return [t.number for t in resolved[:limit]]
 
+    async def major_incidents(self, min_callers: int, limit: int = 5) -> list[Ticket]:
+        shared = [t for t in self.state.tickets.values() if t.state in OPEN_STATES and t.affected_callers >= min_callers]
+        return copy.deepcopy(sorted(shared, key=lambda t: -t.affected_callers)[:limit])
+
+    async def open_for_caller(self, phone: str, limit: int = 3) -> list[Ticket]:
+        theirs = [t for t in self.state.tickets.values() if t.state in OPEN_STATES and t.caller is not None
+                  and phone_key(t.caller.phone) == phone_key(phone)]
+        return copy.deepcopy(sorted(theirs, key=lambda t: -(t.id or 0))[:limit])
+
+    async def last_comment(self, ticket_id: int) -> str | None:
+        comments = [row["body"] for row in self.state.activity.get(ticket_id, []) if row["kind"] == "comment"]
+        return comments[-1] if comments else None
+
     async def count_affected_caller(self, ticket_id: int) -> int:
         ticket = next(t for t in self.state.tickets.values() if t.id == ticket_id)
         ticket.affected_callers += 1
@@ -280,13 +293,20 @@ class FakeContacts:
     async def get(self, contact_id: int) -> Contact | None:
         return copy.deepcopy(self.state.contacts.get(contact_id))
 
+    async def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
+        found = [c for _, c in sorted(self.state.contacts.items())
+                 if (phone is None or phone_key(c.phone) == phone_key(phone))
+                 and (email is None or (c.email or "").lower() == email.lower())]
+        return copy.deepcopy(found[:limit])
+
 
 class FakeCalls:
     def __init__(self, state: DeskState):
         self.state = state
 
-    async def start(self, call: Call) -> None:
+    async def start(self, call: Call) -> Call:
         self.state.calls.setdefault(call.sid, copy.deepcopy(call))
+        return copy.deepcopy(self.state.calls[call.sid])
 
     async def get(self, sid: str, *, for_update: bool = False) -> Call | None:
         stored = self.state.calls.get(sid)

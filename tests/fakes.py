@@ -18,7 +18,7 @@ import numpy as np
 from domain.calls import Call
 from domain.classifier import NaiveBayes
 from domain.contacts import Contact, phone_key
-from domain.errors import DependencyUnavailable, SavedMeanwhile
+from domain.errors import Conflict, DependencyUnavailable, FieldError, SavedMeanwhile
 from domain.ports import Document, Hit, LearnedModels
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.tickets import OPEN_STATES, FieldChange, State, Ticket
@@ -41,6 +41,8 @@ class DeskState:
     outbox: dict[int, int] = field(default_factory=dict)
     changes: int = 0
     affected: set[tuple[int, int]] = field(default_factory=set)  # (ticket id, contact id)
+    category_ids: dict[str, int] = field(default_factory=dict)
+    sla_targets: dict[int, SlaTarget] = field(default_factory=dict)
     next_id: int = 1
     next_activity: int = 1
 
@@ -260,6 +262,12 @@ class FakeReference:
     def __init__(self, state: DeskState):
         self.state = state
 
+    async def add_group(self, name: str) -> dict[str, Any]:
+        if name in self.state.groups:
+            raise Conflict(f"A group named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
+        self.state.groups.add(name)
+        return next(g for g in await self.groups() if g["name"] == name)
+
     async def group_exists(self, name: str) -> bool:
         return name in self.state.groups
 
@@ -269,12 +277,34 @@ class FakeReference:
     async def subcategories_of(self, category: str) -> list[str] | None:
         return self.state.categories.get(category)
 
+    async def add_category(self, name: str, subcategories: list[str]) -> dict[str, Any]:
+        if name in self.state.categories:
+            raise Conflict(f"A category named {name!r} exists.", [FieldError("taken", "/name", code="taken")])
+        self.state.categories[name] = list(subcategories)
+        return self._category(name)
+
+    async def set_subcategories(self, category_id: int, subcategories: list[str]) -> dict[str, Any] | None:
+        name = next((n for n in self.state.categories if self._id(n) == category_id), None)
+        if name is None:
+            return None
+        self.state.categories[name] = list(subcategories)
+        return self._category(name)
+
     async def categories(self) -> list[dict[str, Any]]:
-        return [{"id": i, "name": name, "subcategories": subs}
-                for i, (name, subs) in enumerate(sorted(self.state.categories.items()), 1)]
+        return [self._category(name) for name in sorted(self.state.categories)]
 
     async def sla_targets(self, fresh: bool = False) -> dict[int, SlaTarget]:
-        return {priority: SlaTarget(priority, *minutes) for priority, minutes in DEFAULT_TARGETS.items()}
+        return {priority: self.state.sla_targets.get(priority) or SlaTarget(priority, *minutes)
+                for priority, minutes in DEFAULT_TARGETS.items()}
+
+    async def set_sla_target(self, target: SlaTarget) -> None:
+        self.state.sla_targets[target.priority] = target
+
+    def _id(self, name: str) -> int:
+        return self.state.category_ids.setdefault(name, self.state.take_id())
+
+    def _category(self, name: str) -> dict[str, Any]:
+        return {"id": self._id(name), "name": name, "subcategories": list(self.state.categories[name])}
 
 
 class FakeContacts:

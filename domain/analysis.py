@@ -7,10 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
 from typing import Any, Protocol
-
-from domain.store.uow import UnitOfWork
 
 _SPANISH_WORDS = {"el", "la", "los", "las", "de", "del", "que", "no", "puedo", "funciona", "mi", "es", "en", "con",
                   "por", "para", "una", "un", "esta", "desde", "nadie", "todos", "correo", "tengo", "se", "y"}
@@ -61,16 +58,6 @@ class Analyzer(Protocol):
     def analyze(self, text: str, fallback_language: str, categories: dict[str, list[str]]) -> Analysis: ...
 
 
-# A call's (category, subcategory, assignment group) as triage filled them, or None where it filled none.
-Labels = tuple[str | None, str | None, str | None]
-
-
-class DuplicateFinder(Protocol):
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
-                   labels: Labels | None = None) -> tuple[str, float] | None:
-        """The open ticket that reports the same problem, with how sure we are; None when there is none."""
-
-
 class RuleAnalyzer:
     def analyze(self, text: str, fallback_language: str, categories: dict[str, list[str]]) -> Analysis:
         text = " ".join(text.split())
@@ -87,28 +74,6 @@ class RuleAnalyzer:
             category=category,
             subcategory=subcategory,
         )
-
-
-class FullTextDuplicates:
-    """An open ticket that shares most of the words of the shorter of the two texts (both stemmed, stop words
-    dropped), and at least a few of them: on two or three words alone, different problems look alike."""
-
-    MIN_SHARED_WORDS = 3
-
-    def __init__(self, window_hours: int, min_overlap: float):
-        self.window = timedelta(hours=window_hours)
-        self.min_overlap = min_overlap
-
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
-                   labels: Labels | None = None) -> tuple[str, float] | None:
-        if not text.strip():
-            return None
-        for number, shared, overlap in await uow.tickets.same_problem_candidates(text, language, now - self.window):
-            if overlap < self.min_overlap:
-                break
-            if shared >= self.MIN_SHARED_WORDS:
-                return number, overlap
-        return None
 
 
 def detect_language(text: str, fallback: str) -> str:

@@ -14,10 +14,10 @@ from domain.adapters.embeddings import AzureOpenAIEmbedder, CachedEmbedder, Loca
 from domain.adapters.learned import TriageModelStore
 from domain.adapters.ratelimit import RateLimiter
 from domain.adapters.vectors import RedisVectorIndex
-from domain.analysis import Analyzer, DuplicateFinder, FullTextDuplicates, RuleAnalyzer
+from domain.analysis import Analyzer, RuleAnalyzer
 from domain.errors import DependencyUnavailable
 from domain.ports import Blobs, ChatTriager, Telephony, Transcriber, TriageModels, VectorIndex
-from domain.services.similar import VectorDuplicates
+from domain.services.duplicates import DuplicateFinder, FullTextDuplicates, VectorDuplicates
 from domain.settings import Settings, get_settings
 from domain.store.migrations import migrate
 from domain.store.pool import get_async_pool, get_pool

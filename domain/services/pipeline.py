@@ -10,11 +10,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from domain.analysis import Analysis, Analyzer, DuplicateFinder
+from domain.analysis import Analysis, Analyzer
 from domain.calls import VOICE_ACTOR, Call, transcript_is_better
 from domain.contacts import can_text, is_withheld
 from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs, Telephony, Transcriber
+from domain.services.duplicates import DuplicateFinder
 from domain.services.tickets import open_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
-from domain.analysis import DuplicateFinder, Labels, detect_language
+from domain.analysis import detect_language
 from domain.errors import AtiendeError
 from domain.ports import ChatTriager, Embedder, Hit, TriageModels, VectorIndex
 from domain.ranking import fuse
@@ -138,43 +137,6 @@ async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index:
         tickets = await uow.tickets.brief(best)
     items = [dict(_brief(tickets[n]), score=round(fused[n], 6), matched=sources[n]) for n in best if n in tickets]
     return {"items": items, "degraded": degraded}
-
-
-class VectorDuplicates:
-    """A call's problem is an open ticket's when their vectors are this close; or, across languages (which a local
-    model reads poorly), when they are at least `cross_language_score` close and triage filled both with the
-    same category, subcategory and group; otherwise, and whenever Redis cannot answer, the full-text rule decides
-    (it also sees tickets the index has not caught up with)."""
-
-    def __init__(self, embedder: Embedder, index: VectorIndex, min_score: float, window: timedelta,
-                 fallback: DuplicateFinder, cross_language_score: float = 1.0):
-        self.embedder, self.index, self.min_score, self.window = embedder, index, min_score, window
-        self.fallback, self.cross_language_score = fallback, cross_language_score
-
-    async def find(self, text: str, language: str, now: datetime, uow: UnitOfWork,
-                   labels: Labels | None = None) -> tuple[str, float] | None:
-        if text.strip():
-            try:
-                floor = min(self.min_score, self.cross_language_score) if labels and all(labels) else self.min_score
-                hits = [h for h in self.index.nearest(self.embedder.embed([text])[0], 5, kind="ticket", states=OPEN)
-                        if h.score >= floor]
-                recent = await uow.tickets.brief([h.key for h in hits]) if hits else {}
-                for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence
-                    ticket = recent.get(hit.key)
-                    if ticket is None or ticket.opened_at < now - self.window:
-                        continue
-                    if hit.score >= self.min_score or _same_labels_across_languages(ticket, language, labels):
-                        return hit.key, hit.score
-            except AtiendeError as err:
-                log.warning("duplicate check by full text only: %s", err)
-        return await self.fallback.find(text, language, now, uow, labels)
-
-
-def _same_labels_across_languages(ticket: Ticket, language: str, labels: Labels | None) -> bool:
-    if not labels or not all(labels):
-        return False
-    theirs = detect_language(f"{ticket.short_description} {ticket.description}", language)
-    return theirs != language and (ticket.category, ticket.subcategory, ticket.assignment_group) == labels
 
 
 async def _described(hits: list[Hit], uow: UnitOfWork) -> list[dict[str, Any]]:

@@ -40,6 +40,8 @@ ALLOWED_MOVES: dict[State, frozenset[State]] = {
 }
 FINAL_STATES = frozenset({State.CLOSED, State.CANCELED})
 OPEN_STATES = (State.NEW, State.IN_PROGRESS, State.ON_HOLD)
+# The same, as the vector index tags a ticket's state.
+OPEN_STATE_NAMES = tuple(s.api_name for s in OPEN_STATES)
 # The resolution clock does not run while the ticket waits on someone else or sits resolved.
 PAUSED_STATES = frozenset({State.ON_HOLD, State.RESOLVED})
 

@@ -10,10 +10,9 @@ from domain.analysis import detect_language
 from domain.errors import AtiendeError
 from domain.ports import Embedder, VectorIndex
 from domain.store.uow import UnitOfWork
-from domain.tickets import OPEN_STATES, Ticket
+from domain.tickets import OPEN_STATE_NAMES, Ticket
 
 log = logging.getLogger(__name__)
-OPEN = tuple(s.api_name for s in OPEN_STATES)
 
 
 # A call's (category, subcategory, assignment group) as triage filled them, or None where it filled none.
@@ -64,7 +63,8 @@ class VectorDuplicates:
         if text.strip():
             try:
                 floor = min(self.min_score, self.cross_language_score) if labels and all(labels) else self.min_score
-                hits = [h for h in self.index.nearest(self.embedder.embed([text])[0], 5, kind="ticket", states=OPEN)
+                vector = self.embedder.embed([text])[0]
+                hits = [h for h in self.index.nearest(vector, 5, kind="ticket", states=OPEN_STATE_NAMES)
                         if h.score >= floor]
                 recent = await uow.tickets.brief([h.key for h in hits]) if hits else {}
                 for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence

@@ -12,11 +12,10 @@ from domain.services.indexing import ticket_vector
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
-from domain.tickets import OPEN_STATES, Ticket
+from domain.tickets import OPEN_STATE_NAMES, OPEN_STATES, Ticket
 from domain.triage import EVEN, MIN_CONFIDENCE, NEIGHBOURS, Calibration, Suggestion, extractive_summary, sentences, vote
 
 log = logging.getLogger(__name__)
-OPEN = tuple(s.api_name for s in OPEN_STATES)
 
 
 async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Embedder,
@@ -32,7 +31,8 @@ async def duplicate_candidates(text: str, exclude: str | None, min_score: float,
                                index: VectorIndex, k: int = 5) -> list[dict[str, Any]]:
     """Open tickets close enough to `text` to be the same problem, best first."""
     vector = embedder.embed([text])[0]
-    hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN, exclude=exclude) if h.score >= min_score]
+    hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN_STATE_NAMES, exclude=exclude)
+            if h.score >= min_score]
     return await _described(hits, uow)
 
 
@@ -81,7 +81,8 @@ async def triage(short_description: str, description: str, settings: Settings, u
                            for field, s in answered.items()}
         except AtiendeError as err:
             log.warning("triage by the desk's vote: %s", err)
-    open_ones = [h for h in hits if h.tags.get("state") in OPEN and h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
+    open_ones = [h for h in hits
+                 if h.tags.get("state") in OPEN_STATE_NAMES and h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
     return {
         **{field: {"value": s.value, "confidence": s.confidence, "fills": s.fills} for field, s in suggestions.items()},
         "summary": summary or short_description,

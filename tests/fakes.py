@@ -59,31 +59,10 @@ class FakeUnitOfWork:
         # What KeptForSeconds keys its answers by: a database of its own per fake desk.
         self.db = SimpleNamespace(info=SimpleNamespace(host="memory", port=id(self.state), dbname="fake"))
         self._before: DeskState | None = None
-        self.commits = 0
-
-    @property
-    def tickets(self) -> FakeTickets:
-        return FakeTickets(self.state)
-
-    @property
-    def reference(self) -> FakeReference:
-        return FakeReference(self.state)
-
-    @property
-    def contacts(self) -> FakeContacts:
-        return FakeContacts(self.state)
-
-    @property
-    def idempotency(self) -> FakeIdempotency:
-        return FakeIdempotency(self.state)
-
-    @property
-    def calls(self) -> FakeCalls:
-        return FakeCalls(self.state)
-
-    @property
-    def articles(self) -> FakeArticles:
-        return FakeArticles()
+        # The stores read and write the desk's state, which a rollback restores in place.
+        self.tickets, self.reference = FakeTickets(self.state), FakeReference(self.state)
+        self.contacts, self.calls = FakeContacts(self.state), FakeCalls(self.state)
+        self.idempotency, self.articles = FakeIdempotency(self.state), FakeArticles()
 
     def beside(self) -> Self:
         return type(self)(self.state)
@@ -104,7 +83,6 @@ class FakeUnitOfWork:
         self._before = None
 
     async def commit(self) -> None:
-        self.commits += 1
         self._before = None
 
 

@@ -62,42 +62,41 @@ def build(server: str, desk: list[dict], database: str = "atiende_eval", namespa
     fresh `database` and the `namespace` of the search-capable Redis."""
     url = fresh_database(server, database)
     os.environ.update(DATABASE_URL=url, REDIS_URL=REDIS_URL, REDIS_NAMESPACE=namespace, EMBEDDING_PROVIDER="local")
+    from devhost.loop import on_background_loop
     from devhost.services import ensure_redis
     from domain import bootstrap
     from domain.auth import ROLE_PERMISSIONS, Principal
     from domain.schemas.reference import CategoryIn, GroupIn
     from domain.schemas.tickets import TicketCreate
     from domain.services import indexing, learning, reference, tickets
-    from domain.store.statements import run_now
 
     ensure_redis(REDIS_URL)
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(match=f"{namespace}:*", count=1000):
         client.delete(key)
     bootstrap.get_settings.cache_clear()
-    for cached in (bootstrap.embedder, bootstrap.vector_index, bootstrap.triage_models, bootstrap.redis_client):
-        cached.cache_clear()
-    settings = bootstrap.settings()
+    bootstrap.forget()
+    settings = bootstrap.services().settings
     for group in sorted({t["group"] for t in desk}):
-        run_now(reference.add_group(GroupIn(name=group), bootstrap.uow()))
+        on_background_loop(reference.add_group(GroupIn(name=group), bootstrap.uow()))
     subcategories: dict[str, set[str]] = defaultdict(set)
     for t in desk:
         subcategories[t["category"]].add(t["subcategory"])
     for category, subs in sorted(subcategories.items()):
-        run_now(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), bootstrap.uow()))
+        on_background_loop(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), bootstrap.uow()))
     admin = Principal("eval", "user", ROLE_PERMISSIONS["admin"])
     number_of: dict[str, dict] = {}
     for t in desk:
-        _, made, _ = run_now(tickets.create_ticket(
+        _, made, _ = on_background_loop(tickets.create_ticket(
             TicketCreate(short_description=t["text"][:160], description=t["text"], category=t["category"],
                          subcategory=t["subcategory"], assignment_group=t["group"]),
             admin, None, datetime.now(UTC), settings, bootstrap.uow()))
         number_of[made["number"]] = t
-    index = bootstrap.vector_index()
-    index.reset()
-    while run_now(indexing.index_pending(bootstrap.uow(), bootstrap.embedder(), index, limit=128)):
+    index = bootstrap.services().vector_index
+    on_background_loop(index.reset())
+    while on_background_loop(indexing.index_pending(bootstrap.uow(), bootstrap.services().embedder, index, limit=128)):
         pass
-    run_now(learning.train(bootstrap.uow(), bootstrap.triage_models(), index, bootstrap.embedder(),
+    on_background_loop(learning.train(bootstrap.uow(), bootstrap.services().triage_models, index, bootstrap.services().embedder,
                            settings.TRIAGE_TRAINING_TICKETS, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
     return bootstrap, settings, index, number_of, url
 
@@ -105,27 +104,27 @@ def build(server: str, desk: list[dict], database: str = "atiende_eval", namespa
 def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
     server = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     bootstrap, settings, index, number_of, _ = build(server, desk)
+    from devhost.loop import on_background_loop
     from domain.services import similar
-    from domain.store.statements import run_now
     from domain.triage import NEIGHBOURS, Blend, shares
 
     plain = Blend(vote_weight=1.0, power=1.0)
     scores: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for q in queries:
-        vector = bootstrap.embedder().embed([q["text"]])[0]
-        hits = index.nearest(vector, 20, kind="ticket")
+        vector = on_background_loop(bootstrap.services().embedder.embed([q["text"]]))[0]
+        hits = on_background_loop(index.nearest(vector, 20, kind="ticket"))
         raw = [h.key for h in hits]
-        found = run_now(_brief(bootstrap.uow(), raw[:NEIGHBOURS]))
+        found = on_background_loop(_brief(bootstrap.uow(), raw[:NEIGHBOURS]))
         neighbours = [(found[h.key], h.score) for h in hits[:NEIGHBOURS] if h.key in found]
         voted = {}
         for label, field in FIELDS.items():
             share = shares(neighbours, field, plain)
             best = max(share, key=share.__getitem__) if share else None
             voted[label] = best if field != "subcategory" or best is None else eval_pair(best)
-        shipped = [i["number"] for i in run_now(similar.search(q["text"][:500], 20, bootstrap.uow(), bootstrap.embedder(),
-                                                               index, bootstrap.triage_models()))["items"]]
-        suggested = run_now(similar.triage(q["text"][:160], q["text"], settings, bootstrap.uow(), bootstrap.embedder(),
-                                           index, models=bootstrap.triage_models()))
+        shipped = [i["number"] for i in on_background_loop(similar.search(q["text"][:500], 20, bootstrap.uow(), bootstrap.services().embedder,
+                                                               index, bootstrap.services().triage_models))["items"]]
+        suggested = on_background_loop(similar.triage(q["text"][:160], q["text"], settings, bootstrap.uow(), bootstrap.services().embedder,
+                                           index, models=bootstrap.services().triage_models))
         atiende = {label: suggested[field]["value"] for label, field in FIELDS.items()}
         for method, ranked, labels in (("nearest neighbour", raw, voted), ("Atiende", shipped, atiende)):
             row = scores[(q["language"], method)]
@@ -143,7 +142,7 @@ def evaluate(name: str, desk: list[dict], queries: list[dict]) -> None:
     print(f"\n## {name}: {len(queries)} queries against {len(desk)} labelled tickets "
           f"({len({t['key'] for t in desk})} problems, {len({t['category'] for t in desk})} categories, "
           f"{len({t['subcategory'] for t in desk})} subcategories, {len({t['group'] for t in desk})} groups)\n")
-    quality = bootstrap.triage_models().load().calibration
+    quality = on_background_loop(bootstrap.services().triage_models.load()).calibration
     header = f"{'queries':<8}{'method':<20}{'category':>10}{'subcat.':>10}{'group':>10}{'recall@5':>10}{'MRR':>8}"
     print(header)
     print("-" * len(header))

@@ -26,11 +26,13 @@ import httpx
 import numpy as np
 import psycopg
 import redis
+import redis.asyncio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.api_throughput import fresh_database, start_devhost  # noqa: E402
+from devhost.loop import on_background_loop  # noqa: E402
 from devhost.services import ensure_redis  # noqa: E402
 from domain.adapters.embeddings import LocalMiniLM  # noqa: E402
 from domain.adapters.vectors import Document, RedisVectorIndex  # noqa: E402
@@ -58,6 +60,16 @@ def timed(call, times: list[float]):
     return result
 
 
+async def each_timed(calls, times: list[float]) -> list:
+    """Await each call in turn on the loop, timing it alone: the adapter and the raw command alike."""
+    results = []
+    for call in calls:
+        start = time.perf_counter()
+        results.append(await call())
+        times.append(time.perf_counter() - start)
+    return results
+
+
 def bench_size(size: int, queries: int, model: str) -> dict[str, float]:
     vectors, asked = synthetic(size, 7), synthetic(queries, 99)
     numbers = [f"INC{10001 + i:07d}" for i in range(size)]
@@ -66,12 +78,13 @@ def bench_size(size: int, queries: int, model: str) -> dict[str, float]:
     truth = np.argsort(-(asked @ vectors.T), axis=1)[:, :K]
 
     for mode, url in (("search", SEARCH_REDIS), ("exact", PLAIN_REDIS)):
-        client = redis.Redis.from_url(url)
-        index = RedisVectorIndex(client, model, DIM, namespace=f"bench{size}")
-        index.reset()
+        client = redis.Redis.from_url(url)  # setup, and the build's raw reference
+        awaited = redis.asyncio.Redis.from_url(url)  # the adapter's client, and the queries' raw reference
+        index = RedisVectorIndex(awaited, model, DIM, namespace=f"bench{size}")
+        on_background_loop(index.reset())
         start = time.perf_counter()
         for i in range(0, size, 1000):
-            index.upsert(docs[i:i + 1000])
+            on_background_loop(index.upsert(docs[i:i + 1000]))
         if mode == "search":
             while int(client.ft(index.index).info()["num_docs"]) < size:
                 time.sleep(0.05)
@@ -91,19 +104,18 @@ def bench_size(size: int, queries: int, model: str) -> dict[str, float]:
             out["raw hset/s"] = size / (time.perf_counter() - start)
             for key in raw_client.scan_iter(match=f"{index.prefix}raw:*", count=5000):
                 raw_client.delete(key)
-        index.nearest(asked[0], K)  # warm: the exact mode loads its matrix once
+        on_background_loop(index.nearest(asked[0], K))  # warm: the exact mode loads its matrix once
         ours: list[float] = []
-        found = [timed(lambda q=q: index.nearest(q, K, kind="ticket"), ours) for q in asked]
+        found = on_background_loop(each_timed([lambda q=q: index.nearest(q, K, kind="ticket") for q in asked], ours))
         out[f"{mode} p50"], out[f"{mode} p95"] = ms(ours, 50), ms(ours, 95)
         recall = np.mean([len({h.key for h in hits} & {numbers[j] for j in truth[i]}) / K for i, hits in enumerate(found)])
         out[f"{mode} recall"] = float(recall)
         if mode == "search":
             raw: list[float] = []
-            for q in asked:
-                timed(lambda q=q: client.execute_command(
-                    "FT.SEARCH", index.index, f"(@kind:{{ticket}})=>[KNN {K} @vector $v EF_RUNTIME 100 AS d]=>{{$HYBRID_POLICY: BATCHES}}",
-                    "PARAMS", "2", "v", q.tobytes(),
-                    "SORTBY", "d", "RETURN", "1", "d", "DIALECT", "2", "LIMIT", "0", str(K)), raw)
+            on_background_loop(each_timed([lambda q=q: awaited.execute_command(
+                "FT.SEARCH", index.index, f"(@kind:{{ticket}})=>[KNN {K} @vector $v EF_RUNTIME 100 AS d]=>{{$HYBRID_POLICY: BATCHES}}",
+                "PARAMS", "2", "v", q.tobytes(),
+                "SORTBY", "d", "RETURN", "1", "d", "DIALECT", "2", "LIMIT", "0", str(K)) for q in asked], raw))
             out["raw p50"], out["raw p95"] = ms(raw, 50), ms(raw, 95)
         else:
             raw = []
@@ -111,6 +123,7 @@ def bench_size(size: int, queries: int, model: str) -> dict[str, float]:
                 timed(lambda q=q: np.argpartition(-(vectors @ q), K)[:K], raw)
             out["numpy p50"], out["numpy p95"] = ms(raw, 50), ms(raw, 95)
         client.close()
+        on_background_loop(awaited.aclose())
     return out
 
 
@@ -141,13 +154,14 @@ def bench_api(size: int, queries: int, model: str, server: str) -> tuple[float, 
 
 
 def bench_embeddings() -> tuple[float, float]:
-    """Sentences per second through LocalMiniLM.embed, and through the bare session on the same batches."""
+    """Sentences per second through LocalMiniLM (on the calling thread, as its async embed runs it on a thread of
+    its own), and through the bare session on the same batches."""
     model = LocalMiniLM()
     texts = [f"Ticket {i}: the printer on floor {i % 9} shows error {i * 7 % 97} when printing invoices" for i in range(2048)]
-    model.embed(texts[:32])
+    model.embed_now(texts[:32])
     start = time.perf_counter()
     for i in range(0, len(texts), 64):
-        model.embed(texts[i:i + 64])
+        model.embed_now(texts[i:i + 64])
     ours = len(texts) / (time.perf_counter() - start)
     tokenizer, session = model._tokenizer, model._session
     start = time.perf_counter()

@@ -92,11 +92,11 @@ def step_times(url: str, sids: set[str]) -> tuple[dict[str, list[float]], list[f
 def bare_times(url: str, count: int) -> dict[str, list[float]]:
     """The same steps, on new calls, called one after another as plain functions in this process."""
     os.environ["DATABASE_URL"] = url
+    from devhost.loop import on_background_loop
     from domain import bootstrap
     from domain.analysis import Analysis
     from domain.calls import Call
     from domain.services import pipeline
-    from domain.store.statements import run_now
 
     async def start_call(uow: Any, call: Call) -> None:
         async with uow:
@@ -105,14 +105,14 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
 
     bootstrap.get_settings.cache_clear()
     times: dict[str, list[float]] = defaultdict(list)
-    settings = bootstrap.settings()
+    settings = bootstrap.services().settings
 
     async def suggest(short_description: str, description: str) -> dict[str, Any]:
         """The learned triage, as the analyze_call activity runs it."""
         from domain.services import similar
 
-        return await similar.triage(short_description, description, settings, bootstrap.uow(), bootstrap.embedder(),
-                                    bootstrap.vector_index(), bootstrap.triager(), bootstrap.triage_models())
+        return await similar.triage(short_description, description, settings, bootstrap.uow(), bootstrap.services().embedder,
+                                    bootstrap.services().vector_index, bootstrap.services().triager, bootstrap.services().triage_models)
 
     def timed(name: str, step: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -122,19 +122,19 @@ def bare_times(url: str, count: int) -> dict[str, list[float]]:
 
     for i in range(5000, 5000 + count):
         sid, now = "CA" + uuid.uuid4().hex, datetime.now(UTC)
-        run_now(start_call(bootstrap.uow(), Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
+        on_background_loop(start_call(bootstrap.uow(), Call(sid=sid, from_phone=f"+3461{i:07d}", locale="es-ES", started_at=now,
                                                  intent="report", speech_text=problem(i), speech_confidence=0.9)))
-        timed("begin_call_pipeline", lambda: run_now(pipeline.begin(sid, now, bootstrap.uow())))
-        facts = Analysis(**timed("analyze_call", lambda: run_now(pipeline.analyze_call(
-            sid, now, settings, bootstrap.uow(), bootstrap.analyzer(), suggest))))
-        found = timed("find_same_problem", lambda: run_now(pipeline.find_same_problem(
-            sid, facts, now, bootstrap.uow(), bootstrap.duplicate_finder())))
-        timed("create_or_join", lambda: run_now(pipeline.create_or_join(
-            sid, facts, found, now, settings, bootstrap.uow(), bootstrap.duplicate_finder())))
-        timed("notify_caller", lambda: run_now(pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.telephony())))
-        timed("improve_ticket", lambda: run_now(pipeline.improve_ticket(sid, now, settings, bootstrap.uow(),
-                                                                        bootstrap.analyzer())))
-        timed("finish_call_pipeline", lambda: run_now(pipeline.finish(sid, "completed", now, bootstrap.uow())))
+        timed("begin_call_pipeline", lambda: on_background_loop(pipeline.begin(sid, now, bootstrap.uow())))
+        facts = Analysis(**timed("analyze_call", lambda: on_background_loop(pipeline.analyze_call(
+            sid, now, settings, bootstrap.uow(), bootstrap.services().analyzer, suggest))))
+        found = timed("find_same_problem", lambda: on_background_loop(pipeline.find_same_problem(
+            sid, facts, now, bootstrap.uow(), bootstrap.services().duplicate_finder)))
+        timed("create_or_join", lambda: on_background_loop(pipeline.create_or_join(
+            sid, facts, found, now, settings, bootstrap.uow(), bootstrap.services().duplicate_finder)))
+        timed("notify_caller", lambda: on_background_loop(pipeline.notify_caller(sid, now, bootstrap.uow(), bootstrap.services().telephony)))
+        timed("improve_ticket", lambda: on_background_loop(pipeline.improve_ticket(sid, now, settings, bootstrap.uow(),
+                                                                        bootstrap.services().analyzer)))
+        timed("finish_call_pipeline", lambda: on_background_loop(pipeline.finish(sid, "completed", now, bootstrap.uow())))
     return times
 
 

@@ -1,7 +1,6 @@
 """The door machinery every HTTP function shares: authentication, body parsing, and errors as problem+json."""
 from __future__ import annotations
 
-import asyncio
 import inspect
 import json
 import logging
@@ -13,8 +12,8 @@ from typing import Any, TypeVar
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
-from domain import bootstrap
 from domain.auth import Principal
+from domain.bootstrap import services
 from domain.errors import (
     AtiendeError,
     Conflict,
@@ -34,12 +33,10 @@ from domain.errors import (
 )
 from domain.schemas.common import WriteReceipt
 from domain.services.access import authenticate
-from domain.store.statements import run_now
-from domain.store.uow import AsyncUnitOfWork, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
-Handler = Callable[[func.HttpRequest, Principal], func.HttpResponse]
 AsyncHandler = Callable[[func.HttpRequest, Principal], Awaitable[func.HttpResponse]]
 
 STATUS_FOR: dict[type[AtiendeError], int] = {
@@ -65,41 +62,26 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def endpoint(permission: str | None) -> Callable[[Any], Any]:
+def endpoint(permission: str | None) -> Callable[[AsyncHandler], Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]]:
     """Wrap a handler so it runs only for a caller holding `permission` (None: anyone), with errors mapped once.
+    Handlers are coroutines, which the Functions worker runs on its event loop."""
 
-    A coroutine handler becomes an async door, which the Functions worker runs on its event loop: for work that
-    is only PostgreSQL, over bootstrap.async_uow(). A plain handler becomes a synchronous door, run on the
-    worker's threads, for work that also calls Redis, Blob Storage or an AI service, whose clients would block
-    the loop (domain/store/statements.py says why both exist)."""
+    def decorate(handler: AsyncHandler) -> Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]:
+        if not inspect.iscoroutinefunction(handler):
+            raise TypeError(f"{handler.__name__} must be an async def: every door runs on the worker's event loop")
 
-    def decorate(handler: Handler | AsyncHandler) -> Callable[[func.HttpRequest], Any]:
-        if inspect.iscoroutinefunction(handler):
-            async def door(req: func.HttpRequest) -> func.HttpResponse:
-                try:
-                    _check_size(req)
-                    if permission is None:
-                        who = ANONYMOUS
-                    else:
-                        who = await _admitted(req, permission, await bootstrap.async_uow())
-                        limiter = bootstrap.rate_limiter()
-                        if not limiter.spend_held(who):
-                            await asyncio.to_thread(limiter.take, who)  # Redis, off the loop
-                    return _shown(await handler(req, who), permission, who)
-                except Exception as err:
-                    return _failure(err, handler.__name__)
-        else:
-            def door(req: func.HttpRequest) -> func.HttpResponse:  # type: ignore[misc]
-                try:
-                    _check_size(req)
-                    if permission is None:
-                        who = ANONYMOUS
-                    else:
-                        who = run_now(_admitted(req, permission, bootstrap.uow()))
-                        bootstrap.rate_limiter().take(who)
-                    return _shown(handler(req, who), permission, who)  # type: ignore[arg-type]
-                except Exception as err:
-                    return _failure(err, handler.__name__)
+        async def door(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                _check_size(req)
+                if permission is None:
+                    who = ANONYMOUS
+                else:
+                    desk = services()
+                    who = await _admitted(req, permission, desk.uow())
+                    await desk.rate_limiter.take(who)
+                return _shown(await handler(req, who), permission, who)
+            except Exception as err:
+                return _failure(err, handler.__name__)
 
         # The Functions worker reads the trigger's parameter name and the function name from the door itself.
         door.__name__ = handler.__name__
@@ -111,12 +93,12 @@ def endpoint(permission: str | None) -> Callable[[Any], Any]:
 
 
 def _check_size(req: func.HttpRequest) -> None:
-    limit = bootstrap.settings().MAX_BODY_BYTES
+    limit = services().settings.MAX_BODY_BYTES
     if len(req.get_body() or b"") > limit:
         raise PayloadTooLarge(f"A request body may hold at most {limit} bytes.")
 
 
-async def _admitted(req: func.HttpRequest, permission: str, uow: UnitOfWork | AsyncUnitOfWork) -> Principal:
+async def _admitted(req: func.HttpRequest, permission: str, uow: UnitOfWork) -> Principal:
     """The caller, if they hold `permission`."""
     who = await caller(req, uow)
     who.require(permission)
@@ -155,7 +137,7 @@ def _receipt(answer: func.HttpResponse) -> func.HttpResponse:
     return json_response(answer.status_code, kept, dict(answer.headers))
 
 
-async def caller(req: func.HttpRequest, uow: UnitOfWork | AsyncUnitOfWork) -> Principal:
+async def caller(req: func.HttpRequest, uow: UnitOfWork) -> Principal:
     return await authenticate(
         req.headers.get("x-ms-client-principal"), req.headers.get("authorization"), req.headers.get("x-api-key"), uow,
     )

@@ -1,10 +1,8 @@
 """The door every Twilio webhook shares: the signature check, the form, and errors the caller can hear."""
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl, urlsplit
 
 import azure.durable_functions as df
@@ -14,14 +12,11 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
 from blueprints._http import _validation_problem, problem
-from domain import bootstrap
+from domain.bootstrap import services
 from domain.calls import POLLY_VOICES
 from domain.errors import AtiendeError
 from domain.schemas.calls import TwilioForm
-from domain.store.statements import run_now
 from domain.voice_script import text
-
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 Handler = Callable[[func.HttpRequest, TwilioForm, df.DurableOrchestrationClient], Awaitable[func.HttpResponse]]
@@ -68,7 +63,7 @@ class _BadSignature(Exception):
 def signed_form(req: func.HttpRequest) -> TwilioForm:
     """The webhook's form, once its X-Twilio-Signature matches the URL Twilio called: PUBLIC_BASE_URL (the
     Static Web App) with this path and query, not the URL the function app sees."""
-    settings = bootstrap.settings()
+    settings = services().settings
     token = settings.TWILIO_AUTH_TOKEN.get_secret_value()
     if not token:
         raise _BadSignature("Twilio webhooks are refused: TWILIO_AUTH_TOKEN is not set.")
@@ -98,14 +93,8 @@ def twiml(body: str) -> func.HttpResponse:
                              headers={"Cache-Control": "no-store"})
 
 
-async def off_loop(service: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
-    """Run a service over the synchronous unit of work on a worker thread: its speech, Blob Storage and Twilio
-    calls would block the event loop that serves the async webhooks."""
-    return await asyncio.to_thread(lambda: run_now(service(*args)))
-
-
 def _apology(what: str) -> str:
-    locale = bootstrap.settings().DEFAULT_CALL_LOCALE
+    locale = services().settings.DEFAULT_CALL_LOCALE
     response = VoiceResponse()
     response.say(text(what, locale[:2]), voice=POLLY_VOICES.get(locale, "Polly.Mia"), language=locale)
     response.hangup()

@@ -2,6 +2,7 @@
 (domain/voice_script.py): each prompt played as ElevenLabs audio where there is some, read by Polly otherwise."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
@@ -10,12 +11,17 @@ from domain.calls import POLLY_VOICES
 from domain.voice_script import Hangup, Listen, Pause, PromptAudio, RecordCall, Redirect, Say, Step
 
 
-def render(steps: Sequence[Step], audio: PromptAudio) -> str:
-    """The TwiML document for `steps`. May ask ElevenLabs and Blob Storage for audio: call it off the event loop."""
+async def render(steps: Sequence[Step], audio: PromptAudio) -> str:
+    """The TwiML document for `steps`, with each prompt's audio (from ElevenLabs through Blob Storage, when it is
+    configured) looked up at once, side by side."""
+    said = [s for step in steps for s in ([step] if isinstance(step, Say) else
+                                          step.prompts if isinstance(step, Listen) else [])]
+    found = await asyncio.gather(*(audio.url_for(s.words, s.locale) for s in said))
+    urls = {id(s): url for s, url in zip(said, found, strict=True)}
     response = VoiceResponse()
     for step in steps:
         if isinstance(step, Say):
-            _speak(response, step, audio)
+            _speak(response, step, urls.get(id(step)))
         elif isinstance(step, Listen):
             optional = {name: value for name, value in (
                 ("num_digits", step.num_digits), ("hints", step.hints), ("finish_on_key", step.finish_on_key),
@@ -23,7 +29,7 @@ def render(steps: Sequence[Step], audio: PromptAudio) -> str:
             gather = response.gather(input=step.input, action=step.action, method="POST", language=step.locale,
                                      timeout=step.timeout, speech_timeout="auto", **optional)
             for prompt in step.prompts:
-                _speak(gather, prompt, audio)
+                _speak(gather, prompt, urls.get(id(prompt)))
         elif isinstance(step, RecordCall):
             response.start().recording(recording_status_callback=step.callback,
                                        recording_status_callback_event="completed",
@@ -37,8 +43,7 @@ def render(steps: Sequence[Step], audio: PromptAudio) -> str:
     return str(response)
 
 
-def _speak(verb: VoiceResponse | Gather, say: Say, audio: PromptAudio) -> None:
-    url = audio.url_for(say.words, say.locale)
+def _speak(verb: VoiceResponse | Gather, say: Say, url: str | None) -> None:
     if url:
         verb.play(url)
     else:

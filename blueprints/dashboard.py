@@ -5,8 +5,8 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from blueprints._http import endpoint, json_response, now, query
-from domain import bootstrap
 from domain.auth import Principal
+from domain.bootstrap import services
 from domain.schemas.dashboard import DashboardQuery
 from domain.services.dashboard import dashboard
 
@@ -16,6 +16,6 @@ bp = df.Blueprint()
 @bp.route(route="dashboard", methods=["GET"])
 @endpoint("tickets:read")
 async def get_dashboard(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    desk = services()
     asked = query(req, DashboardQuery)
-    return json_response(200, await dashboard(asked.tz, now(), await bootstrap.async_uow(),
-                                              bootstrap.settings().OUTAGE_MEDIUM_IMPACT_CALLERS))
+    return json_response(200, await dashboard(asked.tz, now(), desk.uow(), desk.settings.OUTAGE_MEDIUM_IMPACT_CALLERS))

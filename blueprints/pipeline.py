@@ -10,11 +10,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from blueprints._http import now
-from domain import bootstrap
 from domain.analysis import Analysis
+from domain.bootstrap import services
 from domain.errors import AtiendeError
 from domain.services import outages, pipeline, similar
-from domain.store.statements import run_now
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ async def ensure_pipeline(client: df.DurableOrchestrationClient, call_sid: str) 
     webhooks ask, one call has one pipeline."""
     if await client.get_status(call_sid):
         return
-    wait = bootstrap.settings().RECORDING_WAIT_MINUTES
+    wait = services().settings.RECORDING_WAIT_MINUTES
     try:
         await client.start_new(ORCHESTRATOR, call_sid, {"call_sid": call_sid, "recording_wait_minutes": wait})
     except Exception:
@@ -131,74 +130,80 @@ def _step(context: df.DurableOrchestrationContext, progress: dict[str, Any], ste
 
 
 @bp.activity_trigger(input_name="job")
-def begin_call_pipeline(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.begin(job["call_sid"], now(), bootstrap.uow()))
+async def begin_call_pipeline(job: dict[str, Any]) -> dict[str, Any]:
+    return await pipeline.begin(job["call_sid"], now(), services().uow())
 
 
 @bp.activity_trigger(input_name="job")
-def store_recording(job: dict[str, Any]) -> str | None:
-    return run_now(pipeline.store_recording(job["call_sid"], now(), bootstrap.settings(), bootstrap.uow(),
-                                            bootstrap.telephony(), bootstrap.blobs()))
+async def store_recording(job: dict[str, Any]) -> str | None:
+    desk = services()
+    return await pipeline.store_recording(job["call_sid"], now(), desk.settings, desk.uow(), desk.telephony, desk.blobs)
 
 
 @bp.activity_trigger(input_name="job")
-def transcribe_recording(job: dict[str, Any]) -> str | None:
-    return run_now(pipeline.transcribe_recording(job["call_sid"], job["offline_only"], now(), bootstrap.settings(),
-                                                 bootstrap.uow(), bootstrap.blobs(), bootstrap.transcriber(),
-                                                 bootstrap.offline_transcriber()))
+async def transcribe_recording(job: dict[str, Any]) -> str | None:
+    desk = services()
+    return await pipeline.transcribe_recording(job["call_sid"], job["offline_only"], now(), desk.settings,
+                                                 desk.uow(), desk.blobs, desk.transcriber,
+                                                 desk.offline_transcriber)
 
 
 @bp.activity_trigger(input_name="job")
-def analyze_call(job: dict[str, Any]) -> dict[str, Any]:
-    settings = bootstrap.settings()
+async def analyze_call(job: dict[str, Any]) -> dict[str, Any]:
+    desk = services()
+    settings = desk.settings
 
     async def suggest(short_description: str, description: str) -> dict[str, Any]:
-        return await similar.triage(short_description, description, settings, bootstrap.uow(), bootstrap.embedder(),
-                                    bootstrap.vector_index(), bootstrap.triager(), bootstrap.triage_models())
+        return await similar.triage(short_description, description, settings, desk.uow(), desk.embedder,
+                                    desk.vector_index, desk.triager, desk.triage_models)
 
-    return run_now(pipeline.analyze_call(job["call_sid"], now(), settings, bootstrap.uow(), bootstrap.analyzer(),
-                                         suggest))
-
-
-@bp.activity_trigger(input_name="job")
-def find_same_problem(job: dict[str, Any]) -> str | None:
-    return run_now(pipeline.find_same_problem(job["call_sid"], Analysis(**job["analysis"]), now(), bootstrap.uow(),
-                                              bootstrap.duplicate_finder()))
+    return await pipeline.analyze_call(job["call_sid"], now(), settings, desk.uow(), desk.analyzer, suggest)
 
 
 @bp.activity_trigger(input_name="job")
-def create_or_join(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.create_or_join(job["call_sid"], Analysis(**job["analysis"]), job["candidate"], now(),
-                                           bootstrap.settings(), bootstrap.uow(), bootstrap.duplicate_finder()))
+async def find_same_problem(job: dict[str, Any]) -> str | None:
+    desk = services()
+    return await pipeline.find_same_problem(job["call_sid"], Analysis(**job["analysis"]), now(), desk.uow(),
+                                              desk.duplicate_finder)
 
 
 @bp.activity_trigger(input_name="job")
-def notify_caller(job: dict[str, Any]) -> str:
-    return run_now(pipeline.notify_caller(job["call_sid"], now(), bootstrap.uow(), bootstrap.telephony()))
+async def create_or_join(job: dict[str, Any]) -> dict[str, Any]:
+    desk = services()
+    return await pipeline.create_or_join(job["call_sid"], Analysis(**job["analysis"]), job["candidate"], now(),
+                                           desk.settings, desk.uow(), desk.duplicate_finder)
 
 
 @bp.activity_trigger(input_name="job")
-def improve_ticket(job: dict[str, Any]) -> bool:
-    return run_now(pipeline.improve_ticket(job["call_sid"], now(), bootstrap.settings(), bootstrap.uow(),
-                                           bootstrap.analyzer()))
+async def notify_caller(job: dict[str, Any]) -> str:
+    desk = services()
+    return await pipeline.notify_caller(job["call_sid"], now(), desk.uow(), desk.telephony)
 
 
 @bp.activity_trigger(input_name="job")
-def mark_call_for_review(job: dict[str, Any]) -> dict[str, Any]:
-    return run_now(pipeline.mark_for_review(job["call_sid"], job["reason"], now(), bootstrap.settings(),
-                                            bootstrap.uow(), bootstrap.analyzer()))
+async def improve_ticket(job: dict[str, Any]) -> bool:
+    desk = services()
+    return await pipeline.improve_ticket(job["call_sid"], now(), desk.settings, desk.uow(), desk.analyzer)
 
 
 @bp.activity_trigger(input_name="job")
-def finish_call_pipeline(job: dict[str, Any]) -> None:
-    run_now(pipeline.finish(job["call_sid"], job["status"], now(), bootstrap.uow()))
+async def mark_call_for_review(job: dict[str, Any]) -> dict[str, Any]:
+    desk = services()
+    return await pipeline.mark_for_review(job["call_sid"], job["reason"], now(), desk.settings,
+                                            desk.uow(), desk.analyzer)
+
+
+@bp.activity_trigger(input_name="job")
+async def finish_call_pipeline(job: dict[str, Any]) -> None:
+    await pipeline.finish(job["call_sid"], job["status"], now(), services().uow())
 
 
 @bp.timer_trigger(schedule="*/10 * * * * *", arg_name="timer", run_on_startup=False)
-def tell_callers_outage_resolved(timer: func.TimerRequest) -> None:
+async def tell_callers_outage_resolved(timer: func.TimerRequest) -> None:
     """Every ten seconds: the callers of a resolved problem many shared hear that it is resolved, by SMS."""
+    desk = services()
     try:
-        sent = run_now(outages.tell_callers_resolved(now(), bootstrap.uow(), bootstrap.telephony()))
+        sent = await outages.tell_callers_resolved(now(), desk.uow(), desk.telephony)
     except AtiendeError as err:
         log.warning("resolved outages wait to be told: %s", err)
         return

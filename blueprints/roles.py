@@ -14,7 +14,7 @@ bp = df.Blueprint()
 
 @bp.route(route="roles", methods=["POST"])
 @endpoint(None)
-def assign_roles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+async def assign_roles(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     # Answers only from the claims it is given and grants nothing by itself: Static Web Apps asks it
     # while signing a user in, and uses the answer for that session alone.
     request = body(req, RolesRequest)

@@ -8,10 +8,10 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from blueprints._http import now
-from blueprints._twilio import int_param, off_loop, twilio_webhook, twiml
+from blueprints._twilio import int_param, twilio_webhook, twiml
 from blueprints._twiml import render
 from blueprints.pipeline import ensure_pipeline, raise_recording_event
-from domain import bootstrap
+from domain.bootstrap import services
 from domain.schemas.calls import TwilioForm
 from domain.services import voice
 from domain.voice_script import Step
@@ -21,22 +21,20 @@ HOLD_SECONDS = 4.0
 
 
 def _services() -> tuple:
-    return bootstrap.settings(), bootstrap.uow()
+    desk = services()
+    return desk.settings, desk.uow()
 
 
 async def _spoken(steps: list[Step]) -> func.HttpResponse:
-    """The steps as TwiML; off the event loop when a prompt may be synthesized and stored first."""
-    audio = bootstrap.prompt_audio()
-    if audio.synthesizer is None:
-        return twiml(render(steps, audio))
-    return twiml(await asyncio.to_thread(render, steps, audio))
+    """The steps as TwiML, played in the desk's synthesized voice where it has one."""
+    return twiml(await render(steps, services().prompt_audio))
 
 
 @bp.route(route="voice/incoming", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 @twilio_webhook(conversation=True)
 async def voice_incoming(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    return await _spoken(await off_loop(voice.answer_call, form, now(), *_services()))
+    return await _spoken(await voice.answer_call(form, now(), *_services()))
 
 
 @bp.route(route="voice/menu", methods=["POST"])
@@ -44,7 +42,7 @@ async def voice_incoming(req: func.HttpRequest, form: TwilioForm, client: df.Dur
 @twilio_webhook(conversation=True)
 async def voice_menu(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     attempt = int_param(req, "attempt", 1, 3)
-    reply = await off_loop(voice.choose, form, attempt, now(), *_services())
+    reply = await voice.choose(form, attempt, now(), *_services())
     if reply.start_pipeline:
         await ensure_pipeline(client, form.CallSid)
     return await _spoken(reply.steps)
@@ -55,7 +53,7 @@ async def voice_menu(req: func.HttpRequest, form: TwilioForm, client: df.Durable
 @twilio_webhook(conversation=True)
 async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     attempt = int_param(req, "attempt", 1, 3)
-    reply = await off_loop(voice.hear_problem, form, attempt, now(), *_services())
+    reply = await voice.hear_problem(form, attempt, now(), *_services())
     if reply.start_pipeline:
         await ensure_pipeline(client, form.CallSid)
     return await _spoken(reply.steps)
@@ -67,7 +65,7 @@ async def voice_problem(req: func.HttpRequest, form: TwilioForm, client: df.Dura
 async def voice_wait(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     progress = await _ticket_progress(client, form.CallSid)
     round_ = int_param(req, "round", 0, voice.MAX_WAIT_ROUNDS)
-    return await _spoken(await off_loop(voice.wait_for_ticket, form, round_, progress, now(), *_services()))
+    return await _spoken(await voice.wait_for_ticket(form, round_, progress, now(), *_services()))
 
 
 async def _ticket_progress(client: df.DurableOrchestrationClient, call_sid: str) -> dict | None:
@@ -91,7 +89,7 @@ async def _ticket_progress(client: df.DurableOrchestrationClient, call_sid: str)
 @bp.durable_client_input(client_name="client")
 @twilio_webhook(conversation=True)
 async def voice_status(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    return await _spoken(await off_loop(voice.tell_status, form, now(), *_services()))
+    return await _spoken(await voice.tell_status(form, now(), *_services()))
 
 
 @bp.route(route="voice/recording", methods=["POST"])
@@ -100,7 +98,7 @@ async def voice_status(req: func.HttpRequest, form: TwilioForm, client: df.Durab
 async def voice_recording(req: func.HttpRequest, form: TwilioForm, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Twilio's recordingStatusCallback: keep where the recording is and wake the call's pipeline."""
     settings, uow = _services()
-    if await off_loop(voice.recording_arrived, form, now(), settings, uow):
+    if await voice.recording_arrived(form, now(), settings, uow):
         await ensure_pipeline(client, form.CallSid)
         await raise_recording_event(client, form.CallSid, form.RecordingSid)
     return func.HttpResponse(status_code=204)
@@ -113,6 +111,6 @@ async def voice_call_status(req: func.HttpRequest, form: TwilioForm, client: df.
     """Twilio's statusCallback: every call is kept with its end; a report whose caller hung up before Twilio
     heard them still goes through the pipeline, from the recording."""
     settings, uow = _services()
-    if await off_loop(voice.call_status_changed, form, now(), settings, uow):
+    if await voice.call_status_changed(form, now(), settings, uow):
         await ensure_pipeline(client, form.CallSid)
     return func.HttpResponse(status_code=204)

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import uvicorn
 
 from devhost.call import LOCAL_TWILIO_AUTH_TOKEN, add_call_arguments
+
+T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,9 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return _reindex(settings, resume=not args.restart)
     if args.command == "seed" or (args.command == "serve" and settings.SEED_DEMO_DATA):
         from devhost.seed import seed_if_empty
-        from domain.store.statements import run_now
 
-        run_now(seed_if_empty(settings, bootstrap.uow))
+        run_once(seed_if_empty(settings, bootstrap.uow))
     if args.command == "seed":
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
@@ -86,16 +90,36 @@ def _reindex(settings: object, resume: bool) -> int:
     from devhost.services import ensure_redis
     from domain import bootstrap
     from domain.services.indexing import reindex
-    from domain.store.statements import run_now
 
     ensure_redis(settings.REDIS_URL)  # type: ignore[attr-defined]
-    index = bootstrap.vector_index()
-    with Progress(TextColumn("reindexing tickets"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
-        task = bar.add_task("tickets", total=None)
-        done = run_now(reindex(bootstrap.uow, bootstrap.embedder(), index,
-                               lambda count, total: bar.update(task, completed=count, total=total), resume=resume))
-    print(f"{done} tickets in the {index.mode} index ({index.model}, {index.dimensions} dimensions)")
+
+    async def rebuild() -> tuple[int, str, str, int]:
+        index = bootstrap.services().vector_index
+        with Progress(TextColumn("reindexing tickets"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn()) as bar:
+            task = bar.add_task("tickets", total=None)
+            done = await reindex(bootstrap.uow, bootstrap.services().embedder, index,
+                                 lambda count, total: bar.update(task, completed=count, total=total), resume=resume)
+        return done, await index.mode(), index.model, index.dimensions
+
+    done, mode, model, dimensions = run_once(rebuild())
+    print(f"{done} tickets in the {mode} index ({model}, {dimensions} dimensions)")
     return 0
+
+
+def run_once(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` on an event loop of its own, closing the connections it opened before the loop ends."""
+    from domain import bootstrap
+    from domain.store.pool import close_pools
+
+    async def run() -> T:
+        try:
+            return await work
+        finally:
+            await close_pools()
+            await bootstrap.close_clients()
+
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":

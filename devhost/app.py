@@ -18,7 +18,8 @@ from devhost.simulations import PREFIX as SIMULATIONS_PREFIX
 from devhost.simulations import Simulations
 from devhost.swa import StaticWebApp
 from devhost.timers import run_timers
-from domain.store.pool import close_async_pools
+from domain import bootstrap
+from domain.store.pool import close_pools
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ class DevHost:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-                await close_async_pools()  # the async doors' connections belong to this loop
+                await close_pools()  # the app's connections and clients belong to this loop
+                await bootstrap.close_clients()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

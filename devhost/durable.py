@@ -8,6 +8,7 @@ semantics), fires durable timers, delivers raised events, and serves the durable
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import traceback
@@ -19,13 +20,13 @@ from urllib.parse import quote
 
 from azure.functions import meta
 from azure.functions.durable_functions import ActivityTriggerConverter
+from psycopg_pool import ConnectionPool
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from devhost.durable_store import RUNNING, SCHEMA, DurableStore, event, status_json
 from devhost.functions import indexed_functions, trigger_of
-from domain.store.pool import get_pool
 
 log = logging.getLogger(__name__)
 # An event raised before the orchestrator waits for it is held back by the SDK until the wait begins, by design
@@ -45,7 +46,9 @@ def now() -> datetime:
 class DurableEngine:
     def __init__(self, function_app: Any, database_url: str, hub: str, max_activities: int = 8):
         self.hub = hub
-        self.pool = get_pool(database_url)
+        # The host's own store, apart from the app's connections: its episodes run on threads, as the
+        # Functions host keeps its state beside the worker rather than in it.
+        self.pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True, name="devhost-durable")
         self.orchestrators: dict[str, Any] = {}
         self.activities: dict[str, tuple[str, Any]] = {}
         for function in indexed_functions(function_app):
@@ -277,7 +280,7 @@ class DurableEngine:
 
     async def _run_activity(self, work: dict[str, Any]) -> None:
         try:
-            outcome = await run_in_threadpool(self._call_activity, work)
+            outcome = await self._call_activity(work)
             await run_in_threadpool(self._finish_activity, work, *outcome)
         except Exception:  # noqa: BLE001 - the work row stays, so the activity runs again
             log.exception("could not record the end of activity %s", work["name"])
@@ -286,12 +289,16 @@ class DurableEngine:
             self._running.discard(work["id"])
             self._wake_up()
 
-    def _call_activity(self, work: dict[str, Any]) -> tuple[str | None, str | None]:
-        """The activity's JSON result, or the error it raised; converted as the Python worker converts them."""
+    async def _call_activity(self, work: dict[str, Any]) -> tuple[str | None, str | None]:
+        """The activity's JSON result, or the error it raised; converted as the Python worker converts them. A
+        coroutine activity runs on the event loop, as the worker runs it; a plain one on a thread."""
         binding, handler = self.activities[work["name"]]
         try:
             value = ActivityTriggerConverter.decode(meta.Datum(work["input"] or "null", "json"), trigger_metadata=None)
-            result = handler(**{binding: value})
+            if inspect.iscoroutinefunction(handler):
+                result = await handler(**{binding: value})
+            else:
+                result = await run_in_threadpool(handler, **{binding: value})
             return ActivityTriggerConverter.encode(result, expected_type=None).value, None
         except Exception as err:  # noqa: BLE001 - an activity's failure is recorded in its history
             log.warning("activity %s failed (attempt %s): %s", work["name"], work["attempt"], err)

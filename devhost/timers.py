@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -45,7 +46,10 @@ async def run_timers(app: Any) -> None:
         await asyncio.sleep(max(0.0, (due[name] - datetime.now(UTC)).total_seconds()))
         _, _, binding, handler = next(t for t in timers if t[0] == name)
         try:
-            await run_in_threadpool(handler, **{binding: _Timer()})
+            if inspect.iscoroutinefunction(handler):
+                await handler(**{binding: _Timer()})
+            else:
+                await run_in_threadpool(handler, **{binding: _Timer()})
         except Exception:
             log.exception("timer function %s failed", name)
         due[name] = schedules[name].get_next(datetime)

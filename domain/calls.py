@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 import phonenumbers
 
@@ -28,6 +29,14 @@ _DIGIT_WORDS = {
 _HEARD_DIGITS = {word: str(i) for words in _DIGIT_WORDS.values() for i, word in enumerate(words)} | {"oh": "0"}
 _REPORT_WORDS = {"reportar", "reporte", "problema", "nuevo", "nueva", "incidencia", "report", "problem", "new", "issue"}
 _STATUS_WORDS = {"estado", "consultar", "consulta", "seguimiento", "status", "check", "ticket", "existing"}
+
+
+class PipelineProgress(TypedDict, total=False):
+    """What the call's pipeline tells the voice webhooks while it runs (the orchestration's custom status)."""
+
+    step: str
+    ticket: str | None
+    joined: bool
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from domain.auth import Principal
 from domain.classifier import NaiveBayes
 from domain.triage import Calibration
 
@@ -21,24 +22,29 @@ class Transcript:
 
 
 class Telephony(Protocol):
-    def send_sms(self, to: str, body: str) -> str | None:
+    async def send_sms(self, to: str, body: str) -> str | None:
         """Send an SMS from our number; its sid, or None when no Twilio account is configured."""
 
-    def download_recording(self, url: str) -> bytes:
+    async def download_recording(self, url: str) -> bytes:
         """A call recording as WAV."""
 
 
+class RateLimiter(Protocol):
+    async def take(self, who: Principal) -> None:
+        """Spend one of the caller's requests, or raise TooManyRequests when none is left."""
+
+
 class Blobs(Protocol):
-    def put(self, container: str, name: str, data: bytes, content_type: str) -> None: ...
+    async def put(self, container: str, name: str, data: bytes, content_type: str) -> None: ...
 
-    def get(self, container: str, name: str) -> bytes: ...
+    async def get(self, container: str, name: str) -> bytes: ...
 
-    def exists(self, container: str, name: str) -> bool: ...
+    async def exists(self, container: str, name: str) -> bool: ...
 
-    def delete(self, container: str, name: str) -> None:
+    async def delete(self, container: str, name: str) -> None:
         """Remove the blob; one already gone is no error."""
 
-    def read_url(self, container: str, name: str, minutes: int) -> str:
+    async def read_url(self, container: str, name: str, minutes: int) -> str:
         """A URL anyone holding it may read the blob from, for `minutes`."""
 
 
@@ -46,20 +52,28 @@ class Embedder(Protocol):
     model: str
     dimensions: int
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    async def embed(self, texts: list[str]) -> np.ndarray:
         """One L2-normalized vector per text, as the rows of a matrix."""
+
+
+class CachingEmbedder(Embedder, Protocol):
+    """An embedder that keeps what it embedded: a text embedded once (as the web form's triage does while an agent
+    types) has its vector without the model."""
+
+    async def cached(self, texts: list[str]) -> np.ndarray | None:
+        """The vectors of texts embedded before, without running the model; None when any of them is new."""
 
 
 class Transcriber(Protocol):
     name: str
 
-    def transcribe(self, audio: bytes, language: str) -> Transcript: ...
+    async def transcribe(self, audio: bytes, language: str) -> Transcript: ...
 
 
 class SpeechSynthesizer(Protocol):
     voice: str
 
-    def synthesize(self, text: str, locale: str) -> bytes:
+    async def synthesize(self, text: str, locale: str) -> bytes:
         """MP3 audio of `text` spoken in `locale`."""
 
 
@@ -85,37 +99,36 @@ class VectorIndex(Protocol):
     model: str
     dimensions: int
 
-    @property
-    def mode(self) -> str:
+    async def mode(self) -> str:
         """'search' (a k-nearest index answers) or 'exact' (every vector is compared)."""
 
-    def check(self) -> None:
+    async def check(self) -> None:
         """Raise IndexOutOfDate when the index holds another model's vectors; create it when there is none."""
 
-    def needs_filling(self) -> bool:
+    async def needs_filling(self) -> bool:
         """Whether the index started empty and the system of record's tickets are still to be queued."""
 
-    def filled(self) -> None: ...
+    async def filled(self) -> None: ...
 
-    def reindexed_through(self) -> int:
+    async def reindexed_through(self) -> int:
         """The last ticket id a resumable reindex finished, 0 when none is under way."""
 
-    def mark_reindexed_through(self, ticket_id: int) -> None: ...
+    async def mark_reindexed_through(self, ticket_id: int) -> None: ...
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         """Drop every vector and start an empty index for this model."""
 
-    def upsert(self, documents: Iterable[Document]) -> int: ...
+    async def upsert(self, documents: Iterable[Document]) -> int: ...
 
-    def vector_of(self, kind: str, key: str) -> np.ndarray | None: ...
+    async def vector_of(self, kind: str, key: str) -> np.ndarray | None: ...
 
-    def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]: ...
+    async def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]: ...
 
-    def delete(self, kind: str, key: str) -> None: ...
+    async def delete(self, kind: str, key: str) -> None: ...
 
-    def count(self) -> int: ...
+    async def count(self) -> int: ...
 
-    def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
+    async def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
                 exclude: str | None = None) -> list[Hit]:
         """The `k` closest documents, best first, among those of `kind` in `states`, leaving out `exclude`."""
 
@@ -131,19 +144,19 @@ class LearnedModels:
 class TriageModels(Protocol):
     """Where the desk's trained classifier and its calibration are kept, and whether tickets changed since."""
 
-    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
+    async def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
              calibration: Calibration | None = None) -> None: ...
 
-    def about(self) -> dict[str, Any] | None:
+    async def about(self) -> dict[str, Any] | None:
         """What the stored models learned from, without loading them; None before the first training."""
 
-    def load(self) -> LearnedModels | None: ...
+    async def load(self) -> LearnedModels | None: ...
 
-    def mark_changed(self) -> None: ...
+    async def mark_changed(self) -> None: ...
 
-    def changed(self) -> bool: ...
+    async def changed(self) -> bool: ...
 
-    def take_changed(self) -> bool:
+    async def take_changed(self) -> bool:
         """Whether tickets changed since the last training, clearing the mark."""
 
 
@@ -162,5 +175,5 @@ class ChatTriage(BaseModel):
 
 
 class ChatTriager(Protocol):
-    def suggest(self, text: str, examples: list[dict[str, Any]], allowed: dict[str, Any]) -> ChatTriage:
+    async def suggest(self, text: str, examples: list[dict[str, Any]], allowed: dict[str, Any]) -> ChatTriage:
         """The chat model's answer, choosing labels only among `allowed`, with `examples` as the desk's own."""

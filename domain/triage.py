@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -170,12 +170,13 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
-def extractive_summary(text: str, embed: Callable[[list[str]], np.ndarray], most: int = 2, limit: int = 400) -> str:
+async def extractive_summary(text: str, embed: Callable[[list[str]], Awaitable[np.ndarray]], most: int = 2,
+                             limit: int = 400) -> str:
     """The `most` sentences closest to the text's overall meaning, in their original order."""
     parts = sentences(text)
     if len(parts) <= most:
         return " ".join(parts)[:limit]
-    vectors = embed(parts)
+    vectors = await embed(parts)
     centre = vectors.mean(axis=0)
     chosen = sorted(np.argsort(-(vectors @ centre), kind="stable")[:most])
     return " ".join(parts[i] for i in chosen)[:limit]

@@ -145,15 +145,16 @@ class PromptAudio:
         self.blobs = blobs
         self.container = container
 
-    def url_for(self, words: str, locale: str) -> str | None:
+    async def url_for(self, words: str, locale: str) -> str | None:
         if self.synthesizer is None or self.blobs is None:
             return None
         key = hashlib.sha256(f"{self.synthesizer.voice}\n{locale}\n{words}".encode()).hexdigest()
         name = f"{key}.mp3"
         try:
-            if not self.blobs.exists(self.container, name):
-                self.blobs.put(self.container, name, self.synthesizer.synthesize(words, locale), "audio/mpeg")
-            return self.blobs.read_url(self.container, name, minutes=15)
+            if not await self.blobs.exists(self.container, name):
+                await self.blobs.put(self.container, name, await self.synthesizer.synthesize(words, locale),
+                                     "audio/mpeg")
+            return await self.blobs.read_url(self.container, name, minutes=15)
         except AtiendeError as err:
             log.warning("speaking with <Say>: %s", err)
             return None

@@ -1,7 +1,6 @@
 """Shared fixtures: a fresh migrated database on the real PostgreSQL, devhost serving the app over HTTP."""
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import os
@@ -10,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +75,11 @@ def uow(settings):
 
 
 def on_own_loop(work: Any) -> Any:
-    """Await `work` on a new event loop in a thread of its own, as an async door runs on the worker's loop (this
-    thread may hold the browser tests' loop)."""
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, work).result()
+    """Await `work` on the tests' event loop, which runs in a thread of its own for the whole session, as a
+    worker's loop runs every function (this thread may hold the browser tests' loop)."""
+    from devhost.loop import on_background_loop
+
+    return on_background_loop(work)
 
 
 @pytest.fixture
@@ -246,19 +245,24 @@ def vector_index(request, search_redis, embedder):
     """A fresh, empty index in each mode: RediSearch on the search-capable Redis (read in both protocols, whose
     search replies differ in shape), numpy on the plain one."""
     import redis
+    import redis.asyncio
 
     from domain.adapters.vectors import RedisVectorIndex
 
     mode, _, protocol = request.param.partition(" over RESP")
     chosen = {"protocol": int(protocol)} if protocol else {}  # otherwise redis-py's default, as the app's client
-    client = redis.Redis.from_url(search_redis if mode == "search" else PLAIN_REDIS, **chosen)
+    url = search_redis if mode == "search" else PLAIN_REDIS
+    client = redis.asyncio.Redis.from_url(url, **chosen)
     index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=random_name("t").lower())
-    assert index.mode == mode
-    index.reset()
+    index.raw = redis.Redis.from_url(url)  # for a test to change Redis behind the index's back
+    assert on_own_loop(index.mode()) == mode
+    on_own_loop(index.reset())
     yield index
-    for key in client.scan_iter(match=index.prefix + "*"):
-        client.delete(key)
-    client.delete(index.meta, index.version)
-    if index.mode == "search":
-        client.ft(index.index).dropindex()
-    client.close()
+    raw = index.raw
+    for key in raw.scan_iter(match=index.prefix + "*"):
+        raw.delete(key)
+    raw.delete(index.meta, index.version)
+    if mode == "search":
+        raw.ft(index.index).dropindex()
+    raw.close()
+    on_own_loop(client.aclose())

@@ -9,7 +9,7 @@ import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, Self
 
@@ -18,10 +18,12 @@ import numpy as np
 from domain.calls import Call
 from domain.classifier import NaiveBayes
 from domain.contacts import Contact, phone_key
-from domain.errors import Conflict, DependencyUnavailable, FieldError, SavedMeanwhile
+from domain.erasure import Traces
+from domain.errors import Conflict, DependencyUnavailable, FieldError, NotFound, SavedMeanwhile
 from domain.ports import Document, Hit, LearnedModels
 from domain.sla import DEFAULT_TARGETS, SlaTarget
-from domain.tickets import OPEN_STATES, FieldChange, State, Ticket
+from domain.store.dashboard import AT_RISK_SHARE
+from domain.tickets import OPEN_STATES, Channel, FieldChange, State, Ticket
 from domain.triage import Calibration
 
 FIRST_NUMBER = 10001
@@ -36,6 +38,10 @@ class DeskState:
     categories: dict[str, list[str]] = field(default_factory=dict)
     contacts: dict[int, Contact] = field(default_factory=dict)
     kept_answers: dict[tuple[str, str], tuple[str, int | None, Any]] = field(default_factory=dict)
+    api_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # by the key's hash
+    articles: dict[int, dict[str, Any]] = field(default_factory=dict)
+    article_outbox: dict[int, int] = field(default_factory=dict)
+    now: datetime = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     calls: dict[str, Call] = field(default_factory=dict)
     # The index outbox: ticket id -> the change it waits for (a counter standing for enqueued_at).
     outbox: dict[int, int] = field(default_factory=dict)
@@ -62,7 +68,9 @@ class FakeUnitOfWork:
         # The stores read and write the desk's state, which a rollback restores in place.
         self.tickets, self.reference = FakeTickets(self.state), FakeReference(self.state)
         self.contacts, self.calls = FakeContacts(self.state), FakeCalls(self.state)
-        self.idempotency, self.articles = FakeIdempotency(self.state), FakeArticles()
+        self.idempotency, self.articles = FakeIdempotency(self.state), FakeArticles(self.state)
+        self.api_keys, self.dashboard = FakeApiKeys(self.state), FakeDashboard(self.state)
+        self.callers_data = FakeCallersData(self.state)
 
     def beside(self) -> Self:
         return type(self)(self.state)
@@ -157,6 +165,19 @@ class FakeTickets:
                           key=lambda t: t.resolved_at or cutoff)
         return [t.number for t in resolved[:limit]]
 
+    async def same_problem_candidates(self, text: str, language: str, since: datetime,
+                                      limit: int = 20) -> list[tuple[str, int, float]]:
+        """Open tickets since `since` sharing words with `text` (whole words, stop words and stems aside)."""
+        wanted = set(_words(text))
+        found = []
+        for t in self.state.tickets.values():
+            theirs = set(_words(f"{t.short_description} {t.description}"))
+            shared = len(wanted & theirs)
+            if t.state in OPEN_STATES and t.opened_at >= since and shared:
+                found.append((t.number, shared, shared / max(min(len(wanted), len(theirs)), 1), t.id or 0))
+        found.sort(key=lambda row: (-row[2], -row[1], row[3]))
+        return [(number, shared, overlap) for number, shared, overlap, _ in found[:limit]]
+
     async def major_incidents(self, min_callers: int, limit: int = 5) -> list[Ticket]:
         shared = [t for t in self.state.tickets.values() if t.state in OPEN_STATES and t.affected_callers >= min_callers]
         return copy.deepcopy(sorted(shared, key=lambda t: -t.affected_callers)[:limit])
@@ -194,6 +215,9 @@ class FakeTickets:
                   for t in self.state.tickets.values()}
         ranked = sorted((n for n, count in shared.items() if count), key=lambda n: (-shared[n], n))
         return ranked[:limit]
+
+    async def waiting_for_index_count(self) -> int:
+        return len(self.state.outbox)
 
     async def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
         return sorted(self.state.outbox.items(), key=lambda row: row[1])[:limit]
@@ -316,6 +340,18 @@ class FakeCalls:
         self.state.calls.setdefault(call.sid, copy.deepcopy(call))
         return copy.deepcopy(self.state.calls[call.sid])
 
+    async def find(self, *, ticket_id: int | None, needs_review: bool | None, cursor: str | None,
+                   limit: int) -> tuple[list[Call], str | None]:
+        """Newest first; the cursor is the sid of the last call of the page before."""
+        found = sorted((c for c in self.state.calls.values()
+                        if (ticket_id is None or c.ticket_id == ticket_id)
+                        and (needs_review is None or (c.review_reason is not None) == needs_review)),
+                       key=lambda c: (c.started_at, c.sid), reverse=True)
+        if cursor:
+            found = found[[c.sid for c in found].index(cursor) + 1:]
+        page = [copy.deepcopy(c) for c in found[:limit]]
+        return page, page[-1].sid if len(found) > limit else None
+
     async def get(self, sid: str, *, for_update: bool = False) -> Call | None:
         stored = self.state.calls.get(sid)
         if stored is None:
@@ -365,11 +401,178 @@ class FakeIdempotency:
         self.state.kept_answers[(principal, key)] = (request_hash, status, body)
 
 
+class FakeCallersData:
+    """Erasure and retention over the desk's calls, contacts and tickets, by the store's rules."""
+
+    def __init__(self, state: DeskState):
+        self.state = state
+
+    def _theirs(self, contact_id: int, phones: list[str]) -> list[Call]:
+        return [c for c in self.state.calls.values() if c.contact_id == contact_id or c.from_phone in phones]
+
+    async def calls_of(self, contact_id: int, phones: list[str]) -> list[dict[str, Any]]:
+        return [{"sid": c.sid, "recording_blob": c.recording_blob, "ticket_id": c.ticket_id}
+                for c in self._theirs(contact_id, phones)]
+
+    async def erase(self, contact_id: int, phones: list[str], traces: Traces, actor: str, at: datetime,
+                    placeholder: str) -> list[int]:
+        touched = set()
+        for call in self._theirs(contact_id, phones):
+            self._forget(call, placeholder)
+            call.from_phone, call.contact_id = "erased", contact_id
+            if call.ticket_id is not None:
+                touched.add(call.ticket_id)
+        for ticket in self.state.tickets.values():
+            if ticket.caller_id == contact_id or (ticket.id, contact_id) in self.state.affected:
+                touched.add(ticket.id)
+            if ticket.id in touched:
+                if ticket.caller_id == contact_id and ticket.channel == Channel.PHONE and ticket.description:
+                    ticket.description, ticket.version = placeholder, ticket.version + 1
+                ticket.short_description = traces.scrub(ticket.short_description) or ticket.short_description
+                for row in self.state.activity.get(ticket.id or 0, []):
+                    row["body"] = traces.scrub(row.get("body"))
+        contact = self.state.contacts[contact_id]
+        contact.name = contact.phone = contact.email = None
+        return sorted(i for i in touched if i is not None)
+
+    async def retained_before(self, cutoff: datetime, limit: int) -> list[dict[str, Any]]:
+        old = sorted((c for c in self.state.calls.values() if c.started_at < cutoff
+                      and (c.recording_blob or c.transcript or c.speech_text)), key=lambda c: c.started_at)
+        return [{"sid": c.sid, "recording_blob": c.recording_blob, "ticket_id": c.ticket_id} for c in old[:limit]]
+
+    async def forget_call(self, sid: str, sms_placeholder: str) -> None:
+        self._forget(self.state.calls[sid], sms_placeholder)
+
+    @staticmethod
+    def _forget(call: Call, placeholder: str) -> None:
+        call.speech_text = call.transcript = call.recording_blob = call.recording_url = call.recording_sid = None
+        call.sms_body = placeholder if call.sms_body is not None else None
+
+
+class FakeDashboard:
+    """The dashboard's counts over the desk's tickets, by the store's rules: an SLA clock starts at opened_at plus
+    the time spent on hold (so far, for a ticket on hold now), and a day counts what falls in [start, next start)."""
+
+    def __init__(self, state: DeskState):
+        self.state = state
+
+    async def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[tuple[Any, ...]]:
+        counts: dict[tuple[int, int, str | None], list[int]] = {}
+        for t in self.state.tickets.values():
+            if t.state not in OPEN_STATES:
+                continue
+            on_hold = (now - t.paused_since).total_seconds() if t.paused_since else 0.0
+            ran = (now - t.opened_at).total_seconds() - t.paused_seconds - on_hold
+            target = resolution_seconds.get(t.priority)
+            row = counts.setdefault((t.priority, t.state.value, t.assignment_group), [0, 0, 0])
+            row[0] += 1
+            if target is not None and ran > target:
+                row[1] += 1
+            elif target is not None and ran > target * AT_RISK_SHARE:
+                row[2] += 1
+        return [(*key, *row) for key, row in counts.items()]
+
+    async def per_day(self, day_starts: list[datetime],
+                      now: datetime) -> tuple[list[tuple[int]], list[tuple[int, float]]]:
+        days = list(zip(day_starts[:-1], day_starts[1:], strict=True))
+        tickets = list(self.state.tickets.values())
+        opened = [(sum(1 for t in tickets if start <= t.opened_at < end and t.opened_at <= now),) for start, end in days]
+        resolved = []
+        for start, end in days:
+            done = [t for t in tickets if t.resolved_at is not None and start <= t.resolved_at < end
+                    and t.resolved_at <= now]
+            resolved.append((len(done), sum(max(0.0, (t.resolved_at - t.opened_at).total_seconds() - t.paused_seconds)
+                                            for t in done if t.resolved_at is not None)))
+        return opened, resolved
+
+
+class FakeApiKeys:
+    """API keys kept by their hash, as the store keeps them; `now` stands for the database's clock."""
+
+    def __init__(self, state: DeskState):
+        self.state = state
+
+    async def add(self, name: str, prefix: str, key_hash: str, scopes: list[str], created_by: str) -> dict[str, Any]:
+        row = {"id": self.state.take_id(), "name": name, "prefix": prefix, "scopes": scopes,
+               "created_at": self.state.now, "created_by": created_by, "revoked_at": None, "last_used_at": None}
+        self.state.api_keys[key_hash] = row
+        return {**row}
+
+    async def all(self) -> list[dict[str, Any]]:
+        return sorted(({**row} for row in self.state.api_keys.values()), key=lambda row: row["id"])
+
+    async def use(self, key_hash: str) -> dict[str, Any] | None:
+        row = self.state.api_keys.get(key_hash)
+        if row is None or row["revoked_at"] is not None:
+            return None
+        row["last_used_at"] = self.state.now
+        return {"name": row["name"], "scopes": row["scopes"]}
+
+    async def revoke(self, key_id: int, revoked_by: str) -> dict[str, Any] | None:
+        row = next((r for r in self.state.api_keys.values() if r["id"] == key_id), None)
+        if row is None:
+            return None
+        row["revoked_at"] = row["revoked_at"] or self.state.now
+        return {**row}
+
+
 class FakeArticles:
-    """A desk with no knowledge articles."""
+    """Articles with versions and an index outbox, as the store keeps them; words match whole and in any case,
+    standing in for PostgreSQL's full text."""
+
+    def __init__(self, state: DeskState):
+        self.state = state
+
+    async def add(self, fields: dict[str, Any], actor: str, at: datetime) -> dict[str, Any]:
+        row = {"category": None, "state": "draft", "source_ticket": None, **fields, "id": self.state.take_id(),
+               "version": 1, "created_at": at, "created_by": actor, "updated_at": None, "updated_by": None}
+        self.state.articles[row["id"]] = row
+        self._enqueue(row["id"])
+        return {**row}
+
+    async def get(self, article_id: int, *, for_update: bool = False) -> dict[str, Any] | None:
+        row = self.state.articles.get(article_id)
+        return {**row} if row else None
+
+    async def update(self, article_id: int, version: int, changes: dict[str, Any], actor: str,
+                     at: datetime) -> dict[str, Any]:
+        row = self.state.articles[article_id]
+        if row["version"] != version:
+            raise SavedMeanwhile(f"Article {article_id} changed while this update ran.")
+        row.update(changes, version=version + 1, updated_at=at, updated_by=actor)
+        self._enqueue(article_id)
+        return {**row}
+
+    async def find(self, text: str | None, state: str | None, limit: int) -> list[dict[str, Any]]:
+        asked = set(re.findall(r"\w+", (text or "").lower()))
+        found = [row for row in sorted(self.state.articles.values(), key=lambda r: -r["id"])
+                 if (state is None or row["state"] == state)
+                 and (not asked or asked & set(re.findall(r"\w+", f"{row['title']} {row['body']}".lower())))]
+        return [{**row} for row in found[:limit]]
+
+    async def by_ids(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        return {i: {**self.state.articles[i]} for i in ids if i in self.state.articles}
+
+    async def waiting_for_index(self, limit: int) -> list[tuple[int, Any]]:
+        return sorted(self.state.article_outbox.items(), key=lambda row: row[1])[:limit]
+
+    async def indexed(self, done: list[tuple[int, Any]]) -> None:
+        for article_id, change in done:
+            if self.state.article_outbox.get(article_id) == change:
+                del self.state.article_outbox[article_id]
 
     async def queue_all_for_index(self) -> int:
-        return 0
+        missing = [i for i in self.state.articles if i not in self.state.article_outbox]
+        for article_id in missing:
+            self._enqueue(article_id)
+        return len(missing)
+
+    async def ids_after(self, after_id: int, limit: int) -> list[int]:
+        return sorted(i for i in self.state.articles if i > after_id)[:limit]
+
+    def _enqueue(self, article_id: int) -> None:
+        self.state.changes += 1
+        self.state.article_outbox[article_id] = self.state.changes
 
 
 class FakeEmbedder:
@@ -381,8 +584,15 @@ class FakeEmbedder:
     def __init__(self) -> None:
         self.texts: list[str] = []
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    async def cached(self, texts: list[str]) -> np.ndarray | None:
+        """As the Redis cache answers: the vectors when every text was embedded before, else None."""
+        return self._vectors(texts) if all(t in self.texts for t in texts) else None
+
+    async def embed(self, texts: list[str]) -> np.ndarray:
         self.texts += texts
+        return self._vectors(texts)
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in _words(text):
@@ -394,56 +604,58 @@ class FakeEmbedder:
 class FakeVectorIndex:
     """Exact cosine search over documents kept in memory; `down` makes every call fail as Redis down does."""
 
-    mode = "exact"
-
     def __init__(self, model: str = FakeEmbedder.model, dimensions: int = FakeEmbedder.dimensions):
         self.model, self.dimensions = model, dimensions
         self.documents: dict[tuple[str, str], Document] = {}
         self.down = False
 
-    def check(self) -> None:
+    async def mode(self) -> str:
+        await self.check()
+        return "exact"
+
+    async def check(self) -> None:
         if self.down:
             raise DependencyUnavailable("The vector index is not reachable right now.")
 
-    def needs_filling(self) -> bool:
+    async def needs_filling(self) -> bool:
         return False
 
-    def filled(self) -> None:
+    async def filled(self) -> None:
         return None
 
-    def reindexed_through(self) -> int:
+    async def reindexed_through(self) -> int:
         return 0
 
-    def mark_reindexed_through(self, ticket_id: int) -> None:
+    async def mark_reindexed_through(self, ticket_id: int) -> None:
         return None
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         self.documents.clear()
 
-    def upsert(self, documents: Iterable[Document]) -> int:
-        self.check()
+    async def upsert(self, documents: Iterable[Document]) -> int:
+        await self.check()
         added = 0
         for document in documents:
             self.documents[(document.kind, document.key)] = document
             added += 1
         return added
 
-    def vector_of(self, kind: str, key: str) -> np.ndarray | None:
+    async def vector_of(self, kind: str, key: str) -> np.ndarray | None:
         found = self.documents.get((kind, key))
         return found.vector if found else None
 
-    def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
+    async def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
         return {key: d.vector for key in keys if (d := self.documents.get((kind, key))) is not None}
 
-    def delete(self, kind: str, key: str) -> None:
+    async def delete(self, kind: str, key: str) -> None:
         self.documents.pop((kind, key), None)
 
-    def count(self) -> int:
+    async def count(self) -> int:
         return len(self.documents)
 
-    def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
-                exclude: str | None = None) -> list[Hit]:
-        self.check()
+    async def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
+                      exclude: str | None = None) -> list[Hit]:
+        await self.check()
         wanted = set(states) if states is not None else None
         hits = [Hit(d.kind, d.key, round(float(np.dot(d.vector, vector)), 6), d.tags) for d in self.documents.values()
                 if (kind is None or d.kind == kind) and d.key != exclude
@@ -458,28 +670,62 @@ class FakeTriageModels:
         self.stored: LearnedModels | None = None
         self.marked = False
 
-    def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
+    async def save(self, fields: dict[str, NaiveBayes], tickets: int, trained_at: str,
              calibration: Calibration | None = None) -> None:
         self.stored = LearnedModels(fields, tickets, trained_at, calibration or Calibration())
 
-    def about(self) -> dict[str, Any] | None:
+    async def about(self) -> dict[str, Any] | None:
         if self.stored is None:
             return None
         return {"tickets": self.stored.tickets, "trained_at": self.stored.trained_at,
                 "calibration": self.stored.calibration.to_dict()}
 
-    def load(self) -> LearnedModels | None:
+    async def load(self) -> LearnedModels | None:
         return self.stored
 
-    def mark_changed(self) -> None:
+    async def mark_changed(self) -> None:
         self.marked = True
 
-    def changed(self) -> bool:
+    async def changed(self) -> bool:
         return self.marked
 
-    def take_changed(self) -> bool:
+    async def take_changed(self) -> bool:
         marked, self.marked = self.marked, False
         return marked
+
+
+class FakeBlobs:
+    """Blob Storage in memory; `down` makes every call fail as an unreachable account does."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], bytes] = {}
+        self.down = False
+
+    def _reachable(self) -> None:
+        if self.down:
+            raise DependencyUnavailable("Blob Storage is not reachable right now.")
+
+    async def put(self, container: str, name: str, data: bytes, content_type: str) -> None:
+        self._reachable()
+        self.stored[(container, name)] = data
+
+    async def get(self, container: str, name: str) -> bytes:
+        self._reachable()
+        if (container, name) not in self.stored:
+            raise NotFound(f"There is no blob {name}.")
+        return self.stored[(container, name)]
+
+    async def exists(self, container: str, name: str) -> bool:
+        self._reachable()
+        return (container, name) in self.stored
+
+    async def delete(self, container: str, name: str) -> None:
+        self._reachable()
+        self.stored.pop((container, name), None)
+
+    async def read_url(self, container: str, name: str, minutes: int) -> str:
+        self._reachable()
+        return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=r"
 
 
 class FakeTelephony:
@@ -489,13 +735,13 @@ class FakeTelephony:
         self.configured = configured
         self.sent: list[tuple[str, str]] = []
 
-    def send_sms(self, to: str, body: str) -> str | None:
+    async def send_sms(self, to: str, body: str) -> str | None:
         if not self.configured:
             return None
         self.sent.append((to, body))
         return f"SM{len(self.sent):032d}"
 
-    def download_recording(self, url: str) -> bytes:
+    async def download_recording(self, url: str) -> bytes:
         raise AssertionError("no recording in these tests")
 
 

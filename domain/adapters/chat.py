@@ -25,12 +25,12 @@ class AzureOpenAITriager:
         self.deployment = settings.AZURE_OPENAI_CHAT_DEPLOYMENT
         self._client = azure_openai_client(settings, timeout=20)
 
-    def suggest(self, text: str, examples: list[dict[str, Any]], allowed: dict[str, Any]) -> ChatTriage:
+    async def suggest(self, text: str, examples: list[dict[str, Any]], allowed: dict[str, Any]) -> ChatTriage:
         from openai import OpenAIError
 
         prompt = json.dumps({"new_ticket": text, "allowed": allowed, "labelled_tickets": examples}, ensure_ascii=False)
         try:
-            answer: Any = self._client.chat.completions.create(
+            answer: Any = await self._client.chat.completions.create(
                 model=self.deployment, temperature=0,
                 messages=[{"role": "system", "content": _INSTRUCTIONS}, {"role": "user", "content": prompt}],
                 response_format={"type": "json_schema", "json_schema": {
@@ -40,8 +40,8 @@ class AzureOpenAITriager:
         except (OpenAIError, ValidationError, IndexError) as err:
             raise DependencyUnavailable("Azure OpenAI could not suggest the ticket's fields.") from err
 
-    def close(self) -> None:
-        self._client.close()
+    async def close(self) -> None:
+        await self._client.close()
 
 
 def _strict(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,14 +1,17 @@
 """Text to vectors: all-MiniLM-L6-v2 (int8, ONNX) on this machine, or Azure OpenAI's embeddings in the cloud."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import redis
+import redis.asyncio
 
+from domain.adapters.vectors import redis_call
 from domain.errors import DependencyUnavailable
 from domain.ports import Embedder
 from domain.settings import Settings
@@ -38,9 +41,15 @@ class LocalMiniLM:
         self._tokenizer.enable_padding()
         self._lock = threading.Lock()
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    async def embed(self, texts: list[str]) -> np.ndarray:
+        """Run on a thread of its own: onnxruntime releases the GIL while it computes, so the event loop keeps
+        answering other requests meanwhile."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
+        return await asyncio.to_thread(self.embed_now, texts)
+
+    def embed_now(self, texts: list[str]) -> np.ndarray:
+        """The vectors, computed on the calling thread."""
         with self._lock:  # the tokenizer's padding settings are shared state
             encoded = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
@@ -63,20 +72,20 @@ class AzureOpenAIEmbedder:
         self.model = f"azure:{self.deployment}:{self.dimensions}"
         self._client = azure_openai_client(settings, timeout=30)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    async def embed(self, texts: list[str]) -> np.ndarray:
         from openai import OpenAIError
 
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         try:
-            result: Any = self._client.embeddings.create(model=self.deployment, input=texts, dimensions=self.dimensions)
+            result: Any = await self._client.embeddings.create(model=self.deployment, input=texts, dimensions=self.dimensions)
         except OpenAIError as err:
             raise DependencyUnavailable("Azure OpenAI could not embed the text.") from err
         ordered = sorted(result.data, key=lambda item: item.index)
         return normalized(np.array([item.embedding for item in ordered], dtype=np.float32))
 
-    def close(self) -> None:
-        self._client.close()
+    async def close(self) -> None:
+        await self._client.close()
 
 
 def normalized(vectors: np.ndarray) -> np.ndarray:
@@ -91,32 +100,43 @@ class CachedEmbedder:
 
     TTL_SECONDS = 30 * 24 * 3600
 
-    def __init__(self, embedder: Embedder, client: Any, namespace: str):
+    def __init__(self, embedder: Embedder, client: redis.asyncio.Redis, namespace: str):
         self.inner = embedder
         self.model = embedder.model
         self.dimensions = embedder.dimensions
         self.client = client
         self.namespace = namespace
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        keys = [f"{self.namespace}:emb:{hashlib.sha256((self.model + chr(10) + t).encode()).hexdigest()}" for t in texts]
+    def _keys(self, texts: list[str]) -> list[str]:
+        return [f"{self.namespace}:emb:{hashlib.sha256((self.model + chr(10) + t).encode()).hexdigest()}" for t in texts]
+
+    async def cached(self, texts: list[str]) -> np.ndarray | None:
+        """The texts' vectors when every one is in the cache; None when one is not (the model is not run)."""
+        found = cast(list[bytes | None], await redis_call(self.client.mget(self._keys(texts)))) if texts else []
+        if any(value is None or len(value) != 4 * self.dimensions for value in found):
+            return None
+        return np.array([np.frombuffer(value, dtype=np.float32) for value in found if value is not None],
+                        dtype=np.float32).reshape(len(texts), self.dimensions)
+
+    async def embed(self, texts: list[str]) -> np.ndarray:
+        keys = self._keys(texts)
         try:
-            cached = self.client.mget(keys) if keys else []
+            cached = cast(list[bytes | None], await self.client.mget(keys)) if keys else []
         except (redis.ConnectionError, redis.TimeoutError):
-            return self.inner.embed(texts)
+            return await self.inner.embed(texts)
         missing = [i for i, value in enumerate(cached) if value is None or len(value) != 4 * self.dimensions]
         vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, value in enumerate(cached):
-            if i not in missing:
+            if value is not None and i not in missing:
                 vectors[i] = np.frombuffer(value, dtype=np.float32)
         if missing:
-            fresh = self.inner.embed([texts[i] for i in missing])
+            fresh = await self.inner.embed([texts[i] for i in missing])
             vectors[missing] = fresh
             try:
                 pipe = self.client.pipeline(transaction=False)
                 for i, vector in zip(missing, fresh, strict=True):
                     pipe.set(keys[i], np.asarray(vector, dtype=np.float32).tobytes(), ex=self.TTL_SECONDS)
-                pipe.execute()
+                await pipe.execute()
             except (redis.ConnectionError, redis.TimeoutError):
                 pass
         return vectors

@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import threading
 import time
 from dataclasses import dataclass
 
 import redis
+import redis.asyncio
 
 from domain.auth import Principal
 from domain.errors import TooManyRequests
@@ -56,49 +56,45 @@ class _Lease:
 
 
 class RateLimiter:
-    def __init__(self, client: redis.Redis, namespace: str, per_minute: int, burst: int):
+    def __init__(self, client: redis.asyncio.Redis, namespace: str, per_minute: int, burst: int):
         self.client = client
         self.prefix = f"{namespace}:rate:"
         self.rate = per_minute / 60
         self.burst = burst
         self._take = client.register_script(_TAKE)
+        # Only the worker's event loop touches the leases, so they need no lock.
         self._leases: dict[str, _Lease] = {}
-        self._lock = threading.Lock()
 
     def spend_held(self, who: Principal) -> bool:
-        """Spend a token of the batch this process holds for the caller; False when none is held and `take` must
-        ask Redis. Never waits, so an async door asks this first and sends only `take` off the event loop."""
+        """Spend a token of the batch this process holds for the caller; False when none is held and Redis must
+        be asked."""
         if self.rate <= 0:
             return True
-        key = self._key(who)
-        with self._lock:
-            lease = self._leases.get(key)
-            if lease and lease.tokens > 0 and time.monotonic() < lease.expires:
-                lease.tokens -= 1
-                return True
+        lease = self._leases.get(self._key(who))
+        if lease and lease.tokens > 0 and time.monotonic() < lease.expires:
+            lease.tokens -= 1
+            return True
         return False
 
     def _key(self, who: Principal) -> str:
         return self.prefix + _bucket(who.kind, who.name)
 
-    def take(self, who: Principal) -> None:
+    async def take(self, who: Principal) -> None:
         """Spend one of the caller's tokens, or TooManyRequests when none is left. A limit of 0 is no limit, and
         when Redis cannot answer the request goes through: an outage of Redis must not stop the desk."""
         if self.spend_held(who):
             return
         key = self._key(who)
         now = time.monotonic()
-        with self._lock:
-            lease = self._leases.get(key)
-            size = min(2 * lease.size, MAX_LEASE) if lease and now < lease.expires else 1
+        lease = self._leases.get(key)
+        size = min(2 * lease.size, MAX_LEASE) if lease and now < lease.expires else 1
         try:
-            granted, wait = (int(n) for n in self._take(keys=[key], args=[self.rate, self.burst, size]))
+            granted, wait = (int(n) for n in await self._take(keys=[key], args=[self.rate, self.burst, size]))
         except redis.RedisError as err:
             log.warning("requests are not rate limited while Redis cannot answer: %s", err)
             return
         if granted == 0:
             raise TooManyRequests(f"Too many requests from {who.name}; send again in {wait} s.", retry_after=wait)
-        with self._lock:
-            if len(self._leases) > 10_000:  # forget callers whose batches have lapsed
-                self._leases = {k: v for k, v in self._leases.items() if v.expires > now}
-            self._leases[key] = _Lease(granted - 1, now + LEASE_SECONDS, size)
+        if len(self._leases) > 10_000:  # forget callers whose batches have lapsed
+            self._leases = {k: v for k, v in self._leases.items() if v.expires > now}
+        self._leases[key] = _Lease(granted - 1, now + LEASE_SECONDS, size)

@@ -1,6 +1,7 @@
 """Speech in and out: Azure OpenAI and ElevenLabs Scribe transcription, pocketsphinx offline, ElevenLabs voices."""
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 from typing import Any
@@ -18,16 +19,16 @@ _ISO_639_3 = {"es": "spa", "en": "eng"}
 def azure_openai_client(settings: Settings, timeout: float) -> Any:
     """The SDK's Azure client: the API key when one is set, else the app's managed identity (in Azure the
     account takes no keys). One retry in the SDK; callers own the longer waits."""
-    from openai import AzureOpenAI
+    from openai import AsyncAzureOpenAI
 
     key = settings.AZURE_OPENAI_API_KEY.get_secret_value()
     credentials: dict[str, Any] = {"api_key": key}
     if not key:
-        from azure.identity import DefaultAzureCredential, get_bearer_token_provider
+        from azure.identity.aio import DefaultAzureCredential, get_bearer_token_provider
 
         credentials = {"azure_ad_token_provider": get_bearer_token_provider(
             DefaultAzureCredential(), "https://cognitiveservices.azure.com/.default")}
-    return AzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT, api_version=settings.AZURE_OPENAI_API_VERSION,
+    return AsyncAzureOpenAI(azure_endpoint=settings.AZURE_OPENAI_ENDPOINT, api_version=settings.AZURE_OPENAI_API_VERSION,
                        max_retries=1, timeout=timeout, **credentials)
 
 
@@ -38,12 +39,12 @@ class AzureOpenAITranscriber:
         self.deployment = settings.AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT
         self._client = azure_openai_client(settings, timeout=120)
 
-    def transcribe(self, audio: bytes, language: str) -> Transcript:
+    async def transcribe(self, audio: bytes, language: str) -> Transcript:
         from openai import OpenAIError
 
         whisper = "whisper" in self.deployment
         try:
-            result: Any = self._client.audio.transcriptions.create(
+            result: Any = await self._client.audio.transcriptions.create(
                 model=self.deployment, file=("call.wav", audio, "audio/wav"), language=language,
                 **({"response_format": "verbose_json"} if whisper else {"response_format": "json", "include": ["logprobs"]}),
             )
@@ -55,26 +56,26 @@ class AzureOpenAITranscriber:
             logprobs = [p.logprob for p in (getattr(result, "logprobs", None) or [])]
         return Transcript(result.text.strip(), self.name, _mean_probability(logprobs))
 
-    def close(self) -> None:
-        self._client.close()
+    async def close(self) -> None:
+        await self._client.close()
 
 
 class ElevenLabsTranscriber:
     name = "elevenlabs"
 
     def __init__(self, settings: Settings):
-        from elevenlabs.client import ElevenLabs
+        from elevenlabs.client import AsyncElevenLabs
 
         self.model = settings.ELEVENLABS_STT_MODEL
-        self._http = httpx.Client(timeout=120)
-        self._client = ElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
+        self._http = httpx.AsyncClient(timeout=120)
+        self._client = AsyncElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
                                   base_url=settings.ELEVENLABS_BASE_URL, httpx_client=self._http)
 
-    def transcribe(self, audio: bytes, language: str) -> Transcript:
+    async def transcribe(self, audio: bytes, language: str) -> Transcript:
         from elevenlabs.core import ApiError
 
         try:
-            result: Any = self._client.speech_to_text.convert(
+            result: Any = await self._client.speech_to_text.convert(
                 model_id=self.model, file=("call.wav", audio, "audio/wav"), language_code=_ISO_639_3.get(language)
             )
         except (ApiError, OSError, httpx.HTTPError) as err:
@@ -86,8 +87,8 @@ class ElevenLabsTranscriber:
             confidence = getattr(result, "language_probability", None)
         return Transcript(result.text.strip(), self.name, confidence)
 
-    def close(self) -> None:
-        self._http.close()
+    async def close(self) -> None:
+        await self._http.aclose()
 
 
 class PocketSphinxTranscriber:
@@ -101,7 +102,11 @@ class PocketSphinxTranscriber:
         self._decoder: Any = None
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: bytes, language: str) -> Transcript:
+    async def transcribe(self, audio: bytes, language: str) -> Transcript:
+        """Decoded on a thread of its own, so the event loop keeps answering meanwhile."""
+        return await asyncio.to_thread(self.transcribe_now, audio)
+
+    def transcribe_now(self, audio: bytes) -> Transcript:
         from pocketsphinx import Decoder
 
         samples = pcm16_at_16k(audio)
@@ -119,27 +124,27 @@ class PocketSphinxTranscriber:
 
 class ElevenLabsSpeech:
     def __init__(self, settings: Settings):
-        from elevenlabs.client import ElevenLabs
+        from elevenlabs.client import AsyncElevenLabs
 
         self.voice = settings.ELEVENLABS_VOICE_ID
         self.model = settings.ELEVENLABS_TTS_MODEL
         # Short: the caller is on the line, and Polly can say it instead.
-        self._http = httpx.Client(timeout=10)
-        self._client = ElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
+        self._http = httpx.AsyncClient(timeout=10)
+        self._client = AsyncElevenLabs(api_key=settings.ELEVENLABS_API_KEY.get_secret_value(),
                                   base_url=settings.ELEVENLABS_BASE_URL, httpx_client=self._http)
 
-    def synthesize(self, text: str, locale: str) -> bytes:
+    async def synthesize(self, text: str, locale: str) -> bytes:
         from elevenlabs.core import ApiError
 
         try:
             chunks = self._client.text_to_speech.convert(self.voice, text=text, model_id=self.model,
                                                          output_format="mp3_22050_32", language_code=locale[:2])
-            return b"".join(chunks)
+            return b"".join([chunk async for chunk in chunks])
         except (ApiError, OSError, httpx.HTTPError) as err:
             raise DependencyUnavailable("ElevenLabs could not speak the prompt.") from err
 
-    def close(self) -> None:
-        self._http.close()
+    async def close(self) -> None:
+        await self._http.aclose()
 
 
 def pcm16_at_16k(wav: bytes) -> np.ndarray:

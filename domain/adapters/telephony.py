@@ -1,10 +1,14 @@
-"""Twilio's REST API: SMS through the Messages API, and call recordings downloaded with the account's credentials."""
+"""Twilio's REST API: SMS through the Messages API, and call recordings downloaded with the account's credentials.
+
+The SDK's own async client needs aiohttp and aiohttp-retry; an SMS goes out from an activity or a timer, never
+on a request's path, so the SDK's synchronous client sends it from a thread instead."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
+import httpx
 from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -38,19 +42,23 @@ class TwilioTelephony:
             http = None if settings.TWILIO_API_BASE_URL == _TWILIO_API else _ApiBaseHttpClient(settings.TWILIO_API_BASE_URL)
             self._client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN.get_secret_value(),
                                   http_client=http)
-        self._session = requests.Session()
+        self._http = httpx.AsyncClient(timeout=30, follow_redirects=True)
 
-    def send_sms(self, to: str, body: str) -> str | None:
+    async def send_sms(self, to: str, body: str) -> str | None:
         if self._client is None:
             return None
         try:
-            message = self._client.messages.create(to=to, from_=self.settings.TWILIO_PHONE_NUMBER, body=body)
+            message = await asyncio.to_thread(self._client.messages.create, to=to,
+                                              from_=self.settings.TWILIO_PHONE_NUMBER, body=body)
         except TwilioException as err:
             raise DependencyUnavailable("Twilio did not accept the SMS.") from err
         sid: str = message.sid
         return sid
 
-    def download_recording(self, url: str) -> bytes:
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def download_recording(self, url: str) -> bytes:
         if urlsplit(url).scheme not in ("http", "https"):
             raise DependencyUnavailable("The recording URL is not an HTTP URL.")
         wav_url = url if url.endswith(".wav") else url + ".wav"
@@ -59,8 +67,8 @@ class TwilioTelephony:
         if self.settings.twilio_configured and urlsplit(url).netloc == self._api_host:
             auth = (self.settings.TWILIO_ACCOUNT_SID, self.settings.TWILIO_AUTH_TOKEN.get_secret_value())
         try:
-            response = self._session.get(wav_url, auth=auth, timeout=30)
+            response = await self._http.get(wav_url, auth=auth)
             response.raise_for_status()
-        except requests.RequestException as err:
+        except httpx.HTTPError as err:
             raise DependencyUnavailable("The call recording could not be downloaded.") from err
         return response.content

@@ -2,15 +2,16 @@
 search module, or exactly in numpy over the same hashes when it has not."""
 from __future__ import annotations
 
+import asyncio
 import re
-import threading
 import time
 import uuid
-from collections.abc import Iterable
-from typing import Any, cast
+from collections.abc import Awaitable, Iterable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import redis
+import redis.asyncio
 from redis.commands.search.field import TagField, VectorField
 from redis.commands.search.index_definition import IndexDefinition, IndexType
 
@@ -18,6 +19,7 @@ from domain.errors import DependencyUnavailable
 from domain.ports import Document, Hit
 
 TAGS = ("kind", "state", "category", "group")
+T = TypeVar("T")
 
 
 # Writes the index's metadata only where there is none, in one step.
@@ -35,7 +37,7 @@ class IndexOutOfDate(DependencyUnavailable):
 class RedisVectorIndex:
     """Keys live under `namespace` (RediSearch indexes only database 0, so namespaces keep apps apart)."""
 
-    def __init__(self, client: redis.Redis, model: str, dimensions: int, namespace: str = "atiende"):
+    def __init__(self, client: redis.asyncio.Redis, model: str, dimensions: int, namespace: str = "atiende"):
         self.client = client
         self.prefix = f"{namespace}:vec:"
         self.index = f"{namespace}:vectors"
@@ -45,92 +47,92 @@ class RedisVectorIndex:
         self.dimensions = dimensions
         self._mode: str | None = None
         self._matrix: tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray, dict[str, np.ndarray]] | None = None
-        self._lock = threading.Lock()
         self._checked_until = 0.0
         self._claim_meta = client.register_script(_CLAIM_META)
 
-    @property
-    def mode(self) -> str:
+    async def mode(self) -> str:
         """'search' (RediSearch answers k-nearest queries) or 'exact' (numpy over every hash)."""
         if self._mode is None:
-            modules = redis_call(lambda: self.client.module_list())
+            modules = await redis_call(self.client.module_list())
             names = {(m.get(b"name") or m.get("name") or b"") for m in modules}
             self._mode = "search" if names & {b"search", "search", b"ft", "ft"} else "exact"
         return self._mode
 
-    def check(self) -> None:
+    async def check(self) -> None:
         """Raise IndexOutOfDate when the index holds vectors of another model or size; create it when none.
         A good answer is trusted for a few seconds, so queries do not each pay a round trip for it."""
         if time.monotonic() < self._checked_until:
             return
-        meta = redis_call(lambda: self.client.hgetall(self.meta))
+        # Bytes: the client is made without decode_responses, which redis-py's hints cannot tell.
+        meta = cast(dict[bytes, bytes], await redis_call(self.client.hgetall(self.meta)))
         if not meta:
-            self._start()
+            await self._start()
             return
         if meta.get(b"model", b"").decode() != self.model or int(meta.get(b"dimensions", 0)) != self.dimensions:
             raise IndexOutOfDate(f"The vector index holds {meta.get(b'model', b'?').decode()} vectors; this app "
                                  f"embeds with {self.model} ({self.dimensions} dimensions). Run the reindex command.")
         self._checked_until = time.monotonic() + 5
 
-    def _start(self) -> None:
+    async def _start(self) -> None:
         """Start an empty index where Redis holds none (a new Redis, or one that lost its data), marked as
         needing to be filled from PostgreSQL. Every process and thread may find it missing at once: the
         metadata is claimed atomically, and an index another one just created is theirs to share."""
-        def start() -> None:
-            self._claim_meta(keys=[self.meta], args=[self.model, self.dimensions])
-            if self.mode == "search":
+        async def start() -> None:
+            await self._claim_meta(keys=[self.meta], args=[self.model, self.dimensions])
+            if await self.mode() == "search":
                 try:
-                    self._create_search_index()
+                    await self._create_search_index()
                 except redis.ResponseError as err:
                     if "already exists" not in str(err).lower():
                         raise
-        redis_call(start)
+        await redis_call(start())
 
-    def needs_filling(self) -> bool:
+    async def needs_filling(self) -> bool:
         """Whether this index was started empty and PostgreSQL's tickets and articles are still to be queued."""
-        filled: bytes | None = redis_call(lambda: self.client.hget(self.meta, "filled"))
+        filled = await redis_call(self.client.hget(self.meta, "filled"))
         return filled == b"0"
 
-    def filled(self) -> None:
-        redis_call(lambda: self.client.hset(self.meta, "filled", "1"))
+    async def filled(self) -> None:
+        await redis_call(self.client.hset(self.meta, "filled", "1"))
 
-    def reindexed_through(self) -> int:
+    async def reindexed_through(self) -> int:
         """The last ticket id a resumable reindex finished, 0 when none is under way."""
-        return int(redis_call(lambda: self.client.hget(self.meta, "reindexed_through")) or 0)
+        return int(await redis_call(self.client.hget(self.meta, "reindexed_through")) or 0)
 
-    def mark_reindexed_through(self, ticket_id: int) -> None:
-        redis_call(lambda: self.client.hset(self.meta, "reindexed_through", ticket_id))
+    async def mark_reindexed_through(self, ticket_id: int) -> None:
+        await redis_call(self.client.hset(self.meta, "reindexed_through", ticket_id))
 
-    def _create_search_index(self) -> None:
-        self.client.ft(self.index).create_index(
+    async def _create_search_index(self) -> None:
+        await self.client.ft(self.index).create_index(
             [*(TagField(tag) for tag in TAGS),
              VectorField("vector", "HNSW", {"TYPE": "FLOAT32", "DIM": self.dimensions,
                                             "DISTANCE_METRIC": "COSINE", "M": 16, "EF_CONSTRUCTION": 200})],
             definition=IndexDefinition(prefix=[self.prefix], index_type=IndexType.HASH),
         )
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         """Drop every vector and start an index for this model and size."""
         self._checked_until = 0.0
 
-        def drop() -> None:
-            if self.mode == "search":
+        async def drop() -> None:
+            searchable = await self.mode() == "search"
+            if searchable:
                 try:
-                    self.client.ft(self.index).dropindex(delete_documents=False)
+                    await self.client.ft(self.index).dropindex(delete_documents=False)
                 except redis.ResponseError:
                     pass
-            keys = list(self.client.scan_iter(match=self.prefix + "*", count=1000))
+            keys = [key async for key in self.client.scan_iter(match=self.prefix + "*", count=1000)]
             for start in range(0, len(keys), 1000):
-                self.client.delete(*keys[start:start + 1000])
-            self.client.hset(self.meta, mapping={"model": self.model, "dimensions": self.dimensions})
-            self.client.set(self.version, uuid.uuid4().hex)
-            if self.mode == "search":
-                self._create_search_index()
+                await self.client.delete(*keys[start:start + 1000])
+            await self.client.hset(self.meta, mapping={"model": self.model, "dimensions": self.dimensions})
+            await self.client.set(self.version, uuid.uuid4().hex)
+            if searchable:
+                await self._create_search_index()
 
-        redis_call(drop)
+        await redis_call(drop())
 
-    def upsert(self, documents: Iterable[Document]) -> int:
-        def write() -> int:
+    async def upsert(self, documents: Iterable[Document]) -> int:
+        async def write() -> int:
             pipe = self.client.pipeline(transaction=False)
             count = 0
             for doc in documents:
@@ -142,29 +144,25 @@ class RedisVectorIndex:
                                    **{k: _tag(doc.tags.get(k)) for k in TAGS if k != "kind"}})
                 count += 1
             pipe.set(self.version, uuid.uuid4().hex)
-            pipe.execute()
+            await pipe.execute()
             return count
 
-        written: int = redis_call(write)
-        return written
+        return await redis_call(write())
 
-    def vector_of(self, kind: str, key: str) -> np.ndarray | None:
+    async def vector_of(self, kind: str, key: str) -> np.ndarray | None:
         """The stored vector of a document, when it is indexed (and of this index's size)."""
-        return self._vector(redis_call(lambda: self.client.hget(f"{self.prefix}{kind}:{key}", "vector")))
+        return self._vector(cast(bytes | None, await redis_call(self.client.hget(f"{self.prefix}{kind}:{key}", "vector"))))
 
-    def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
+    async def vectors_of(self, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of many documents, by key; those not indexed (yet) are left out."""
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(keys), 1000):
             batch = keys[start:start + 1000]
 
-            def read(batch: list[str] = batch) -> list[Any]:  # this batch's, called at once
-                pipe = self.client.pipeline(transaction=False)
-                for key in batch:
-                    pipe.hget(f"{self.prefix}{kind}:{key}", "vector")
-                return pipe.execute()
-
-            for key, raw in zip(batch, redis_call(read), strict=True):
+            pipe = self.client.pipeline(transaction=False)
+            for key in batch:
+                pipe.hget(f"{self.prefix}{kind}:{key}", "vector")
+            for key, raw in zip(batch, await redis_call(pipe.execute()), strict=True):
                 vector = self._vector(raw)
                 if vector is not None:
                     found[key] = vector
@@ -174,27 +172,33 @@ class RedisVectorIndex:
         """A stored vector's bytes as a vector, when they are there and of this index's size."""
         return np.frombuffer(raw, dtype=np.float32) if raw and len(raw) == 4 * self.dimensions else None
 
-    def delete(self, kind: str, key: str) -> None:
-        redis_call(lambda: (self.client.delete(f"{self.prefix}{kind}:{key}"), self.client.set(self.version, uuid.uuid4().hex)))
+    async def delete(self, kind: str, key: str) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        pipe.delete(f"{self.prefix}{kind}:{key}")
+        pipe.set(self.version, uuid.uuid4().hex)
+        await redis_call(pipe.execute())
 
-    def count(self) -> int:
-        if self.mode == "search":
+    async def count(self) -> int:
+        if await self.mode() == "search":
             try:
-                return int(redis_call(lambda: self.client.ft(self.index).info())["num_docs"])
+                return int((await redis_call(self.client.ft(self.index).info()))["num_docs"])
             except redis.ResponseError:
                 return 0  # no index yet: nothing has been indexed
-        return len(self._load()[1])
+        return len((await self._load())[1])
 
-    def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
+    async def nearest(self, vector: np.ndarray, k: int, kind: str | None = None, states: Iterable[str] | None = None,
                 exclude: str | None = None) -> list[Hit]:
         """The `k` closest documents, best first, among those of `kind` in `states`, leaving out `exclude`."""
-        self.check()  # the query's vector and the index's must come from the same model
+        await self.check()  # the query's vector and the index's must come from the same model
         wanted = {"kind": {kind} if kind else None, "state": set(states) if states is not None else None}
         asked = k + (1 if exclude else 0)
-        hits = self._search(vector, asked, wanted) if self.mode == "search" else self._exact(vector, asked, wanted)
+        if await self.mode() == "search":
+            hits = await self._search(vector, asked, wanted)
+        else:
+            hits = await self._exact(vector, asked, wanted)
         return [h for h in hits if h.key != exclude][:k]
 
-    def _search(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
+    async def _search(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
         filters = " ".join(f"@{name}:{{{' | '.join(_escape(v) for v in values)}}}"
                            for name, values in wanted.items() if values)
         # Filters here keep most documents (tickets, open ones), where walking the graph in batches and
@@ -209,7 +213,7 @@ class RedisVectorIndex:
         command = ["FT.SEARCH", self.index, text, "SORTBY", "distance", "RETURN", len(fields), *fields,
                    "LIMIT", 0, k, "PARAMS", 2, "vector", np.asarray(vector, dtype=np.float32).tobytes(), "DIALECT", 2]
         try:
-            reply = redis_call(lambda: self.client.execute_command(*command))
+            reply = await redis_call(self.client.execute_command(*command))
         except redis.ResponseError as err:
             if "no such index" in str(err).lower():
                 return []  # another process is starting it this moment: nothing is indexed yet
@@ -217,8 +221,8 @@ class RedisVectorIndex:
         return [Hit(found["kind"], found["key"], round(1 - float(found["distance"]), 6),
                     {t: found.get(t, "") for t in TAGS}) for found in _search_results(reply)]
 
-    def _exact(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
-        _, docs, matrix, tags = self._load()
+    async def _exact(self, vector: np.ndarray, k: int, wanted: dict[str, set[str] | None]) -> list[Hit]:
+        _, docs, matrix, tags = await self._load()
         if not docs:
             return []
         scores = matrix @ np.asarray(vector, dtype=np.float32)
@@ -230,33 +234,33 @@ class RedisVectorIndex:
         return [Hit(docs[i][1]["kind"], docs[i][0], round(float(scores[i]), 6), docs[i][1])
                 for i in top if np.isfinite(scores[i])]
 
-    def _load(self) -> tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray, dict[str, np.ndarray]]:
+    async def _load(self) -> tuple[bytes, list[tuple[str, dict[str, str]]], np.ndarray, dict[str, np.ndarray]]:
         """Every vector as one matrix, kept in memory until a write anywhere changes the version: a random token
-        rather than a counter, which a restarted Redis would count again from the start."""
-        version = redis_call(lambda: self.client.get(self.version)) or b""
-        with self._lock:
-            if self._matrix is not None and self._matrix[0] == version:
-                return self._matrix
-
-            def read() -> tuple[list[tuple[str, dict[str, str]]], list[bytes]]:
-                keys = list(self.client.scan_iter(match=self.prefix + "*", count=2000))
-                docs, vectors = [], []
-                for start in range(0, len(keys), 2000):
-                    pipe = self.client.pipeline(transaction=False)
-                    for key in keys[start:start + 2000]:
-                        pipe.hmget(key, "vector", "key", *TAGS)
-                    for values in pipe.execute():
-                        if values[0] is None or len(values[0]) != 4 * self.dimensions:
-                            continue
-                        vectors.append(values[0])
-                        docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:], strict=False)}))
-                return docs, vectors
-
-            docs, vectors = redis_call(read)
-            matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(vectors), self.dimensions)
-            tags = {name: np.array([d[1].get(name, "") for d in docs], dtype=object) for name in TAGS}
-            self._matrix = (version, docs, matrix, tags)
+        rather than a counter, which a restarted Redis would count again from the start. Two searches that find
+        it stale at once may both read it; the later one's copy is kept, and both are current."""
+        version = cast(bytes, await redis_call(self.client.get(self.version)) or b"")
+        if self._matrix is not None and self._matrix[0] == version:
             return self._matrix
+
+        async def read() -> tuple[list[tuple[str, dict[str, str]]], list[bytes]]:
+            keys = [key async for key in self.client.scan_iter(match=self.prefix + "*", count=2000)]
+            docs, vectors = [], []
+            for start in range(0, len(keys), 2000):
+                pipe = self.client.pipeline(transaction=False)
+                for key in keys[start:start + 2000]:
+                    pipe.hmget(key, "vector", "key", *TAGS)
+                for values in await pipe.execute():
+                    if values[0] is None or len(values[0]) != 4 * self.dimensions:
+                        continue
+                    vectors.append(values[0])
+                    docs.append((values[1].decode(), {t: (v or b"").decode() for t, v in zip(TAGS, values[2:], strict=False)}))
+            return docs, vectors
+
+        docs, vectors = await redis_call(read())
+        matrix = np.frombuffer(b"".join(vectors), dtype=np.float32).reshape(len(vectors), self.dimensions)
+        tags = {name: np.array([d[1].get(name, "") for d in docs], dtype=object) for name in TAGS}
+        self._matrix = (version, docs, matrix, tags)
+        return self._matrix
 
 
 def _tag(value: str | None) -> str:
@@ -281,9 +285,10 @@ def _search_results(reply: Any) -> list[dict[str, str]]:
     return [{text(pair[i]): text(pair[i + 1]) for i in range(0, len(pair), 2)} for pair in pairs]
 
 
-def redis_call(operation: Any) -> Any:
+async def redis_call(operation: Awaitable[T]) -> T:
+    """The awaited reply of a Redis call, or DependencyUnavailable when Redis cannot be reached."""
     try:
-        return operation()
+        return await operation
     except (redis.ConnectionError, redis.TimeoutError) as err:
         raise DependencyUnavailable("Redis is not reachable right now; search and similar tickets are unavailable.") from err
 
@@ -308,3 +313,7 @@ class EntraIdCredentials(redis.CredentialProvider):
         claims = token.split(".")[1]
         object_id = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["oid"]
         return object_id, token
+
+    async def get_credentials_async(self) -> tuple[str, str]:
+        """What redis.asyncio asks for each new connection: the token is fetched off the event loop."""
+        return await asyncio.to_thread(self.get_credentials)

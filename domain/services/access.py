@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from domain.auth import KEY_PREFIX, Principal, hash_key, principal_for_key, principal_from_swa_header
 from domain.errors import NotAuthenticated
-from domain.store.uow import AnyUnitOfWork
+from domain.store.uow import UnitOfWork
 
 
 async def authenticate(
-    client_principal: str | None, authorization: str | None, api_key: str | None, uow: AnyUnitOfWork
+    client_principal: str | None, authorization: str | None, api_key: str | None, uow: UnitOfWork
 ) -> Principal:
     """The caller, from `X-Api-Key`, an `Authorization: Bearer atk_...` key, or the Static Web Apps principal.
 
@@ -27,7 +27,7 @@ async def authenticate(
     raise NotAuthenticated("Sign in, or send an API key in the X-Api-Key header.")
 
 
-async def _key_holder(key: str, uow: AnyUnitOfWork) -> Principal:
+async def _key_holder(key: str, uow: UnitOfWork) -> Principal:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         raise NotAuthenticated("That API key is unknown or revoked.")
     async with uow.saving_alone():

@@ -13,12 +13,12 @@ from domain.ranking import fuse
 from domain.schemas.articles import ArticleIn, ArticleOut, ArticlePatch
 from domain.services.indexing import article_text, ticket_vector
 from domain.services.tickets import find_ticket
-from domain.store.uow import AnyUnitOfWork, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: AnyUnitOfWork) -> ArticleOut:
+async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
     async with uow:
         await _check_category(uow, data.category)
         row = await uow.articles.add(data.model_dump(), who.name, now)
@@ -26,13 +26,13 @@ async def create_article(data: ArticleIn, who: Principal, now: datetime, uow: An
     return ArticleOut(**row)
 
 
-async def get_article(article_id: int, uow: AnyUnitOfWork) -> ArticleOut:
+async def get_article(article_id: int, uow: UnitOfWork) -> ArticleOut:
     async with uow:
         return ArticleOut(**await _existing(uow, article_id))
 
 
 async def update_article(article_id: int, patch: ArticlePatch, expected: int | None, who: Principal, now: datetime,
-                         uow: AnyUnitOfWork) -> ArticleOut:
+                         uow: UnitOfWork) -> ArticleOut:
     changes = patch.model_dump(exclude_unset=True)
     async with uow:
         current = await _existing(uow, article_id, for_update=True)
@@ -46,12 +46,12 @@ async def update_article(article_id: int, patch: ArticlePatch, expected: int | N
     return ArticleOut(**row)
 
 
-async def list_articles(text: str | None, state: str | None, limit: int, uow: AnyUnitOfWork) -> list[ArticleOut]:
+async def list_articles(text: str | None, state: str | None, limit: int, uow: UnitOfWork) -> list[ArticleOut]:
     async with uow:
         return [ArticleOut(**row) for row in await uow.articles.find(text, state, limit)]
 
 
-async def article_from_ticket(number: str, who: Principal, now: datetime, uow: AnyUnitOfWork) -> ArticleOut:
+async def article_from_ticket(number: str, who: Principal, now: datetime, uow: UnitOfWork) -> ArticleOut:
     """A draft article written from a resolved ticket: its problem, and how it was solved."""
     async with uow:
         ticket = await find_ticket(uow, number)
@@ -73,7 +73,7 @@ async def suggested_articles(number: str, k: int, uow: UnitOfWork, embedder: Emb
     """Published articles nearest to the ticket by meaning."""
     async with uow:
         ticket = await find_ticket(uow, number)
-    hits = index.nearest(ticket_vector(ticket, embedder, index), k, kind="article", states=["published"])
+    hits = await index.nearest(await ticket_vector(ticket, embedder, index), k, kind="article", states=["published"])
     async with uow:
         found = await uow.articles.by_ids([int(h.key) for h in hits])
     return [_hit(found[int(h.key)], h.score) for h in hits if int(h.key) in found]
@@ -86,7 +86,7 @@ async def search_articles(query: str, k: int, uow: UnitOfWork, embedder: Embedde
         by_text = [row["id"] for row in await uow.articles.find(query, None, 20)]
     by_meaning: list[int] = []
     try:
-        by_meaning = [int(h.key) for h in index.nearest(embedder.embed([query])[0], 20, kind="article")]
+        by_meaning = [int(h.key) for h in await index.nearest((await embedder.embed([query]))[0], 20, kind="article")]
     except AtiendeError as err:
         log.warning("article search by words only: %s", err)
     fused, _ = fuse({"text": (by_text, 1.0), "semantic": (by_meaning, 1.0)})
@@ -101,10 +101,10 @@ async def index_pending_articles(uow: UnitOfWork, embedder: Embedder, index: Vec
         rows = await uow.articles.waiting_for_index(limit)
         if not rows:
             return 0
-        index.check()
+        await index.check()
         articles = list((await uow.articles.by_ids([article_id for article_id, _ in rows])).values())
-        vectors = embedder.embed([article_text(a) for a in articles])
-        index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
+        vectors = await embedder.embed([article_text(a["title"], a["body"]) for a in articles])
+        await index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
                      for a, v in zip(articles, vectors, strict=True))
         await uow.articles.indexed(rows)
         await uow.commit()
@@ -116,14 +116,14 @@ def _hit(row: dict[str, Any], score: float) -> dict[str, Any]:
             "state": row["state"], "score": score}
 
 
-async def _existing(uow: AnyUnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
+async def _existing(uow: UnitOfWork, article_id: int, for_update: bool = False) -> dict[str, Any]:
     row = await uow.articles.get(article_id, for_update=for_update) if 0 < article_id < 2**62 else None
     if row is None:
         raise NotFound(f"There is no article {article_id}.")
     return row
 
 
-async def _check_category(uow: AnyUnitOfWork, category: str | None) -> None:
+async def _check_category(uow: UnitOfWork, category: str | None) -> None:
     if category is not None and await uow.reference.subcategories_of(category) is None:
         raise InvalidInput("Some fields name things that do not exist.",
                            [FieldError(f"no category named {category!r}", "/category")])

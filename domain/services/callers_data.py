@@ -31,7 +31,7 @@ async def erase_caller(contact_id: int, who: Principal, now: datetime, settings:
             raise NotFound(f"There is no contact {contact_id}.")
         phones = phone_forms(contact.phone)
         calls = await uow.callers_data.calls_of(contact_id, phones)
-    deleted = _delete_recordings(calls, settings, blobs)
+    deleted = await _delete_recordings(calls, settings, blobs)
     async with uow:
         tickets = await uow.callers_data.erase(contact_id, phones, Traces.of(contact), who.name, now, ERASED)
         note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
@@ -51,7 +51,7 @@ async def forget_old_recordings(days: int, now: datetime, settings: Settings, uo
     cutoff = now - timedelta(days=days)
     async with uow:
         calls = await uow.callers_data.retained_before(cutoff, limit)
-    _delete_recordings(calls, settings, blobs)
+    await _delete_recordings(calls, settings, blobs)
     async with uow:
         for call in calls:
             await uow.callers_data.forget_call(call["sid"], FORGOTTEN)
@@ -63,9 +63,9 @@ async def forget_old_recordings(days: int, now: datetime, settings: Settings, uo
     return len(calls)
 
 
-def _delete_recordings(calls: list[dict[str, Any]], settings: Settings, blobs: Blobs) -> int:
+async def _delete_recordings(calls: list[dict[str, Any]], settings: Settings, blobs: Blobs) -> int:
     """Delete the calls' recordings from Blob Storage, before their rows forget where they were; returns how many."""
     stored = [call["recording_blob"] for call in calls if call["recording_blob"]]
     for name in stored:
-        blobs.delete(settings.RECORDINGS_CONTAINER, name)
+        await blobs.delete(settings.RECORDINGS_CONTAINER, name)
     return len(stored)

@@ -11,12 +11,12 @@ from domain.schemas.calls import CallIntent, CallOut, CallPage, CallQuery
 from domain.schemas.tickets import CallerOut
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
-from domain.store.uow import AnyUnitOfWork, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 RECORDING_LINK_MINUTES = 15
 
 
-async def list_calls(query: CallQuery, uow: AnyUnitOfWork) -> CallPage:
+async def list_calls(query: CallQuery, uow: UnitOfWork) -> CallPage:
     async with uow:
         ticket_id = (await find_ticket(uow, query.ticket)).id if query.ticket else None
         needs_review = None if query.needs_review is None else query.needs_review == "true"
@@ -33,7 +33,7 @@ async def get_call(sid: str, settings: Settings, uow: UnitOfWork, blobs: Blobs) 
         out = await _out(call, uow)
     if call.recording_blob:
         try:
-            out.recording_link = blobs.read_url(settings.RECORDINGS_CONTAINER, call.recording_blob,
+            out.recording_link = await blobs.read_url(settings.RECORDINGS_CONTAINER, call.recording_blob,
                                                RECORDING_LINK_MINUTES)
         except AtiendeError:
             out.recording_link = None
@@ -45,7 +45,7 @@ async def recording_audio(sid: str, settings: Settings, uow: UnitOfWork, blobs: 
         call = await _existing(uow, sid)
     if not call.recording_blob:
         raise NotFound(f"Call {sid} has no stored recording.")
-    return blobs.get(settings.RECORDINGS_CONTAINER, call.recording_blob)
+    return await blobs.get(settings.RECORDINGS_CONTAINER, call.recording_blob)
 
 
 async def _existing(uow: UnitOfWork, sid: str) -> Call:
@@ -55,7 +55,7 @@ async def _existing(uow: UnitOfWork, sid: str) -> Call:
     return call
 
 
-async def _out(call: Call, uow: AnyUnitOfWork) -> CallOut:
+async def _out(call: Call, uow: UnitOfWork) -> CallOut:
     contact = await uow.contacts.get(call.contact_id) if call.contact_id else None
     return CallOut(
         sid=call.sid, from_phone=call.from_phone,

@@ -18,13 +18,13 @@ from domain.schemas.dashboard import (
 )
 from domain.services.reference import list_sla_targets
 from domain.store.dashboard import OpenCount
-from domain.store.uow import AsyncUnitOfWork
+from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Ticket
 
 DAYS = 30
 
 
-async def dashboard(tz: str, now: datetime, uow: AsyncUnitOfWork, major_incident_callers: int = 3) -> DashboardOut:
+async def dashboard(tz: str, now: datetime, uow: UnitOfWork, major_incident_callers: int = 3) -> DashboardOut:
     """The dashboard, over an async unit of work: its two halves are counted at once, on the event loop."""
     targets = {t.priority: t.resolution_minutes * 60 for t in await list_sla_targets(uow)}
     first_day = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=DAYS - 1)

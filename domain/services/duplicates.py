@@ -63,8 +63,8 @@ class VectorDuplicates:
         if text.strip():
             try:
                 floor = min(self.min_score, self.cross_language_score) if labels and all(labels) else self.min_score
-                vector = self.embedder.embed([text])[0]
-                hits = [h for h in self.index.nearest(vector, 5, kind="ticket", states=OPEN_STATE_NAMES)
+                vector = (await self.embedder.embed([text]))[0]
+                hits = [h for h in await self.index.nearest(vector, 5, kind="ticket", states=OPEN_STATE_NAMES)
                         if h.score >= floor]
                 recent = await uow.tickets.brief([h.key for h in hits]) if hits else {}
                 for hit in hits:  # an outage is reported within hours; an old ticket alike is a new occurrence

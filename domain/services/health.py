@@ -24,14 +24,14 @@ async def check_health(make_uow: Callable[[], UnitOfWork], make_index: Callable[
         try:
             index = make_index()
             waiting = f", {pending} waiting" if pending else ""
-            mode = "RediSearch HNSW" if index.mode == "search" else "exact search in numpy (no search module)"
-            checks["redis"] = HealthCheck(status="ok", detail=f"{mode}; {index.count()} vectors of {index.model} "
+            mode = "RediSearch HNSW" if await index.mode() == "search" else "exact search in numpy (no search module)"
+            checks["redis"] = HealthCheck(status="ok", detail=f"{mode}; {await index.count()} vectors of {index.model} "
                                                               f"({index.dimensions} dimensions){waiting}")
         except Exception as err:  # noqa: BLE001 - health reports a failure rather than raising it
             checks["redis"] = HealthCheck(status="unavailable", detail=type(err).__name__)
     if make_models is not None:
         try:
-            about = make_models().about()
+            about = await make_models().about()
             detail = (f"classifier learned from {about['tickets']} labelled tickets at {about['trained_at']}" if about
                       else "classifier not trained yet: suggestions come from the nearest tickets' vote")
             checks["triage"] = HealthCheck(status="ok", detail=detail)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from domain.errors import FieldError, InvalidInput
 from domain.store.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 255
+# An answer as JSON keeps it: what a replay gives back.
+Answer = dict[str, object]
 
 
 def check_key(key: str | None) -> str | None:
@@ -24,8 +25,8 @@ def check_key(key: str | None) -> str | None:
 
 async def run_once(
     principal: str, key: str | None, request_body: str, uow: UnitOfWork,
-    action: Callable[[], Awaitable[tuple[int, Any]]],
-) -> tuple[int, Any, bool]:
+    action: Callable[[], Awaitable[tuple[int, Answer]]],
+) -> tuple[int, Answer, bool]:
     """Call `action` inside `uow` (already entered) unless this key already ran; returns (status, body, replayed).
 
     The key row is written in the same transaction as the action, so a crash leaves neither, and a

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -21,21 +20,21 @@ def ticket_text(ticket: Ticket) -> str:
     return f"{ticket.short_description}\n{ticket.description}".strip()[:4000]
 
 
-def article_text(article: dict[str, Any]) -> str:
+def article_text(title: str, body: str) -> str:
     """What an article is embedded as: its title and the start of its body."""
-    return f"{article['title']}\n{article['body']}"[:4000]
+    return f"{title}\n{body}"[:4000]
 
 
-def ticket_vector(ticket: Ticket, embedder: Embedder, index: VectorIndex) -> np.ndarray:
+async def ticket_vector(ticket: Ticket, embedder: Embedder, index: VectorIndex) -> np.ndarray:
     """The ticket's indexed vector when there is one (no model on a request's path), else its text's, while the
     outbox catches up."""
-    index.check()
-    vector = index.vector_of("ticket", ticket.number)
-    return vector if vector is not None else embedder.embed([ticket_text(ticket)])[0]
+    await index.check()
+    vector = await index.vector_of("ticket", ticket.number)
+    return vector if vector is not None else (await embedder.embed([ticket_text(ticket)]))[0]
 
 
-def ticket_documents(tickets: list[Ticket], embedder: Embedder) -> list[Document]:
-    vectors = embedder.embed([ticket_text(t) for t in tickets])
+async def ticket_documents(tickets: list[Ticket], embedder: Embedder) -> list[Document]:
+    vectors = await embedder.embed([ticket_text(t) for t in tickets])
     return [Document("ticket", t.number, vector,
                      {"state": t.state.api_name, "category": t.category or "", "group": t.assignment_group or ""})
             for t, vector in zip(tickets, vectors, strict=True)]
@@ -45,12 +44,12 @@ async def index_pending(uow: UnitOfWork, embedder: Embedder, index: VectorIndex,
     """Index the tickets the outbox holds, oldest first; returns how many. When Redis or the model fails the
     rows stay, with the error, for the next run. An index that Redis started empty (a new Redis, or one that
     lost its data) first gets every ticket and article queued, so the backlog refills it."""
-    index.check()
-    if index.needs_filling():
+    await index.check()
+    if await index.needs_filling():
         async with uow:
             queued = await uow.tickets.queue_all_for_index() + await uow.articles.queue_all_for_index()
             await uow.commit()
-        index.filled()
+        await index.filled()
         log.warning("the vector index was empty: %s tickets and articles are queued to fill it again", queued)
     async with uow:
         rows = await uow.tickets.waiting_for_index(limit)
@@ -58,8 +57,8 @@ async def index_pending(uow: UnitOfWork, embedder: Embedder, index: VectorIndex,
             return 0
         ids = [ticket_id for ticket_id, _ in rows]
         try:
-            index.check()
-            index.upsert(ticket_documents(await uow.tickets.for_index(ids), embedder))
+            await index.check()
+            await index.upsert(await ticket_documents(await uow.tickets.for_index(ids), embedder))
         except AtiendeError as err:
             await uow.tickets.index_failed(ids, str(err))
             await uow.commit()
@@ -76,12 +75,12 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
     after = 0
     if resume:
         try:
-            index.check()
-            after = index.reindexed_through()
+            await index.check()
+            after = await index.reindexed_through()
         except AtiendeError:
             after = 0
     if not after:
-        index.reset()
+        await index.reset()
     async with make_uow() as uow:
         total = await uow.tickets.count()
     done = 0
@@ -94,12 +93,12 @@ async def reindex(make_uow: Callable[[], UnitOfWork], embedder: Embedder, index:
             ids = await uow.tickets.ids_after(after, BATCH)
             if not ids:
                 break
-            index.upsert(ticket_documents(await uow.tickets.for_index(ids), embedder))
+            await index.upsert(await ticket_documents(await uow.tickets.for_index(ids), embedder))
         after = ids[-1]
-        index.mark_reindexed_through(after)
+        await index.mark_reindexed_through(after)
         done += len(ids)
         progress(done, total)
-    index.mark_reindexed_through(0)
+    await index.mark_reindexed_through(0)
     await reindex_articles(make_uow, embedder, index)
     return done
 
@@ -113,7 +112,7 @@ async def reindex_articles(make_uow: Callable[[], UnitOfWork], embedder: Embedde
                 return done
             found = await uow.articles.by_ids(ids)
         rows = [found[i] for i in ids if i in found]
-        vectors = embedder.embed([article_text(a) for a in rows])
-        index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
+        vectors = await embedder.embed([article_text(a["title"], a["body"]) for a in rows])
+        await index.upsert(Document("article", str(a["id"]), v, {"state": a["state"], "category": a["category"] or ""})
                      for a, v in zip(rows, vectors, strict=True))
         after, done = ids[-1], done + len(ids)

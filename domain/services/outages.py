@@ -25,7 +25,7 @@ async def tell_callers_resolved(now: datetime, uow: UnitOfWork, telephony: Telep
             status = "sent_on_another_call"
         else:
             body = text("sms_resolved", call["locale"][:2], number=call["number"], notes=(call["close_notes"] or "")[:300])
-            status = "sent" if telephony.send_sms(call["from_phone"], body.strip()) else "not_configured"
+            status = "sent" if await telephony.send_sms(call["from_phone"], body.strip()) else "not_configured"
             sent += status == "sent"
             told.add(who)
         async with uow:

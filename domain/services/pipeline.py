@@ -56,9 +56,9 @@ async def store_recording(sid: str, now: datetime, settings: Settings, uow: Unit
         return call.recording_blob
     if not call.recording_url:
         return None
-    audio = telephony.download_recording(call.recording_url)
+    audio = await telephony.download_recording(call.recording_url)
     name = f"{sid}/{call.recording_sid or 'recording'}.wav"
-    blobs.put(settings.RECORDINGS_CONTAINER, name, audio, "audio/wav")
+    await blobs.put(settings.RECORDINGS_CONTAINER, name, audio, "audio/wav")
     async with uow:
         await uow.calls.update(sid, now, recording_blob=name, pipeline_step="store_recording")
         await uow.commit()
@@ -81,8 +81,8 @@ async def transcribe_recording(sid: str, offline_only: bool, now: datetime, sett
         engine = offline
     else:
         return None  # Twilio's live transcript stands: the offline model would only be worse
-    audio = blobs.get(settings.RECORDINGS_CONTAINER, call.recording_blob)
-    result = engine.transcribe(audio, call.language)
+    audio = await blobs.get(settings.RECORDINGS_CONTAINER, call.recording_blob)
+    result = await engine.transcribe(audio, call.language)
     async with uow:
         await uow.calls.update(sid, now, transcript=result.text, transcript_provider=result.provider,
                                transcript_confidence=result.confidence, pipeline_step="transcribe")
@@ -211,7 +211,7 @@ async def notify_caller(sid: str, now: datetime, uow: UnitOfWork, telephony: Tel
         key = "sms_joined" if call.joined_existing else "sms_number" if call.review_reason else "sms_created"
         body = text(key, call.language, number=call.ticket_number, short=ticket.short_description if ticket else "")
         if can_text(call.from_phone):
-            sid_sent = telephony.send_sms(call.from_phone, body)
+            sid_sent = await telephony.send_sms(call.from_phone, body)
             status = "sent" if sid_sent else "not_configured"
         else:
             sid_sent, status = None, "no_phone"

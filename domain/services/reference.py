@@ -20,29 +20,29 @@ from domain.schemas.tickets import CallerOut
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.reference import forget_sla_targets
-from domain.store.uow import AnyUnitOfWork
+from domain.store.uow import UnitOfWork
 
 
-async def add_group(data: GroupIn, uow: AnyUnitOfWork) -> GroupOut:
+async def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
     async with uow:
         row = await uow.reference.add_group(data.name.strip())
         await uow.commit()
     return GroupOut(**row)
 
 
-async def list_groups(uow: AnyUnitOfWork) -> list[GroupOut]:
+async def list_groups(uow: UnitOfWork) -> list[GroupOut]:
     async with uow:
         return [GroupOut(**row) for row in await uow.reference.groups()]
 
 
-async def members(group_id: int, uow: AnyUnitOfWork) -> list[MemberOut]:
+async def members(group_id: int, uow: UnitOfWork) -> list[MemberOut]:
     """The group's agents: the directory the form's Assigned to look-up draws from."""
     async with uow:
         await _group(uow, group_id)
         return [MemberOut(**row) for row in await uow.reference.members(group_id)]
 
 
-async def put_member(group_id: int, data: MemberIn, uow: AnyUnitOfWork) -> tuple[bool, MemberOut]:
+async def put_member(group_id: int, data: MemberIn, uow: UnitOfWork) -> tuple[bool, MemberOut]:
     member = MemberOut(user_name=data.user_name.strip(), display_name=data.display_name.strip())
     async with uow:
         await _group(uow, group_id)
@@ -51,7 +51,7 @@ async def put_member(group_id: int, data: MemberIn, uow: AnyUnitOfWork) -> tuple
     return added, member
 
 
-async def remove_member(group_id: int, user_name: str, uow: AnyUnitOfWork) -> MemberOut:
+async def remove_member(group_id: int, user_name: str, uow: UnitOfWork) -> MemberOut:
     """Take the agent out of the group; the answer is who was removed."""
     async with uow:
         await _group(uow, group_id)
@@ -62,14 +62,14 @@ async def remove_member(group_id: int, user_name: str, uow: AnyUnitOfWork) -> Me
     return MemberOut(**removed)
 
 
-async def _group(uow: AnyUnitOfWork, group_id: int) -> dict[str, Any]:
+async def _group(uow: UnitOfWork, group_id: int) -> dict[str, Any]:
     group = await uow.reference.group_by_id(group_id)
     if group is None:
         raise NotFound(f"There is no group {group_id}.")
     return group
 
 
-async def set_subcategories(category_id: int, data: SubcategoriesIn, uow: AnyUnitOfWork) -> CategoryOut:
+async def set_subcategories(category_id: int, data: SubcategoriesIn, uow: UnitOfWork) -> CategoryOut:
     """Replace a category's subcategories. Tickets keep the subcategory they have; new choices follow the list."""
     subcategories = _distinct(data.subcategories)
     async with uow:
@@ -87,7 +87,7 @@ def _distinct(names: list[str]) -> list[str]:
     return subcategories
 
 
-async def add_category(data: CategoryIn, uow: AnyUnitOfWork) -> CategoryOut:
+async def add_category(data: CategoryIn, uow: UnitOfWork) -> CategoryOut:
     subcategories = _distinct(data.subcategories)
     async with uow:
         row = await uow.reference.add_category(data.name.strip(), subcategories)
@@ -95,12 +95,12 @@ async def add_category(data: CategoryIn, uow: AnyUnitOfWork) -> CategoryOut:
     return CategoryOut(**row)
 
 
-async def list_categories(uow: AnyUnitOfWork) -> list[CategoryOut]:
+async def list_categories(uow: UnitOfWork) -> list[CategoryOut]:
     async with uow:
         return [CategoryOut(**row) for row in await uow.reference.categories()]
 
 
-async def list_sla_targets(uow: AnyUnitOfWork) -> list[SlaTargetOut]:
+async def list_sla_targets(uow: UnitOfWork) -> list[SlaTargetOut]:
     async with uow:
         stored = await uow.reference.sla_targets(fresh=True)
     return [
@@ -109,7 +109,7 @@ async def list_sla_targets(uow: AnyUnitOfWork) -> list[SlaTargetOut]:
     ]
 
 
-async def set_sla_target(priority: int, data: SlaTargetIn, uow: AnyUnitOfWork) -> SlaTargetOut:
+async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> SlaTargetOut:
     if priority not in DEFAULT_TARGETS:
         raise InvalidInput("Priorities run from 1 to 5.", [FieldError("1 to 5", parameter="priority")])
     if data.response_minutes > data.resolution_minutes:
@@ -126,7 +126,7 @@ async def set_sla_target(priority: int, data: SlaTargetIn, uow: AnyUnitOfWork) -
 
 
 async def find_contacts(phone: str | None, email: str | None, settings: Settings,
-                        uow: AnyUnitOfWork) -> list[CallerOut]:
+                        uow: UnitOfWork) -> list[CallerOut]:
     if phone is None and email is None:
         raise InvalidInput(
             "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]

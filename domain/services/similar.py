@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.analysis import detect_language
 from domain.errors import AtiendeError
-from domain.ports import ChatTriager, Embedder, Hit, TriageModels, VectorIndex
+from domain.ports import CachingEmbedder, ChatTriager, Embedder, Hit, TriageModels, VectorIndex
 from domain.ranking import fuse
+from domain.services.duplicates import FullTextDuplicates
 from domain.services.indexing import ticket_vector
 from domain.services.tickets import find_ticket
 from domain.settings import Settings
@@ -23,29 +25,51 @@ async def similar_tickets(number: str, k: int, uow: UnitOfWork, embedder: Embedd
     """The `k` tickets nearest to this one, never itself; open and resolved ones told apart."""
     async with uow:
         ticket = await find_ticket(uow, number)
-    hits = index.nearest(ticket_vector(ticket, embedder, index), k, kind="ticket", exclude=ticket.number)
+    hits = await index.nearest(await ticket_vector(ticket, embedder, index), k, kind="ticket", exclude=ticket.number)
     return await _described(hits, uow)
 
 
 async def duplicate_candidates(text: str, exclude: str | None, min_score: float, uow: UnitOfWork, embedder: Embedder,
                                index: VectorIndex, k: int = 5) -> list[dict[str, Any]]:
     """Open tickets close enough to `text` to be the same problem, best first."""
-    vector = embedder.embed([text])[0]
-    hits = [h for h in index.nearest(vector, k, kind="ticket", states=OPEN_STATE_NAMES, exclude=exclude)
+    vector = (await embedder.embed([text]))[0]
+    hits = [h for h in await index.nearest(vector, k, kind="ticket", states=OPEN_STATE_NAMES, exclude=exclude)
             if h.score >= min_score]
     return await _described(hits, uow)
 
 
-async def candidates_for_new(ticket: dict[str, Any], settings: Settings, uow: UnitOfWork, embedder: Embedder,
+async def candidates_for_new(number: str, short_description: str, description: str, now: datetime,
+                             settings: Settings, uow: UnitOfWork, embedder: CachingEmbedder,
                              index: VectorIndex) -> list[dict[str, Any]]:
-    """Duplicate candidates for a ticket just created. The ticket is stored whatever happens here: when the model
-    or Redis cannot answer, it simply comes back with none."""
+    """Duplicate candidates for ticket `number`, just created, with no model run on the request's path (it was a
+    create's dearest CPU): by meaning when its text's vector is known already (the web form's triage embedded it
+    while the agent typed), else by the words it shares with open tickets of the last DUPLICATE_WINDOW_HOURS.
+    The outbox embeds the ticket moments later, for its similar tickets. The ticket is stored whatever happens
+    here: when Redis cannot answer, it simply comes back with none."""
+    text = f"{short_description}\n{description}".strip()
     try:
-        text = f"{ticket['short_description']}\n{ticket['description']}".strip()
-        return await duplicate_candidates(text, ticket["number"], settings.DUPLICATE_CANDIDATE_SCORE, uow, embedder, index)
+        known = await embedder.cached([text])
+        if known is None:
+            return await _sharing_words(text, number, now, settings, uow)
+        hits = [h for h in await index.nearest(known[0], 5, kind="ticket", states=OPEN_STATE_NAMES, exclude=number)
+                if h.score >= settings.DUPLICATE_CANDIDATE_SCORE]
+        return await _described(hits, uow)
     except AtiendeError as err:
-        log.warning("no duplicate candidates for %s: %s", ticket["number"], err)
+        log.warning("no duplicate candidates for %s: %s", number, err)
         return []
+
+
+async def _sharing_words(text: str, number: str, now: datetime, settings: Settings,
+                         uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Open tickets sharing most of the words of the shorter text, and at least a few, as a call's duplicate
+    check reads them; the share of words is the score."""
+    since = now - timedelta(hours=settings.DUPLICATE_WINDOW_HOURS)
+    async with uow.reading():
+        found = await uow.tickets.same_problem_candidates(text, detect_language(text, "es"), since, limit=6)
+    hits = [Hit("ticket", other, round(overlap, 6), {}) for other, shared, overlap in found
+            if other != number and overlap >= settings.DUPLICATE_CANDIDATE_SCORE
+            and shared >= FullTextDuplicates.MIN_SHARED_WORDS]
+    return await _described(hits[:5], uow)
 
 
 async def triage(short_description: str, description: str, settings: Settings, uow: UnitOfWork, embedder: Embedder,
@@ -55,20 +79,20 @@ async def triage(short_description: str, description: str, settings: Settings, u
     tickets as examples, falling back to the blend when it fails); a summary; and the open tickets it may
     duplicate. Each field says whether it is sure enough, by the desk's calibration, to be filled unseen."""
     text = f"{short_description}\n{description}".strip()
-    hits = index.nearest(embedder.embed([text])[0], 2 * NEIGHBOURS, kind="ticket")
+    hits = await index.nearest((await embedder.embed([text]))[0], 2 * NEIGHBOURS, kind="ticket")
     async with uow:
         found = await uow.tickets.brief([h.key for h in hits])
     neighbours = [(found[h.key], h.score) for h in hits if h.key in found]
     labelled = [(t, s) for t, s in neighbours if t.category or t.assignment_group]
     learned = None
     try:
-        learned = models.load() if models is not None else None
+        learned = await models.load() if models is not None else None
     except AtiendeError as err:
         log.warning("triage by the neighbours' vote alone: %s", err)
     probabilities = {field: model.probabilities(text, learned.calibration.blend(field).temperature)
                      for field, model in learned.fields.items()} if learned else None
     suggestions = vote(labelled, probabilities, learned.calibration if learned else None)
-    summary = extractive_summary(description, embedder.embed) if len(description) > 300 else \
+    summary = await extractive_summary(description, embedder.embed) if len(description) > 300 else \
         " ".join(sentences(description)[:2])[:400]
     if chat is not None:
         try:
@@ -101,7 +125,7 @@ async def _chat_triage(chat: ChatTriager, text: str, labelled: list[tuple[Ticket
     examples = [{"ticket": t.short_description, "category": t.category, "subcategory": t.subcategory,
                  "assignment_group": t.assignment_group, "impact": t.impact, "urgency": t.urgency}
                 for t, _ in labelled[:8]]
-    answer = chat.suggest(text, examples, {"categories": categories, "assignment_groups": groups})
+    answer = await chat.suggest(text, examples, {"categories": categories, "assignment_groups": groups})
     sure = round(max(0.0, min(1.0, answer.confidence)), 3)  # as for the vote: an unsure answer is a guess
     category = answer.category if answer.category in categories else None
     subcategory = answer.subcategory if category and answer.subcategory in categories[category] else None
@@ -121,13 +145,13 @@ async def search(query: str, k: int, uow: UnitOfWork, embedder: Embedder, index:
     by_meaning: list[str] = []
     degraded = None
     try:
-        by_meaning = [h.key for h in index.nearest(embedder.embed([query])[0], 20, kind="ticket")]
+        by_meaning = [h.key for h in await index.nearest((await embedder.embed([query]))[0], 20, kind="ticket")]
     except AtiendeError as err:
         degraded = str(err)
     text_weight = EVEN
     if degraded is None and models is not None:
         try:  # the calibration alone, without loading the models it came with
-            about = models.about()
+            about = await models.about()
             calibration = Calibration.from_dict(about.get("calibration")) if about else None
             text_weight = calibration.text_weight(detect_language(query, "es")) if calibration else EVEN
         except AtiendeError as err:

@@ -15,7 +15,7 @@ from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
 from domain.store.kept import KeptForSeconds
 from domain.store.tickets import SORT_COLUMNS, TicketFilter
-from domain.store.uow import AnyUnitOfWork, UnitOfWork
+from domain.store.uow import UnitOfWork
 from domain.tickets import NUMBER_PATTERN, OPEN_STATES, UNNUMBERED, Channel, FieldChange, State, Ticket
 
 SYSTEM_ACTOR = "system"
@@ -74,13 +74,13 @@ async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Con
     return ticket
 
 
-async def get_ticket(number: str, now: datetime, uow: AnyUnitOfWork) -> TicketOut:
+async def get_ticket(number: str, now: datetime, uow: UnitOfWork) -> TicketOut:
     async with uow.reading():
         return await _answer(await find_ticket(uow, number), uow, now)
 
 
 async def update_ticket(
-    number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: AnyUnitOfWork
+    number: str, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime, uow: UnitOfWork
 ) -> TicketOut:
     """Apply a partial update if `if_match` is the stored version (None: whatever is stored); StaleVersion
     otherwise. Audits each change."""
@@ -89,7 +89,7 @@ async def update_ticket(
 
 
 async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None, who: Principal, now: datetime,
-                       uow: AnyUnitOfWork) -> TicketOut:
+                       uow: UnitOfWork) -> TicketOut:
     if if_match is not None and ticket.version != if_match:
         raise StaleVersion(f"Ticket {ticket.number} is at version {ticket.version}, not {if_match}.")
     values = patch.model_dump(exclude_unset=True)
@@ -112,7 +112,7 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
     return await _answer(ticket, uow, now)
 
 
-async def _change_ticket(uow: AnyUnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
+async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
                          new_parent: bool = False,
                          named_version: bool = False) -> T:
     """Read ticket `number` and `change` it, which saves it; returns what `change` returns.
@@ -147,7 +147,7 @@ async def _change_ticket(uow: AnyUnitOfWork, number: str, change: Callable[[Tick
         return answer
 
 
-async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: AnyUnitOfWork) -> TicketOut:
+async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uow: UnitOfWork) -> TicketOut:
     """Cancel ticket `number` as a duplicate of the open ticket `of`, which becomes its parent, with a work note."""
 
     async def cancel_as_duplicate(ticket: Ticket) -> TicketOut:
@@ -166,7 +166,7 @@ async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uo
 
 
 async def add_comment(number: str, comment: CommentIn, who: Principal, now: datetime,
-                      uow: AnyUnitOfWork) -> ActivityOut:
+                      uow: UnitOfWork) -> ActivityOut:
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
@@ -187,7 +187,7 @@ async def add_comment(number: str, comment: CommentIn, who: Principal, now: date
     return await _change_ticket(uow, number, comment_on)
 
 
-async def list_activity(number: str, uow: AnyUnitOfWork) -> list[ActivityOut]:
+async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
     async with uow.reading():
         ticket = await find_ticket(uow, number)
         assert ticket.id is not None  # read from the database, so it has its id
@@ -195,7 +195,7 @@ async def list_activity(number: str, uow: AnyUnitOfWork) -> list[ActivityOut]:
 
 
 async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings,
-                       uow: AnyUnitOfWork) -> TicketPage:
+                       uow: UnitOfWork) -> TicketPage:
     key = query.sort.lstrip("-")
     if key not in SORT_COLUMNS:
         raise InvalidInput(
@@ -245,7 +245,7 @@ async def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfW
     return closed
 
 
-async def find_ticket(uow: AnyUnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
+async def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False) -> Ticket:
     """The ticket, read in any case; NotFound for anything that is not one."""
     wanted = number.upper()
     ticket = await uow.tickets.get(wanted, for_update=for_update) if re.fullmatch(NUMBER_PATTERN, wanted) else None
@@ -265,7 +265,7 @@ async def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Co
 
 
 async def _check_references(
-    uow: AnyUnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
+    uow: UnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
     own_number: str | None = None,
 ) -> None:
     errors: list[FieldError] = []
@@ -289,7 +289,7 @@ async def _check_references(
         raise InvalidInput("Some fields name things that do not exist.", errors)
 
 
-async def _answer(ticket: Ticket, uow: AnyUnitOfWork, now: datetime) -> TicketOut:
+async def _answer(ticket: Ticket, uow: UnitOfWork, now: datetime) -> TicketOut:
     """One ticket as the API answers it, with this process's SLA targets."""
     return _out(ticket, now, await uow.reference.sla_targets())
 

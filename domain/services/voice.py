@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from domain.calls import Call, call_locale, heard_ticket_number, menu_choice
+from domain.calls import Call, PipelineProgress, call_locale, heard_ticket_number, menu_choice
 from domain.contacts import WITHHELD, Contact, is_withheld, phone_key
 from domain.schemas.calls import TwilioForm
 from domain.services.pipeline import join_ticket
@@ -100,18 +99,19 @@ async def hear_problem(form: TwilioForm, attempt: int, now: datetime, settings: 
     return Reply([Say(text("silent", call.language), call.locale), Hangup()], start_pipeline=True)
 
 
-async def wait_for_ticket(form: TwilioForm, round_: int, progress: dict[str, Any] | None, now: datetime,
+async def wait_for_ticket(form: TwilioForm, round_: int, progress: PipelineProgress | None, now: datetime,
                           settings: Settings, uow: UnitOfWork) -> list[Step]:
     """While the pipeline runs: a short pause and another look, until the ticket number can be spoken.
     `progress` is the orchestration's custom status."""
     async with uow:
         call = await _known_call(form, now, settings, uow)
         await uow.commit()
-    number = (progress or {}).get("ticket")
+    progress = progress or {}
+    number = progress.get("ticket")
     if number:
-        key = "joined" if progress and progress.get("joined") else "created"
+        key = "joined" if progress.get("joined") else "created"
         return [Say(say_number(key, call.language, number), call.locale), Hangup()]
-    if (progress or {}).get("step") == "review" or round_ >= MAX_WAIT_ROUNDS:
+    if progress.get("step") == "review" or round_ >= MAX_WAIT_ROUNDS:
         return [Say(text("later", call.language), call.locale), Hangup()]
     return [Pause(1), Redirect(_url(settings, "wait", round=round_ + 1))]
 

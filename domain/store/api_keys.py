@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 _COLUMNS = "id, name, prefix, scopes, created_at, created_by, revoked_at, last_used_at"
 
 
 class ApiKeyStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def add(self, name: str, prefix: str, key_hash: str, scopes: list[str], created_by: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import sql
 
 from domain.errors import StaleVersion
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 _COLUMNS = ("id, title, body, language, category, state, source_ticket, version, created_at, created_by,"
             " updated_at, updated_by")
@@ -15,7 +15,7 @@ _EDITABLE = ("title", "body", "language", "category", "state")
 
 
 class ArticleStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def add(self, fields: dict[str, Any], actor: str, at: datetime) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from domain.erasure import Traces
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 # What a call keeps once its personal content is gone: who answered, when, and which ticket it made. The SMS
 # keeps a placeholder rather than NULL, so that a call that sent one still shows that it did.
@@ -16,7 +16,7 @@ _FORGET = ("speech_text = NULL, transcript = NULL, recording_blob = NULL, record
 
 
 class CallersDataStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def calls_of(self, contact_id: int, phones: list[str]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from psycopg import sql
 
 from domain import cursors
 from domain.calls import Call
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 _COLUMNS = [f.name for f in fields(Call) if f.name != "ticket_number"]
 _SELECT = sql.SQL("SELECT {}, t.number AS ticket_number FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id").format(
@@ -20,7 +20,7 @@ _UPDATABLE = frozenset(_COLUMNS) - {"sid", "from_phone", "started_at"}
 
 
 class CallStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def start(self, call: Call) -> Call:

@@ -3,13 +3,13 @@ stays the contact's phone, and another spelling of the same number (+52 1 and +5
 from __future__ import annotations
 
 from domain.contacts import Contact, phone_key
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 _COLUMNS = "id, name, phone, email, language"
 
 
 class ContactStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def find_or_add(self, contact: Contact) -> Contact:

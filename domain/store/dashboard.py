@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 # An open ticket is at risk once this share of its resolution target has run.
 AT_RISK_SHARE = 0.75
@@ -58,7 +58,7 @@ ORDER BY day.n
 
 
 class DashboardStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def open_tickets(self, resolution_seconds: dict[int, int], now: datetime) -> list[OpenCount]:

@@ -5,11 +5,11 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 
 class IdempotencyStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def claim(self, principal: str, key: str, request_hash: str) -> tuple[str, int | None, Any] | None:

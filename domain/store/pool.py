@@ -1,5 +1,5 @@
-"""psycopg connection pools, one per worker and database, opened on first use: a synchronous one for the
-worker's threads, and an async one for the event loop of the doors that run there."""
+"""psycopg's async connection pools, one per database and event loop, opened on first use. A worker runs every
+function on one loop; tests and tools that start loops of their own get pools of their own."""
 from __future__ import annotations
 
 import asyncio
@@ -9,35 +9,23 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import ConnStatus
-from psycopg_pool import AsyncConnectionPool, ConnectionPool
+from psycopg_pool import AsyncConnectionPool
 
-_pools: dict[str, ConnectionPool] = {}
 # Keyed by the loop itself, not its id(): an ended loop's address goes to the next one, which must not be lent a
 # pool whose tasks and connections belong to the one that ended.
-_async_pools: dict[tuple[str, asyncio.AbstractEventLoop], AsyncConnectionPool] = {}
+_pools: dict[tuple[str, asyncio.AbstractEventLoop], AsyncConnectionPool] = {}
 _lock = threading.Lock()
 
 
-def get_pool(database_url: str, max_size: int = 8) -> ConnectionPool:
-    with _lock:
-        pool = _pools.get(database_url)
-        if pool is None:
-            # open=True explicitly: the psycopg docs warn that the default may change.
-            pool = _LiveConnectionPool(database_url, max_size=max_size, open=True, **_POOLED)
-            _pools[database_url] = pool
-        return pool
-
-
-async def get_async_pool(database_url: str, max_size: int = 8) -> AsyncConnectionPool:
+async def get_pool(database_url: str, max_size: int = 8) -> AsyncConnectionPool:
     """The async pool of this event loop, to which its connections and background tasks belong."""
     key = (database_url, asyncio.get_running_loop())
-    pool = _async_pools.get(key)
+    pool = _pools.get(key)
     if pool is None:
         with _lock:
-            # Lent in autocommit, unlike the synchronous pool's (which devhost's durable store also takes
-            # transactions from): the async doors mostly read or save with one statement, and switching the
-            # mode takes the async connection's lock; a unit of work that is a transaction switches it off.
-            pool = _async_pools.setdefault(key, _LiveAsyncConnectionPool(
+            # Lent in autocommit: most work reads or saves with one statement, and switching the mode takes the
+            # async connection's lock; a unit of work that is a transaction switches it off.
+            pool = _pools.setdefault(key, _LiveAsyncConnectionPool(
                 database_url, max_size=max_size, open=False,
                 **{**_POOLED, "kwargs": {**_POOLED["kwargs"], "autocommit": True}}))
     if pool.closed:
@@ -57,7 +45,7 @@ _POOLED: dict[str, Any] = {
 }
 
 
-class _LiveConnectionPool(ConnectionPool):
+class _LiveAsyncConnectionPool(AsyncConnectionPool):
     """Lends only connections that survived their idle time.
 
     The pool's own `check` runs a query on every lease, which costs more CPU than most of ours, and after a
@@ -65,19 +53,6 @@ class _LiveConnectionPool(ConnectionPool):
     idle connection at once, and a request drawing from a full pool of them timed out before it got through.
     Here a dead connection is closed and handed back (the pool connects a replacement in the background), and
     the next one is tried at once."""
-
-    def getconn(self, timeout: float | None = None) -> psycopg.Connection:
-        for _ in range(self.max_size):
-            conn = super().getconn(timeout)
-            if _still_connected(conn):
-                return conn
-            conn.close()
-            self.putconn(conn)
-        return super().getconn(timeout)  # every one was dead: this waits for a replacement
-
-
-class _LiveAsyncConnectionPool(AsyncConnectionPool):
-    """The async pool's lease, as _LiveConnectionPool's."""
 
     async def getconn(self, timeout: float | None = None) -> psycopg.AsyncConnection:
         for _ in range(self.max_size):
@@ -89,7 +64,7 @@ class _LiveAsyncConnectionPool(AsyncConnectionPool):
         return await super().getconn(timeout)
 
 
-def _still_connected(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool:
+def _still_connected(conn: psycopg.AsyncConnection) -> bool:
     """Whether a pooled connection survived its idle time, asked without a round trip. An idle connection is
     sent nothing (Atiende does not LISTEN), so a socket with something to read holds the server's goodbye (it
     shut down, restarted or ended the session) or its end of file. A connection lost silently still fails its
@@ -101,18 +76,11 @@ def _still_connected(conn: psycopg.Connection | psycopg.AsyncConnection) -> bool
     return not idle.poll(0)
 
 
-def close_pools() -> None:
-    with _lock:
-        for pool in _pools.values():
-            pool.close()
-        _pools.clear()
-
-
-async def close_async_pools() -> None:
+async def close_pools() -> None:
     """Close the async pools of the running event loop, before it ends."""
     loop = asyncio.get_running_loop()
     with _lock:
-        mine = [key for key in _async_pools if key[1] is loop]
-        pools = [_async_pools.pop(key) for key in mine]
+        mine = [key for key in _pools if key[1] is loop]
+        pools = [_pools.pop(key) for key in mine]
     for pool in pools:
         await pool.close()

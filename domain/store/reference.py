@@ -6,7 +6,7 @@ from typing import Any
 from domain.errors import Conflict, FieldError
 from domain.sla import SlaTarget
 from domain.store.kept import KeptForSeconds
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 
 SLA_TARGETS = KeptForSeconds(30)
 
@@ -17,7 +17,7 @@ def forget_sla_targets() -> None:
 
 
 class ReferenceStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
 
     async def _rows(self, query: str, params: Any = None) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from domain import cursors
 from domain.contacts import Contact, phone_key
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.store.kept import KeptForSeconds
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
 
 _SELECT = """
@@ -193,7 +193,7 @@ def _params(ticket: Ticket) -> dict[str, Any]:
 
 
 class TicketStore:
-    def __init__(self, db: Statements | AsyncStatements):
+    def __init__(self, db: Statements):
         self.db = db
         self._callers_by_prefixes: dict[str, list[int]] = {}
 

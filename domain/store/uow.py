@@ -1,15 +1,13 @@
-"""The unit of work: one connection, one transaction, committed only when asked.
-
-Both kinds are entered with `async with`: `UnitOfWork` over the synchronous pool (its coroutines finish at once,
-see domain/store/statements.py) and `AsyncUnitOfWork` over the async pool, for doors on the event loop."""
+"""The unit of work: one connection, one transaction, committed only when asked. Entered with `async with`."""
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Self
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from domain.errors import Conflict, DependencyUnavailable
 from domain.store.api_keys import ApiKeyStore
@@ -20,11 +18,15 @@ from domain.store.contacts import ContactStore
 from domain.store.dashboard import DashboardStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
-from domain.store.statements import AsyncStatements, Statements
+from domain.store.statements import Statements
 from domain.store.tickets import TicketStore
 
+# Where a unit of work leases its connection: the pool of the running event loop, to which its connections
+# belong (see domain/store/pool.py), looked up when the work starts rather than when it is made.
+PoolSource = Callable[[], Awaitable[AsyncConnectionPool]]
 
-class _Work:
+
+class UnitOfWork:
     tickets: TicketStore
     contacts: ContactStore
     reference: ReferenceStore
@@ -34,9 +36,15 @@ class _Work:
     articles: ArticleStore
     dashboard: DashboardStore
     callers_data: CallersDataStore
-    db: Statements | AsyncStatements
+    db: Statements
+    conn: psycopg.AsyncConnection[Any]
 
-    def _open_stores(self, db: Statements | AsyncStatements) -> None:
+    def __init__(self, pool: PoolSource):
+        self._pool = pool
+        self._leased: AbstractAsyncContextManager[psycopg.AsyncConnection[Any]] | None = None
+        self._lent_autocommit = True
+
+    def _open_stores(self, db: Statements) -> None:
         self.db = db
         self.tickets = TicketStore(db)
         self.contacts = ContactStore(db)
@@ -65,16 +73,18 @@ class _Work:
         a change made meanwhile."""
         return _Autocommit(self)
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> Self:
         return await self._enter(autocommit=False)
 
-    async def _enter(self, autocommit: bool) -> Any:
+    async def _enter(self, autocommit: bool) -> Self:
         try:
-            self._open_stores(await self._lease())
+            self._leased = (await self._pool()).connection()
+            self.conn = await self._leased.__aenter__()
+            self._open_stores(Statements(self.conn))
             self._lent_autocommit = self.conn.autocommit
             if autocommit != self._lent_autocommit:  # local: nothing is sent to the server
                 try:
-                    await self._set_autocommit(autocommit)
+                    await self.conn.set_autocommit(autocommit)
                 except BaseException as err:
                     # Not entered, so __aexit__ will not run: the connection goes back to the pool here.
                     await self._give_back(type(err), err, err.__traceback__)
@@ -93,9 +103,9 @@ class _Work:
         try:
             if not self.conn.closed:
                 if self.conn.info.transaction_status != TransactionStatus.IDLE:
-                    await self._rollback()
+                    await self.conn.rollback()
                 if self.conn.autocommit != self._lent_autocommit:
-                    await self._set_autocommit(self._lent_autocommit)
+                    await self.conn.set_autocommit(self._lent_autocommit)
         except psycopg.OperationalError:
             # The server went away after the work was done: nothing uncommitted survives a lost connection,
             # and the pool replaces it. The work's own error, if any, is what the caller hears about.
@@ -104,87 +114,13 @@ class _Work:
             await self._give_back(*exc_info)
         _raise_as_answer(exc_info[1])
 
-    # What differs between the synchronous and the async connection.
-    _pool: Any
-    conn: Any
-    _lent_autocommit: bool
-
-    def __init__(self, pool: Any) -> None:
-        raise NotImplementedError
-
-    async def _lease(self) -> Statements | AsyncStatements:
-        raise NotImplementedError
-
-    async def _give_back(self, *exc_info: Any) -> None:
-        raise NotImplementedError
-
-    async def commit(self) -> None:
-        raise NotImplementedError
-
-    async def _rollback(self) -> None:
-        raise NotImplementedError
-
-    async def _set_autocommit(self, on: bool) -> None:
-        raise NotImplementedError
-
-
-class UnitOfWork(_Work):
-    """Over the synchronous pool, for work on the worker's threads; run its coroutines with run_now."""
-
-    def __init__(self, pool: ConnectionPool):
-        self._pool = pool
-        self._leased: AbstractContextManager[psycopg.Connection[Any]] | None = None
-
-    async def _lease(self) -> Statements:
-        self._leased = self._pool.connection()
-        self.conn = self._leased.__enter__()
-        return Statements(self.conn)
-
-    async def _give_back(self, *exc_info: Any) -> None:
-        assert self._leased is not None
-        self._leased.__exit__(*exc_info)
-        self._leased = None
-
-    async def commit(self) -> None:
-        self.conn.commit()
-
-    async def _rollback(self) -> None:
-        self.conn.rollback()
-
-    async def _set_autocommit(self, on: bool) -> None:
-        self.conn.autocommit = on
-
-
-class AsyncUnitOfWork(_Work):
-    """Over psycopg's async pool, for doors that run on the event loop."""
-
-    def __init__(self, pool: AsyncConnectionPool):
-        self._pool = pool
-        self._leased: AbstractAsyncContextManager[psycopg.AsyncConnection[Any]] | None = None
-
-    async def _lease(self) -> AsyncStatements:
-        self._leased = self._pool.connection()
-        self.conn = await self._leased.__aenter__()
-        return AsyncStatements(self.conn)
-
-    async def _give_back(self, *exc_info: Any) -> None:
-        assert self._leased is not None
-        await self._leased.__aexit__(*exc_info)
-        self._leased = None
-
     async def commit(self) -> None:
         await self.conn.commit()
 
-    async def _rollback(self) -> None:
-        await self.conn.rollback()
-
-    async def _set_autocommit(self, on: bool) -> None:
-        await self.conn.set_autocommit(on)
-
-
-# Either kind, for a service that only awaits the stores and commit(): the doors on the event loop pass an
-# AsyncUnitOfWork, work on the worker's threads a UnitOfWork.
-AnyUnitOfWork = UnitOfWork | AsyncUnitOfWork
+    async def _give_back(self, *exc_info: Any) -> None:
+        assert self._leased is not None
+        leased, self._leased = self._leased, None
+        await leased.__aexit__(*exc_info)
 
 
 def _raise_as_answer(err: BaseException | None) -> None:
@@ -197,10 +133,10 @@ def _raise_as_answer(err: BaseException | None) -> None:
 
 
 class _Autocommit:
-    def __init__(self, uow: _Work):
+    def __init__(self, uow: UnitOfWork):
         self.uow = uow
 
-    async def __aenter__(self) -> Any:
+    async def __aenter__(self) -> UnitOfWork:
         return await self.uow._enter(autocommit=True)
 
     async def __aexit__(self, *exc_info: Any) -> None:

@@ -114,21 +114,21 @@ def test_the_static_web_app_replaces_authorization_so_keys_travel_in_x_api_key(c
 
 def test_a_bearer_key_works_when_the_function_app_is_called_directly(uow, api_key):
     from domain.services.access import authenticate
-    from domain.store.statements import run_now
+    from tests.conftest import on_own_loop
 
     key = api_key("tickets:write")
-    who = run_now(authenticate(None, f"Bearer {key}", None, uow))
+    who = on_own_loop(authenticate(None, f"Bearer {key}", None, uow))
     assert who.kind == "api_key" and who.permissions == {"tickets:write"}
 
 
 def test_the_platforms_own_bearer_token_is_not_a_key(uow):
     from domain.errors import NotAuthenticated
     from domain.services.access import authenticate
-    from domain.store.statements import run_now
+    from tests.conftest import on_own_loop
 
     with pytest.raises(NotAuthenticated):
-        run_now(authenticate(None, "Bearer eyJhbGciOiJIUzI1NiJ9.platform", None, uow))
-    who = run_now(authenticate(base64.b64encode(b'{"userDetails":"ana","userRoles":["agent"]}').decode(),
+        on_own_loop(authenticate(None, "Bearer eyJhbGciOiJIUzI1NiJ9.platform", None, uow))
+    who = on_own_loop(authenticate(base64.b64encode(b'{"userDetails":"ana","userRoles":["agent"]}').decode(),
                                "Bearer eyJhbGciOiJIUzI1NiJ9.platform", None, uow))
     assert who.name == "ana"
 

@@ -11,7 +11,7 @@ from domain.adapters.blobs import AzureBlobs
 from domain.calls import Call
 from domain.services.callers_data import ERASED, FORGOTTEN, forget_old_recordings
 from domain.settings import Settings
-from domain.store.statements import run_now
+from tests.conftest import on_own_loop
 from tests.integration.conftest import call, sms_to
 from tests.random_refs import random_mexican_mobile, random_name, random_phone, random_spanish_phone, random_word
 
@@ -29,7 +29,7 @@ def call_with_recording(database_url, azurite, agent):
         "channel": "phone", "caller": {"name": "Marta Gil", "phone": phone, "email": "marta@example.com"}}).json()
     blobs = AzureBlobs(settings)
     name = f"calls/{secrets.token_hex(8)}.wav"
-    blobs.put(settings.RECORDINGS_CONTAINER, name, b"RIFF" + b"\0" * 64, "audio/wav")
+    on_own_loop(blobs.put(settings.RECORDINGS_CONTAINER, name, b"RIFF" + b"\0" * 64, "audio/wav"))
     sid = "CA" + secrets.token_hex(16)
 
     async def store_call() -> None:
@@ -42,8 +42,9 @@ def call_with_recording(database_url, azurite, agent):
                 ticket_id=ticket_id))
             await uow.commit()
 
-    run_now(store_call())
-    return settings, blobs, ticket, sid, name
+    on_own_loop(store_call())
+    yield settings, blobs, ticket, sid, name
+    on_own_loop(blobs.close())
 
 
 def test_an_admin_erases_a_caller_and_the_tickets_stay_anonymized(admin, agent, db, call_with_recording):
@@ -54,7 +55,7 @@ def test_an_admin_erases_a_caller_and_the_tickets_stay_anonymized(admin, agent, 
     erased = admin.post(f"/api/contacts/{contact}/erase")
     assert erased.status_code == 200, erased.text
     assert erased.json() == {"contact_id": contact, "calls": 1, "tickets": 1, "recordings_deleted": 1}
-    assert not blobs.exists(settings.RECORDINGS_CONTAINER, name)
+    assert not on_own_loop(blobs.exists(settings.RECORDINGS_CONTAINER, name))
     row = db.execute("SELECT name, phone, email, erased_by FROM contacts WHERE id = %s", (contact,)).fetchone()
     assert row == (None, None, None, "admin@example.com")
     call = db.execute("SELECT from_phone, speech_text, transcript, recording_blob FROM calls WHERE sid = %s",
@@ -80,12 +81,12 @@ def test_an_admin_erases_a_caller_and_the_tickets_stay_anonymized(admin, agent, 
 def test_retention_forgets_old_recordings_and_transcripts_and_notes_it(db, call_with_recording):
     settings, blobs, ticket, sid, name = call_with_recording
     now = datetime.now(UTC)
-    assert run_now(forget_old_recordings(0, now, settings, bootstrap.uow(settings), blobs)) == 0  # 0 keeps them
-    assert run_now(forget_old_recordings(60, now, settings, bootstrap.uow(settings), blobs)) == 0  # not old enough
-    assert blobs.exists(settings.RECORDINGS_CONTAINER, name)
-    while run_now(forget_old_recordings(30, now, settings, bootstrap.uow(settings), blobs)):
+    assert on_own_loop(forget_old_recordings(0, now, settings, bootstrap.uow(settings), blobs)) == 0  # 0 keeps them
+    assert on_own_loop(forget_old_recordings(60, now, settings, bootstrap.uow(settings), blobs)) == 0  # not old enough
+    assert on_own_loop(blobs.exists(settings.RECORDINGS_CONTAINER, name))
+    while on_own_loop(forget_old_recordings(30, now, settings, bootstrap.uow(settings), blobs)):
         pass
-    assert not blobs.exists(settings.RECORDINGS_CONTAINER, name)
+    assert not on_own_loop(blobs.exists(settings.RECORDINGS_CONTAINER, name))
     call = db.execute("SELECT speech_text, transcript, recording_blob, from_phone FROM calls WHERE sid = %s",
                       (sid,)).fetchone()
     assert call[:3] == (None, None, None) and call[3].startswith("+")  # the call itself is kept

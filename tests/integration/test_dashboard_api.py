@@ -93,7 +93,7 @@ def test_when_one_half_of_the_dashboard_cannot_reach_the_database_it_answers_503
     from domain.errors import DependencyUnavailable
     from domain.settings import get_settings
     from domain.store.dashboard import DashboardStore
-    from domain.store.pool import close_async_pools, get_async_pool
+    from domain.store.pool import close_pools, get_pool
     from tests.conftest import on_own_loop, principal_cookie
 
     count_open = DashboardStore.open_tickets
@@ -115,12 +115,12 @@ def test_when_one_half_of_the_dashboard_cannot_reach_the_database_it_answers_503
 
     async def ask() -> tuple[func.HttpResponse, int]:
         answer = await get_dashboard(request)
-        pool = await get_async_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
+        pool = await get_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
         # Nothing leaked: the pool can still lend every connection it may hold, at once.
         held = [await pool.getconn(timeout=5) for _ in range(pool.max_size)]
         for conn in held:
             await pool.putconn(conn)
-        await close_async_pools()
+        await close_pools()
         return answer, len(held)
 
     try:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
+import redis.asyncio
 
 from benchmarks.evaluate_search import sets
 from domain import bootstrap
@@ -18,8 +19,7 @@ from domain.schemas.reference import CategoryIn, GroupIn
 from domain.schemas.tickets import TicketCreate
 from domain.services import indexing, learning, reference, similar, tickets
 from domain.settings import Settings
-from domain.store.statements import run_now
-from tests.conftest import fresh_database
+from tests.conftest import fresh_database, on_own_loop
 from tests.random_refs import random_name
 
 
@@ -29,32 +29,33 @@ def desk(search_redis, embedder):
     settings = Settings(DATABASE_URL=fresh_database("atiende_test_eval"), SEED_DEMO_DATA=False)
     make_uow = lambda: bootstrap.uow(settings)  # noqa: E731
     for group in sorted({t["group"] for t in labelled}):
-        run_now(reference.add_group(GroupIn(name=group), make_uow()))
+        on_own_loop(reference.add_group(GroupIn(name=group), make_uow()))
     subcategories = defaultdict(set)
     for t in labelled:
         subcategories[t["category"]].add(t["subcategory"])
     for category, subs in sorted(subcategories.items()):
-        run_now(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), make_uow()))
+        on_own_loop(reference.add_category(CategoryIn(name=category, subcategories=sorted(subs)), make_uow()))
     admin = Principal("eval", "user", ROLE_PERMISSIONS["admin"])
     problem_of = {}
     for t in labelled:
-        _, made, _ = run_now(tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
+        _, made, _ = on_own_loop(tickets.create_ticket(TicketCreate(short_description=t["text"], category=t["category"],
                                                         subcategory=t["subcategory"], assignment_group=t["group"]),
                                                    admin, None, datetime.now(UTC), settings, make_uow()))
         problem_of[made["number"]] = t
-    client = redis.Redis.from_url(search_redis)
+    client, awaited = redis.Redis.from_url(search_redis), redis.asyncio.Redis.from_url(search_redis)
     namespace = random_name("eval").lower()
-    index = RedisVectorIndex(client, embedder.model, embedder.dimensions, namespace=namespace)
-    index.reset()
-    while run_now(indexing.index_pending(make_uow(), embedder, index)):
+    index = RedisVectorIndex(awaited, embedder.model, embedder.dimensions, namespace=namespace)
+    on_own_loop(index.reset())
+    while on_own_loop(indexing.index_pending(make_uow(), embedder, index)):
         pass
-    models = TriageModelStore(client, namespace=namespace)
-    run_now(learning.train(make_uow(), models, index, embedder, 20000, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
+    models = TriageModelStore(awaited, namespace=namespace)
+    on_own_loop(learning.train(make_uow(), models, index, embedder, 20000, settings.TRIAGE_FILL_PRECISION, datetime.now(UTC)))
     yield queries, problem_of, make_uow, index, models
     for key in client.scan_iter(match=namespace + ":*"):
         client.delete(key)
     client.ft(index.index).dropindex()
     client.close()
+    on_own_loop(awaited.aclose())
 
 
 def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | None]]:
@@ -62,8 +63,8 @@ def ranks(desk, embedder, language: str) -> tuple[list[int | None], list[int | N
     queries, problem_of, make_uow, index, models = desk
     raw, shipped = [], []
     for q in (q for q in queries if q["language"] == language):
-        by_vector = [h.key for h in index.nearest(embedder.embed([q["text"]])[0], 20, kind="ticket")]
-        by_search = [i["number"] for i in run_now(similar.search(q["text"], 20, make_uow(), embedder, index,
+        by_vector = [h.key for h in on_own_loop(index.nearest(on_own_loop(embedder.embed([q["text"]]))[0], 20, kind="ticket"))]
+        by_search = [i["number"] for i in on_own_loop(similar.search(q["text"], 20, make_uow(), embedder, index,
                                                                  models))["items"]]
         for ranked, out in ((by_vector, raw), (by_search, shipped)):
             out.append(next((i for i, n in enumerate(ranked) if problem_of[n]["key"] == q["key"]), None))
@@ -94,8 +95,8 @@ def label_accuracy(desk, embedder, language: str) -> dict[str, tuple[float, floa
     hits = defaultdict(lambda: [0, 0, 0, 0])
     asked = [q for q in queries if q["language"] == language]
     for q in asked:
-        nearest = problem_of[index.nearest(embedder.embed([q["text"]])[0], 1, kind="ticket")[0].key]
-        suggested = run_now(similar.triage(q["text"], "", settings, make_uow(), embedder, index, models=models))
+        nearest = problem_of[on_own_loop(index.nearest(on_own_loop(embedder.embed([q["text"]]))[0], 1, kind="ticket"))[0].key]
+        suggested = on_own_loop(similar.triage(q["text"], "", settings, make_uow(), embedder, index, models=models))
         for field, key in (("category", "category"), ("assignment_group", "group")):
             right = suggested[field]["value"] == q[key]
             hits[field][0] += nearest[key] == q[key]

@@ -1,6 +1,7 @@
 """Hostile input closed as classes: odd sign-in principals, forged cursors, invisible notes, parent loops of any
 length or made by two updates at once, writes that meet head-on, what anonymous callers learn, header bytes
 outside ASCII, and static paths no file can have."""
+import asyncio
 import base64
 import json
 import threading
@@ -12,7 +13,7 @@ import pytest
 from domain import bootstrap
 from domain.errors import Conflict
 from domain.settings import Settings
-from domain.store.statements import run_now
+from tests.conftest import on_own_loop
 from tests.random_refs import random_name
 
 
@@ -98,22 +99,24 @@ def test_writes_that_meet_head_on_are_a_conflict_not_an_outage(database_url, age
     numbers = [agent.post("/api/tickets", json={"short_description": random_name("Deadlock")}).json()["number"]
                for _ in range(2)]
     settings = Settings(DATABASE_URL=database_url, SEED_DEMO_DATA=False)
-    barrier = threading.Barrier(2)
 
-    async def lock_in_order(first: str, second: str) -> str:
-        try:
-            async with bootstrap.uow(settings) as uow:
-                await uow.db.run("SET LOCAL deadlock_timeout = '100ms'")
-                await uow.tickets.get(first, for_update=True)
-                barrier.wait()
-                await uow.tickets.get(second, for_update=True)
-            return "done"
-        except Conflict:
-            return "conflict"
+    async def head_on() -> list[str]:
+        barrier = asyncio.Barrier(2)
 
-    with ThreadPoolExecutor(2) as pool:
-        outcomes = sorted(pool.map(lambda pair: run_now(lock_in_order(*pair)), [numbers, numbers[::-1]]))
-    assert outcomes == ["conflict", "done"]
+        async def lock_in_order(first: str, second: str) -> str:
+            try:
+                async with bootstrap.uow(settings) as uow:
+                    await uow.db.run("SET LOCAL deadlock_timeout = '100ms'")
+                    await uow.tickets.get(first, for_update=True)
+                    await barrier.wait()
+                    await uow.tickets.get(second, for_update=True)
+                return "done"
+            except Conflict:
+                return "conflict"
+
+        return sorted(await asyncio.gather(lock_in_order(*numbers), lock_in_order(*numbers[::-1])))
+
+    assert on_own_loop(head_on()) == ["conflict", "done"]
 
 
 def test_anonymous_callers_learn_no_versions(anonymous):

@@ -4,10 +4,11 @@ import time
 
 import httpx
 import redis
+import redis.asyncio
 
 from domain.adapters.ratelimit import RateLimiter
 from domain.auth import Principal
-from tests.conftest import Devhost, fresh_database, principal_cookie
+from tests.conftest import Devhost, fresh_database, on_own_loop, principal_cookie
 from tests.random_refs import random_name
 
 
@@ -44,12 +45,12 @@ def test_each_caller_spends_its_own_burst_then_waits(tmp_path):
 
 
 def test_requests_go_through_when_redis_cannot_count_them():
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
+    dead = redis.asyncio.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2)
     limiter = RateLimiter(dead, "t", per_minute=1, burst=1)
     who = Principal("ana@example.com", "user", frozenset())
     for _ in range(3):
-        limiter.take(who)  # no exception: a Redis outage must not stop the desk
-    dead.close()
+        on_own_loop(limiter.take(who))  # no exception: a Redis outage must not stop the desk
+    on_own_loop(dead.aclose())
 
 
 def test_a_process_takes_tokens_in_batches_and_never_spends_more_than_the_bucket(search_redis):
@@ -57,18 +58,19 @@ def test_a_process_takes_tokens_in_batches_and_never_spends_more_than_the_bucket
 
     from domain.errors import TooManyRequests
 
-    client = redis.Redis.from_url(search_redis)
+    client, stats = redis.asyncio.Redis.from_url(search_redis), redis.Redis.from_url(search_redis)
     limiter = RateLimiter(client, random_name("t"), per_minute=1, burst=10)  # no refill worth counting
     who = Principal("ana@example.com", "user", frozenset())
-    asked = lambda: client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)  # noqa: E731
+    asked = lambda: stats.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)  # noqa: E731
     before = asked()
     for _ in range(10):
-        limiter.take(who)
+        on_own_loop(limiter.take(who))
     with pytest.raises(TooManyRequests):
-        limiter.take(who)
+        on_own_loop(limiter.take(who))
     # Batches of 1, 2, 4 and the last 3, then one refusal: 5 questions to Redis for 11 requests.
     assert asked() - before == 5
     other = RateLimiter(client, limiter.prefix.removesuffix(":rate:"), per_minute=1, burst=10)
     with pytest.raises(TooManyRequests):
-        other.take(who)  # another process shares the same spent bucket
-    client.close()
+        on_own_loop(other.take(who))  # another process shares the same spent bucket
+    on_own_loop(client.aclose())
+    stats.close()

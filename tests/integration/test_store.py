@@ -10,7 +10,6 @@ from domain.errors import StaleVersion
 from domain.schemas.tickets import TicketCreate, TicketPatch
 from domain.services import tickets
 from domain.store.migrations import migrate, pending_files
-from domain.store.statements import run_now
 from tests.conftest import on_own_loop
 from tests.random_refs import random_name
 
@@ -19,7 +18,7 @@ AGENT = Principal("store-test@example.com", "user", ROLE_PERMISSIONS["agent"])
 
 def new(settings, uow, when=None):
     data = TicketCreate(short_description=random_name("store"))
-    return run_now(tickets.create_ticket(data, AGENT, None, when or datetime.now(UTC), settings, uow))[1]
+    return on_own_loop(tickets.create_ticket(data, AGENT, None, when or datetime.now(UTC), settings, uow))[1]
 
 
 def test_nothing_persists_without_commit(uow, db):
@@ -29,7 +28,7 @@ def test_nothing_persists_without_commit(uow, db):
         async with uow:
             await uow.reference.add_group(name)
 
-    run_now(add_without_commit())
+    on_own_loop(add_without_commit())
     assert db.execute("SELECT count(*) FROM assignment_groups WHERE name = %s", (name,)).fetchone()[0] == 0
 
 
@@ -42,7 +41,7 @@ def test_an_error_rolls_back_everything_in_the_unit(uow, db):
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        run_now(add_then_fail())
+        on_own_loop(add_then_fail())
     assert db.execute("SELECT count(*) FROM assignment_groups WHERE name = %s", (name,)).fetchone()[0] == 0
 
 
@@ -55,7 +54,7 @@ def test_two_racing_updates_of_one_version_let_exactly_one_win(settings, uow, db
     def update(text):
         barrier.wait()
         try:
-            run_now(tickets.update_ticket(number, TicketPatch(description=text), 1, AGENT, datetime.now(UTC),
+            on_own_loop(tickets.update_ticket(number, TicketPatch(description=text), 1, AGENT, datetime.now(UTC),
                                           bootstrap.uow(settings)))
             return "ok"
         except StaleVersion:
@@ -89,7 +88,7 @@ def test_a_plain_create_is_one_statement_and_one_with_a_key_or_a_caller_is_one_t
     keyed = TicketCreate(short_description=random_name("keyed"))
     called = TicketCreate(short_description=random_name("called"), caller=CallerIn(name=random_name("caller")))
     for data, key in ((plain, None), (keyed, random_name("key")), (called, None)):
-        run_now(tickets.create_ticket(data, AGENT, key, datetime.now(UTC), settings, uow))
+        on_own_loop(tickets.create_ticket(data, AGENT, key, datetime.now(UTC), settings, uow))
     assert seen == [TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INTRANS]
     for data in (plain, keyed, called):  # each stored once, with its audit rows
         assert db.execute("SELECT count(*), min(a.n) FROM tickets t, LATERAL (SELECT count(*) AS n"
@@ -122,7 +121,7 @@ def test_a_change_that_another_save_overtook_is_made_again_under_the_lock(settin
 
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
-    run_now(tickets.update_ticket(number, TicketPatch(description="mine"), None, AGENT, datetime.now(UTC),
+    on_own_loop(tickets.update_ticket(number, TicketPatch(description="mine"), None, AGENT, datetime.now(UTC),
                                   bootstrap.uow(settings)))
     assert reads == [False, True]  # read unlocked, clashed, read again holding the row lock
     version, description, assigned = db.execute(
@@ -138,7 +137,7 @@ def test_a_comment_that_another_save_overtook_lands_once(settings, uow, db, monk
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
     body = random_name("overtaken")
-    run_now(tickets.add_comment(number, CommentIn(body=body, visibility="internal"), AGENT, datetime.now(UTC),
+    on_own_loop(tickets.add_comment(number, CommentIn(body=body, visibility="internal"), AGENT, datetime.now(UTC),
                                 bootstrap.uow(settings)))
     assert reads == [False, True]
     assert db.execute("SELECT count(*) FROM ticket_activity WHERE body = %s", (body,)).fetchone()[0] == 1
@@ -153,7 +152,7 @@ def test_a_ticket_that_clashed_lately_is_changed_under_the_lock_at_once(settings
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, busy)
     comment = CommentIn(body=random_name("busy"), visibility="internal")
     for number in (busy, busy.lower(), calm):
-        run_now(tickets.add_comment(number, comment, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+        on_own_loop(tickets.add_comment(number, comment, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
     # The first comment clashed and was made again under the lock; the next on the same ticket, however its
     # number was written, took the lock at once; another ticket was still read without one first.
     assert reads == [False, True, True, False]
@@ -168,7 +167,7 @@ def test_an_update_naming_its_version_is_stale_when_another_save_overtook_it(set
     number = new(settings, uow)["number"]
     reads = _saved_by_someone_else_after_the_first_read(monkeypatch, db, number)
     with pytest.raises(StaleVersion):
-        run_now(tickets.update_ticket(number, TicketPatch(description="mine"), 1, AGENT, datetime.now(UTC),
+        on_own_loop(tickets.update_ticket(number, TicketPatch(description="mine"), 1, AGENT, datetime.now(UTC),
                                       bootstrap.uow(settings)))
     assert reads == [False]
     assert db.execute("SELECT description, version FROM tickets WHERE number = %s", (number,)).fetchone() == ('', 2)
@@ -188,10 +187,10 @@ def test_many_comments_and_updates_at_once_on_one_ticket_all_land_and_are_audite
         start.wait()
         for turn in range(6):
             if worker % 2:
-                run_now(tickets.add_comment(number, CommentIn(body=f"note {worker}.{turn}", visibility="internal"),
+                on_own_loop(tickets.add_comment(number, CommentIn(body=f"note {worker}.{turn}", visibility="internal"),
                                             AGENT, datetime.now(UTC), bootstrap.uow(settings)))
             else:  # every value new, so every update changes the ticket
-                run_now(tickets.update_ticket(number, TicketPatch(description=f"text {worker}.{turn}"), None, AGENT,
+                on_own_loop(tickets.update_ticket(number, TicketPatch(description=f"text {worker}.{turn}"), None, AGENT,
                                               datetime.now(UTC), bootstrap.uow(settings)))
 
     with ThreadPoolExecutor(8) as pool:
@@ -218,7 +217,7 @@ def test_changes_leave_nothing_pending_that_every_word_search_would_read(setting
     number = new(settings, uow)["number"]
     for urgency in (2, 3) * 5:
         patch = TicketPatch.model_validate({"urgency": urgency})
-        run_now(tickets.update_ticket(number, patch, None, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+        on_own_loop(tickets.update_ticket(number, patch, None, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
     db.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
     pending = db.execute("SELECT pending_pages, pending_tuples FROM pgstatginindex('tickets_search_idx')").fetchone()
     assert pending == (0, 0)
@@ -233,9 +232,9 @@ def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
     old = new(settings, uow, long_ago)["number"]
     recent = new(settings, bootstrap.uow(settings))["number"]
     resolve = TicketPatch.model_validate_json('{"state": "resolved", "close_code": "solved_permanently", "close_notes": "ok"}')
-    run_now(tickets.update_ticket(old, resolve, 1, AGENT, long_ago + timedelta(hours=1), bootstrap.uow(settings)))
-    run_now(tickets.update_ticket(recent, resolve, 1, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
-    closed = run_now(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings)))
+    on_own_loop(tickets.update_ticket(old, resolve, 1, AGENT, long_ago + timedelta(hours=1), bootstrap.uow(settings)))
+    on_own_loop(tickets.update_ticket(recent, resolve, 1, AGENT, datetime.now(UTC), bootstrap.uow(settings)))
+    closed = on_own_loop(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings)))
     assert old in closed and recent not in closed
     states = dict(db.execute("SELECT number, state FROM tickets WHERE number = ANY(%s)", ([old, recent],)).fetchall())
     assert states == {old: 7, recent: 6}
@@ -244,7 +243,7 @@ def test_resolved_tickets_close_after_the_configured_days(settings, uow, db):
         " WHERE t.number = %s AND a.field = 'state' ORDER BY a.id DESC LIMIT 1", (old,)
     ).fetchone()
     assert audit == ("system", "resolved", "closed")
-    assert run_now(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings))) == []
+    assert on_own_loop(tickets.close_resolved_tickets(datetime.now(UTC), settings, bootstrap.uow(settings))) == []
 
 
 def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
@@ -259,7 +258,7 @@ def test_past_the_exact_limit_the_list_total_is_the_planners_estimate(uow):
             about, estimated, _ = await uow.tickets.count_matching(TicketFilter())
             assert estimated and about >= 1
 
-    run_now(count_both_ways())
+    on_own_loop(count_both_ways())
 
 
 def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monkeypatch):
@@ -297,32 +296,14 @@ def test_an_estimated_total_is_kept_for_seconds_and_an_exact_one_never(uow, monk
             await uow.tickets.count_matching(TicketFilter())
             assert counting.statements == 8  # out of date: asked again
 
-    run_now(count_repeatedly())
-
-
-def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
-    from domain.store.pool import get_pool
-
-    pool = get_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
-    # A full pool, as after a busy minute: a server restart ends every one of them at once, and the pool's own
-    # check waited longer after each dead one until a request timed out before it reached a live connection.
-    held = [pool.getconn() for _ in range(pool.max_size)]
-    ended = {conn.info.backend_pid for conn in held}
-    for conn in held:
-        pool.putconn(conn)
-    for pid in ended:
-        db.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))  # as a server restart ends idle sessions
-    for _ in range(pool.max_size + 1):
-        with pool.connection() as conn:
-            assert conn.execute("SELECT 1").fetchone() == (1,)
-            assert conn.info.backend_pid not in ended
+    on_own_loop(count_repeatedly())
 
 
 def test_an_async_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(settings, db):
-    from domain.store.pool import close_async_pools, get_async_pool
+    from domain.store.pool import close_pools, get_pool
 
     async def restart_under_a_full_pool() -> None:
-        pool = await get_async_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
+        pool = await get_pool(settings.DATABASE_URL, settings.DATABASE_POOL_MAX_SIZE)
         held = [await pool.getconn() for _ in range(pool.max_size)]
         ended = {conn.info.backend_pid for conn in held}
         for conn in held:
@@ -333,7 +314,7 @@ def test_an_async_pooled_connection_the_server_ended_is_replaced_without_a_faile
             async with pool.connection() as conn:
                 assert await (await conn.execute("SELECT 1")).fetchone() == (1,)
                 assert conn.info.backend_pid not in ended
-        await close_async_pools()
+        await close_pools()
 
     on_own_loop(restart_under_a_full_pool())
 
@@ -343,12 +324,12 @@ def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(
 
     from domain import bootstrap
     from domain.errors import DependencyUnavailable
-    from domain.store.pool import close_async_pools
+    from domain.store.pool import close_pools
 
     number = new(settings, bootstrap.uow(settings))["number"]
 
     async def read_save_and_drop() -> None:
-        uow = await bootstrap.async_uow(settings)
+        uow = bootstrap.uow(settings)
         async with uow.reading():  # the async pool lends its connections in autocommit
             assert uow.conn.autocommit
             ticket = await uow.tickets.get(number)
@@ -371,7 +352,7 @@ def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(
                 await uow.tickets.count()
         async with uow.reading():  # and the next read gets a working connection
             assert (await uow.tickets.get(number)).version == 2
-        await close_async_pools()
+        await close_pools()
 
     on_own_loop(read_save_and_drop())
     assert db.execute("SELECT description, version FROM tickets WHERE number = %s", (number,)).fetchone() == \
@@ -381,18 +362,17 @@ def test_an_async_unit_of_work_reads_saves_and_maps_a_dropped_connection_to_503(
 def test_reads_run_outside_a_transaction_and_hand_the_connection_back_as_lent(uow):
     from psycopg.pq import TransactionStatus
 
-
     async def read_then_work() -> None:
         async with uow.reading():
             await uow.tickets.count()
             assert uow.conn.autocommit and uow.conn.info.transaction_status == TransactionStatus.IDLE
-            conn = uow.conn
-        assert not conn.autocommit
         async with uow:
             await uow.tickets.count()
-            assert uow.conn.info.transaction_status == TransactionStatus.INTRANS
+            assert not uow.conn.autocommit and uow.conn.info.transaction_status == TransactionStatus.INTRANS
+            conn = uow.conn
+        assert conn.autocommit  # back in the pool in autocommit, as the pool lends it
 
-    run_now(read_then_work())
+    on_own_loop(read_then_work())
 
 
 def test_a_changed_sla_target_shows_at_once_in_this_process(admin, agent):
@@ -423,8 +403,8 @@ def test_a_read_whose_connection_the_server_drops_is_a_503_not_a_500(uow, db):
             return await uow.tickets.count()
 
     with pytest.raises(DependencyUnavailable):
-        run_now(read_as_the_server_drops_it())
-    assert run_now(read_again()) >= 0  # the next read gets a working connection
+        on_own_loop(read_as_the_server_drops_it())
+    assert on_own_loop(read_again()) >= 0  # the next read gets a working connection
 
 
 def test_numbers_are_inc_and_at_least_seven_digits(db):

@@ -127,8 +127,8 @@ def test_sorting_by_names_on_other_rows_follows_their_renames(admin, agent, db):
 
 @pytest.mark.parametrize("few_matches", [2_000, 0], ids=["from their ids", "walking the page order"])
 def test_a_search_pages_the_same_whether_its_matches_are_few_or_many(uow, agent, few_matches):
-    from domain.store.statements import run_now
     from domain.store.tickets import TicketFilter
+    from tests.conftest import on_own_loop
 
     tag = random_name("zt").replace("-", "")
     made = [agent.post("/api/tickets", json={"short_description": f"{tag} teclado {i}",
@@ -155,4 +155,4 @@ def test_a_search_pages_the_same_whether_its_matches_are_few_or_many(uow, agent,
             assert await uow.tickets.find(nothing, "-number", None, 2, await uow.tickets.count_matching(nothing)) \
                 == ([], None)
 
-    run_now(page_through())
+    on_own_loop(page_through())

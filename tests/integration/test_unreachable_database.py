@@ -5,14 +5,13 @@ import pytest
 from domain import bootstrap
 from domain.services.health import check_health
 from domain.settings import Settings, get_settings
-from domain.store.statements import run_now
 from tests.conftest import on_own_loop, principal_cookie
 
 NOWHERE = "postgresql://postgres@127.0.0.1:1/atiende"
 
 
 def test_health_reports_the_database_unavailable():
-    report = run_now(check_health(lambda: bootstrap.uow(Settings(DATABASE_URL=NOWHERE))))
+    report = on_own_loop(check_health(lambda: bootstrap.uow(Settings(DATABASE_URL=NOWHERE))))
     assert report.status == "degraded"
     assert report.checks["postgresql"].status == "unavailable"
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from domain.tickets import Ticket
 from domain.triage import extractive_summary, vote
+from tests.conftest import on_own_loop
 
 
 def ticket(category=None, subcategory=None, group=None, impact=3, urgency=3) -> Ticket:
@@ -48,10 +49,10 @@ def test_a_subcategory_counts_only_under_the_chosen_category():
 def test_the_summary_keeps_the_most_central_sentences_in_order():
     text = "The VPN drops. Weather is nice today. The VPN drops again after reconnecting. The VPN shows error 809."
 
-    def embed(parts):
+    async def embed(parts):
         return np.array([[1.0, 0.0] if "VPN" in p else [0.0, 1.0] for p in parts]) + 0.01
-    assert extractive_summary(text, embed) == "The VPN drops. The VPN drops again after reconnecting."
-    assert extractive_summary("One sentence only.", embed) == "One sentence only."
+    assert on_own_loop(extractive_summary(text, embed)) == "The VPN drops. The VPN drops again after reconnecting."
+    assert on_own_loop(extractive_summary("One sentence only.", embed)) == "One sentence only."
 
 
 def test_the_classifier_is_averaged_with_the_vote_and_can_overturn_a_weak_one():

@@ -46,6 +46,8 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
 )
 # A new ticket's number is INC and the next value of the sequence, at least seven digits, drawn by the INSERT
 # itself rather than by a round trip of its own.
+# How many of the open tickets sharing words with a text, best ranked first, have their shared words counted.
+CONSIDERED = 50
 NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0') FROM nextval('ticket_number_seq') n)"
 _CREATED = (("number", NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
@@ -357,11 +359,18 @@ class TicketStore:
                        to_tsquery('simple', array_to_string(ARRAY(SELECT quote_literal(l) FROM unnest(lexemes) l), ' | ')) AS q
                 FROM words WHERE cardinality(lexemes) > 0
             ),
-            candidates AS (
-                SELECT t.id, t.number, w.lexemes AS wanted, w.n,
-                       tsvector_to_array(to_tsvector(%(config)s::regconfig, t.short_description || ' ' || t.description)) AS theirs
+            -- The best matches by the index's own ranking first: stemming every open ticket that shares a word
+            -- (a burst of alike reports shares most of them) cost a create 35 ms of the server at 1,800 of them.
+            matched AS (
+                SELECT t.id, t.number, t.short_description, t.description
                 FROM tickets t, wanted w
                 WHERE t.state IN (1, 2, 3) AND t.opened_at >= %(since)s AND t.search @@ w.q
+                ORDER BY ts_rank(t.search, w.q) DESC, t.id LIMIT %(considered)s
+            ),
+            candidates AS (
+                SELECT m.id, m.number, w.lexemes AS wanted, w.n,
+                       tsvector_to_array(to_tsvector(%(config)s::regconfig, m.short_description || ' ' || m.description)) AS theirs
+                FROM matched m, wanted w
             ),
             scored AS (
                 SELECT id, number, cardinality(ARRAY(SELECT unnest(theirs) INTERSECT SELECT unnest(wanted))) AS shared,
@@ -371,7 +380,7 @@ class TicketStore:
             SELECT number, shared, shared::float / greatest(shorter, 1) AS overlap
             FROM scored ORDER BY overlap DESC, shared DESC, id LIMIT %(limit)s
             """,
-            {"config": config, "text": text, "since": since, "limit": limit},
+            {"config": config, "text": text, "since": since, "limit": limit, "considered": CONSIDERED},
         )
         return [(number, shared, overlap) for number, shared, overlap in rows]
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from devhost.call import LOCAL_TWILIO_AUTH_TOKEN, add_call_arguments
+from devhost.call import LOCAL_TWILIO_AUTH_TOKEN, RECORDING_HOST, add_call_arguments
 
 T = TypeVar("T")
 
@@ -46,13 +46,15 @@ def main(argv: list[str] | None = None) -> int:
         return simulate(args)
     from devhost.services import ensure_azurite, ensure_postgres, ensure_redis
     from domain import bootstrap
-    from domain.settings import get_settings
+    from domain.settings import Settings, get_settings
 
     if args.command == "serve":
         os.environ.setdefault("PUBLIC_BASE_URL", f"http://localhost:{args.port}")
         # Webhooks are signed with this token; the call simulator signs with the same one. Outside devhost an
         # unset token refuses every webhook.
         os.environ.setdefault("TWILIO_AUTH_TOKEN", LOCAL_TWILIO_AUTH_TOKEN)
+        # The call simulator's recordings come from this machine; the configured hosts (Twilio's) stay allowed.
+        os.environ["RECORDING_HOSTS"] = f"{Settings().RECORDING_HOSTS},{RECORDING_HOST}"
     settings = get_settings()
     url = ensure_postgres(settings.DATABASE_URL)
     if url != settings.DATABASE_URL:

@@ -32,6 +32,8 @@ from domain.calls import numbers_in_speech
 # The token devhost signs webhooks with when none is configured; the simulator signs with the same one.
 LOCAL_TWILIO_AUTH_TOKEN = "devhost-local-twilio-auth-token"
 ACCOUNT_SID = "AC" + "0" * 32
+# Where the simulator serves a call's recording, as Twilio serves it from its API; devhost allows this host.
+RECORDING_HOST = "127.0.0.1"
 _ESPEAK_VOICES = {"es": "es-419", "en": "en-us"}
 
 
@@ -227,8 +229,8 @@ class _RecordingServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = ThreadingHTTPServer((RECORDING_HOST, 0), Handler)
+        self.base = f"http://{RECORDING_HOST}:{self.server.server_address[1]}"
 
     def __enter__(self) -> _RecordingServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

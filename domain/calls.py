@@ -6,9 +6,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
+from urllib.parse import urlsplit
 
 import phonenumbers
 
+from domain.errors import RecordingRefused
 from domain.tickets import number_from_digits
 
 # Who the phone pipeline's own writes are by: opening a call's ticket, filling it from triage, its work notes.
@@ -97,6 +99,18 @@ def transcript_is_better(call: Call) -> bool:
         return True
     ours = call.transcript_confidence if call.transcript_confidence is not None else 0.85
     return ours > (call.speech_confidence or 0.0)
+
+
+def check_recording_url(url: str, hosts: frozenset[str]) -> None:
+    """Refuse, before anything is fetched, a recording URL that is not plain HTTP(S) on one of `hosts` (any
+    port). A signed webhook is still only a claim about where the audio is: without this, whoever could make one
+    name a URL would have the app fetch it. User info and backslashes are refused outright, because URL parsers
+    disagree on which host such a URL names."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc or "\\" in url or host not in hosts:
+        raise RecordingRefused(f"the recording URL's host {host or '(none)'} is not in RECORDING_HOSTS, so nothing "
+                               "was downloaded")
 
 
 def call_locale(contact_language: str | None, phone: str, default_locale: str) -> str:

@@ -30,6 +30,10 @@ class InvalidInput(AtiendeError):
     """The request is well formed but a value breaks a rule (unknown category, missing close notes)."""
 
 
+class RecordingRefused(InvalidInput):
+    """A webhook named a recording URL on a host outside RECORDING_HOSTS; nothing was fetched from it."""
+
+
 class NotFound(AtiendeError):
     pass
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     TWILIO_PHONE_NUMBER: str = ""
     # Where the REST API lives; only a test points it elsewhere.
     TWILIO_API_BASE_URL: str = "https://api.twilio.com"
+    # The only hosts a call recording is downloaded from, comma-separated: Twilio's API in each of its regions,
+    # where every RecordingUrl points. A webhook naming any other host gets nothing fetched and the call goes
+    # for review. devhost adds its call simulator's host, 127.0.0.1, when it serves.
+    RECORDING_HOSTS: str = "api.twilio.com,api.dublin.ie1.twilio.com,api.sydney.au1.twilio.com"
     DEFAULT_CALL_LOCALE: str = Field(default="es-MX", pattern=r"^(es|en)-[A-Z]{2}$")
     # How long a call's pipeline waits for Twilio's recording callback before finishing without it.
     RECORDING_WAIT_MINUTES: int = Field(default=30, ge=1, le=24 * 60)
@@ -99,6 +103,10 @@ class Settings(BaseSettings):
     @property
     def twilio_configured(self) -> bool:
         return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN.get_secret_value())
+
+    @property
+    def recording_hosts(self) -> frozenset[str]:
+        return frozenset(host.strip().lower() for host in self.RECORDING_HOSTS.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

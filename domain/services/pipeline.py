@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.analysis import Analysis, Analyzer
-from domain.calls import VOICE_ACTOR, Call, transcript_is_better
+from domain.calls import VOICE_ACTOR, Call, check_recording_url, transcript_is_better
 from domain.contacts import can_text, is_withheld
 from domain.errors import AtiendeError, NotFound
 from domain.ports import Blobs, Telephony, Transcriber
@@ -49,13 +49,15 @@ async def begin(sid: str, now: datetime, uow: UnitOfWork) -> dict[str, Any]:
 
 async def store_recording(sid: str, now: datetime, settings: Settings, uow: UnitOfWork, telephony: Telephony,
                           blobs: Blobs) -> str | None:
-    """Copy the recording from Twilio into Blob Storage; the blob's name, or None when Twilio sent none."""
+    """Copy the recording from Twilio into Blob Storage; the blob's name, or None when Twilio sent none.
+    RecordingRefused, with nothing fetched, when the URL is on no recording host: the call then goes for review."""
     async with uow:
         call = await _call(uow, sid)
     if call.recording_blob:
         return call.recording_blob
     if not call.recording_url:
         return None
+    check_recording_url(call.recording_url, settings.recording_hosts)
     audio = await telephony.download_recording(call.recording_url)
     name = f"{sid}/{call.recording_sid or 'recording'}.wav"
     await blobs.put(settings.RECORDINGS_CONTAINER, name, audio, "audio/wav")

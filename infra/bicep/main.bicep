@@ -161,6 +161,8 @@ var codeSettings = {
   TWILIO_AUTH_TOKEN: empty(twilioAuthToken) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/twilio-auth-token/)'
   TWILIO_PHONE_NUMBER: twilioPhoneNumber
   TWILIO_API_BASE_URL: 'https://api.twilio.com'
+  // Recordings are fetched from Twilio's API hosts only; any other URL a webhook names sends the call for review.
+  RECORDING_HOSTS: 'api.twilio.com,api.dublin.ie1.twilio.com,api.sydney.au1.twilio.com'
   DEFAULT_CALL_LOCALE: defaultCallLocale
   RECORDING_WAIT_MINUTES: '30'
   DUPLICATE_WINDOW_HOURS: '48'

@@ -44,6 +44,8 @@ locals {
     TWILIO_AUTH_TOKEN   = var.twilio_auth_token == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/twilio-auth-token/)"
     TWILIO_PHONE_NUMBER = var.twilio_phone_number
     TWILIO_API_BASE_URL = "https://api.twilio.com"
+    # Recordings are fetched from Twilio's API hosts only; any other URL a webhook names sends the call for review.
+    RECORDING_HOSTS     = "api.twilio.com,api.dublin.ie1.twilio.com,api.sydney.au1.twilio.com"
     DEFAULT_CALL_LOCALE = var.default_call_locale
     RECORDING_WAIT_MINUTES = "30"
     DUPLICATE_WINDOW_HOURS = "48"

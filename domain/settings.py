@@ -17,8 +17,11 @@ class Settings(BaseSettings):
     AUTO_CLOSE_DAYS: int = Field(default=7, ge=1, le=365)
     MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024)
     SEED_DEMO_DATA: bool = True
-    # Read by host.json, not by Python; declared so that every setting lives in one place.
+    # Read by host.json, not by Python; declared so that every setting lives in one place. In Azure the hub lives
+    # on the Durable Task Scheduler this connection string names (its endpoint, and the app's managed identity);
+    # devhost runs orchestrations itself, on PostgreSQL, and reads neither. See docs/architecture.md.
     DURABLE_TASK_HUB: str = "atiende"
+    DURABLE_TASK_SCHEDULER_CONNECTION_STRING: str = ""
 
     # Blob Storage: a connection string (Azurite locally), or in Azure the account's blob endpoint reached
     # with the app's managed identity (AzureWebJobsStorage__blobServiceUri).

@@ -54,6 +54,14 @@ param defaultCallLocale string = 'es-MX'
 @maxValue(365)
 param autoCloseDays int = 7
 
+@description('Where Durable Functions keeps the call pipeline: the Durable Task Scheduler (pushes work at once), or the Azure Storage provider (polls its queues, here every second at most).')
+@allowed(['DurableTaskScheduler', 'AzureStorage'])
+param durableBackend string = 'DurableTaskScheduler'
+
+@description('The Durable Task Scheduler\'s plan: Consumption bills per action; Dedicated reserves a capacity unit.')
+@allowed(['Consumption', 'Dedicated'])
+param durableSchedulerSku string = 'Consumption'
+
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, application: 'atiende' }
 var names = {
@@ -68,7 +76,11 @@ var names = {
   plan: 'plan-${environmentName}-${token}'
   functionApp: 'func-${environmentName}-${token}'
   staticWebApp: 'stapp-${environmentName}-${token}'
+  durableScheduler: 'dts-${environmentName}-${token}'
 }
+var useScheduler = durableBackend == 'DurableTaskScheduler'
+// host.json names the hub by this setting, and the scheduler's task hub has the same name.
+var durableTaskHub = 'atiende'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: names.resourceGroup
@@ -144,6 +156,18 @@ module web 'app/web.bicep' = {
   }
 }
 
+module durable 'app/durable.bicep' = if (useScheduler) {
+  scope: rg
+  name: 'durable'
+  params: {
+    location: location
+    tags: tags
+    name: names.durableScheduler
+    taskHubName: durableTaskHub
+    skuName: durableSchedulerSku
+  }
+}
+
 // Every setting the code reads (domain/settings.py), and nothing else; tests/infra checks the three lists agree.
 var codeSettings = {
   DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/database-url/)'
@@ -153,7 +177,9 @@ var codeSettings = {
   AUTO_CLOSE_DAYS: string(autoCloseDays)
   MAX_BODY_BYTES: '1048576'
   SEED_DEMO_DATA: 'false'
-  DURABLE_TASK_HUB: 'atiende'
+  DURABLE_TASK_HUB: durableTaskHub
+  // The scheduler's endpoint and the app's system-assigned identity: no secret. Empty with Azure Storage.
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: useScheduler ? 'Endpoint=${durable.outputs.endpoint};Authentication=ManagedIdentity' : ''
   RECORDINGS_CONTAINER: 'recordings'
   PROMPTS_CONTAINER: 'prompt-audio'
   TWILIO_ACCOUNT_SID: twilioAccountSid
@@ -212,6 +238,7 @@ module api 'app/api.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     codeSettings: codeSettings
+    durableBackend: durableBackend
   }
 }
 
@@ -231,6 +258,7 @@ module rbac 'app/rbac.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     openAiName: openAi.outputs.name
     redisName: redis.outputs.name
+    durableSchedulerName: useScheduler ? durable.outputs.name : ''
   }
 }
 
@@ -244,3 +272,5 @@ output storageAccountName string = storage.outputs.name
 output postgresHost string = postgres.outputs.host
 output redisHost string = redis.outputs.host
 output openAiEndpoint string = openAi.outputs.endpoint
+output durableTaskSchedulerEndpoint string = useScheduler ? durable.outputs.endpoint : ''
+

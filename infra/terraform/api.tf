@@ -19,6 +19,11 @@ locals {
     AzureWebJobsStorage__tableServiceUri      = azurerm_storage_account.main.primary_table_endpoint
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING = "Authorization=AAD"
   }
+  # host.json runs Durable Functions on the Durable Task Scheduler; this app setting overrides it when the
+  # deployment keeps the Azure Storage provider (host.json's one-second maxQueuePollingInterval then applies).
+  durable_settings = var.durable_backend == "AzureStorage" ? {
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__type = "AzureStorage"
+  } : {}
 }
 
 resource "azurerm_function_app_flex_consumption" "api" {
@@ -49,5 +54,5 @@ resource "azurerm_function_app_flex_consumption" "api" {
     http2_enabled                          = true
   }
 
-  app_settings = merge(local.platform_settings, local.code_settings)
+  app_settings = merge(local.platform_settings, local.durable_settings, local.code_settings)
 }

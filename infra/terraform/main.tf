@@ -13,17 +13,18 @@ locals {
   token = random_string.token.result
   tags  = { "azd-env-name" = var.environment_name, application = "atiende" }
   names = {
-    resource_group  = "rg-${var.environment_name}"
-    log_analytics   = "log-${var.environment_name}-${local.token}"
-    app_insights    = "appi-${var.environment_name}-${local.token}"
-    storage         = substr("st${replace(var.environment_name, "-", "")}${local.token}", 0, 24)
-    key_vault       = substr("kv-${var.environment_name}-${local.token}", 0, 24)
-    postgres        = "psql-${var.environment_name}-${local.token}"
-    redis           = "redis-${var.environment_name}-${local.token}"
-    open_ai         = "oai-${var.environment_name}-${local.token}"
-    plan            = "plan-${var.environment_name}-${local.token}"
-    function_app    = "func-${var.environment_name}-${local.token}"
-    static_web_app  = "stapp-${var.environment_name}-${local.token}"
+    resource_group    = "rg-${var.environment_name}"
+    log_analytics     = "log-${var.environment_name}-${local.token}"
+    app_insights      = "appi-${var.environment_name}-${local.token}"
+    storage           = substr("st${replace(var.environment_name, "-", "")}${local.token}", 0, 24)
+    key_vault         = substr("kv-${var.environment_name}-${local.token}", 0, 24)
+    postgres          = "psql-${var.environment_name}-${local.token}"
+    redis             = "redis-${var.environment_name}-${local.token}"
+    open_ai           = "oai-${var.environment_name}-${local.token}"
+    plan              = "plan-${var.environment_name}-${local.token}"
+    function_app      = "func-${var.environment_name}-${local.token}"
+    static_web_app    = "stapp-${var.environment_name}-${local.token}"
+    durable_scheduler = "dts-${var.environment_name}-${local.token}"
   }
   open_ai_location = var.open_ai_location == "" ? var.location : var.open_ai_location
 
@@ -36,17 +37,19 @@ locals {
     AUTO_CLOSE_DAYS        = tostring(var.auto_close_days)
     MAX_BODY_BYTES         = "1048576"
     SEED_DEMO_DATA         = "false"
-    DURABLE_TASK_HUB       = "atiende"
-    RECORDINGS_CONTAINER   = "recordings"
-    PROMPTS_CONTAINER      = "prompt-audio"
-    TWILIO_ACCOUNT_SID     = var.twilio_account_sid
+    DURABLE_TASK_HUB       = local.durable_task_hub
+    # The scheduler's endpoint and the app's system-assigned identity: no secret. Empty with Azure Storage.
+    DURABLE_TASK_SCHEDULER_CONNECTION_STRING = local.use_scheduler ? "Endpoint=${azapi_resource.durable_scheduler[0].output.properties.endpoint};Authentication=ManagedIdentity" : ""
+    RECORDINGS_CONTAINER                     = "recordings"
+    PROMPTS_CONTAINER                        = "prompt-audio"
+    TWILIO_ACCOUNT_SID                       = var.twilio_account_sid
     # A reference to a secret that was never stored would reach the app as its literal text: leave it empty.
     TWILIO_AUTH_TOKEN   = var.twilio_auth_token == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/twilio-auth-token/)"
     TWILIO_PHONE_NUMBER = var.twilio_phone_number
     TWILIO_API_BASE_URL = "https://api.twilio.com"
     # Recordings are fetched from Twilio's API hosts only; any other URL a webhook names sends the call for review.
-    RECORDING_HOSTS     = "api.twilio.com,api.dublin.ie1.twilio.com,api.sydney.au1.twilio.com"
-    DEFAULT_CALL_LOCALE = var.default_call_locale
+    RECORDING_HOSTS        = "api.twilio.com,api.dublin.ie1.twilio.com,api.sydney.au1.twilio.com"
+    DEFAULT_CALL_LOCALE    = var.default_call_locale
     RECORDING_WAIT_MINUTES = "30"
     DUPLICATE_WINDOW_HOURS = "48"
     DUPLICATE_MIN_OVERLAP  = "0.6"
@@ -55,12 +58,12 @@ locals {
     AZURE_OPENAI_API_KEY               = ""
     AZURE_OPENAI_API_VERSION           = "2025-04-01-preview"
     AZURE_OPENAI_TRANSCRIBE_DEPLOYMENT = "transcription"
-    ELEVENLABS_API_KEY     = var.eleven_labs_api_key == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/elevenlabs-api-key/)"
-    ELEVENLABS_BASE_URL    = "https://api.elevenlabs.io"
-    ELEVENLABS_VOICE_ID    = "21m00Tcm4TlvDq8ikWAM"
-    ELEVENLABS_TTS_MODEL   = "eleven_flash_v2_5"
-    ELEVENLABS_STT_MODEL   = "scribe_v1"
-    TRANSCRIPTION_PROVIDER = "auto"
+    ELEVENLABS_API_KEY                 = var.eleven_labs_api_key == "" ? "" : "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault.main.vault_uri}secrets/elevenlabs-api-key/)"
+    ELEVENLABS_BASE_URL                = "https://api.elevenlabs.io"
+    ELEVENLABS_VOICE_ID                = "21m00Tcm4TlvDq8ikWAM"
+    ELEVENLABS_TTS_MODEL               = "eleven_flash_v2_5"
+    ELEVENLABS_STT_MODEL               = "scribe_v1"
+    TRANSCRIPTION_PROVIDER             = "auto"
     # TLS, no password: the app signs in to Redis with its managed identity (an access policy assignment).
     REDIS_URL                         = "rediss://${azurerm_managed_redis.main.hostname}:10000/0"
     REDIS_NAMESPACE                   = "atiende"

@@ -37,3 +37,7 @@ output "redis_host" {
 output "open_ai_endpoint" {
   value = azurerm_cognitive_account.open_ai.endpoint
 }
+
+output "durable_task_scheduler_endpoint" {
+  value = local.use_scheduler ? azapi_resource.durable_scheduler[0].output.properties.endpoint : ""
+}

@@ -5,6 +5,12 @@ terraform {
       source  = "hashicorp/azurerm"
       version = "~> 4.50"
     }
+    # The Durable Task Scheduler has no azurerm resource in the 4.x releases pinned here; azapi declares it
+    # by its ARM type and API version, as the Bicep does.
+    azapi = {
+      source  = "Azure/azapi"
+      version = "~> 2.4"
+    }
     random = {
       source  = "hashicorp/random"
       version = "~> 3.6"
@@ -21,3 +27,5 @@ provider "azurerm" {
   # The storage account has shared keys off, so the provider reaches its data plane with Entra ID.
   storage_use_azuread = true
 }
+
+provider "azapi" {}

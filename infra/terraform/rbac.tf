@@ -2,7 +2,7 @@
 
 locals {
   app_principal = azurerm_function_app_flex_consumption.api.identity[0].principal_id
-  app_roles = {
+  app_roles = merge({
     # The Functions host manages its own blob leases and containers.
     storage_blob = { scope = azurerm_storage_account.main.id, role = "Storage Blob Data Owner" }
     # Durable Functions' control and work-item queues.
@@ -15,7 +15,10 @@ locals {
     app_insights = { scope = azurerm_application_insights.main.id, role = "Monitoring Metrics Publisher" }
     # Call the model deployments, without managing them.
     open_ai = { scope = azurerm_cognitive_account.open_ai.id, role = "Cognitive Services OpenAI User" }
-  }
+    }, local.use_scheduler ? {
+    # Schedule, run and read the call pipeline's orchestrations on the Durable Task Scheduler.
+    durable_task = { scope = azapi_resource.durable_scheduler[0].id, role = "Durable Task Data Contributor" }
+  } : {})
 }
 
 resource "azurerm_role_assignment" "app" {

@@ -102,3 +102,23 @@ variable "auto_close_days" {
     error_message = "auto_close_days is 1 to 365."
   }
 }
+
+variable "durable_backend" {
+  description = "Where Durable Functions keeps the call pipeline: the Durable Task Scheduler (pushes work at once), or the Azure Storage provider (polls its queues, here every second at most)."
+  type        = string
+  default     = "DurableTaskScheduler"
+  validation {
+    condition     = contains(["DurableTaskScheduler", "AzureStorage"], var.durable_backend)
+    error_message = "DurableTaskScheduler or AzureStorage."
+  }
+}
+
+variable "durable_scheduler_sku" {
+  description = "The Durable Task Scheduler's plan: Consumption bills per action; Dedicated reserves a capacity unit."
+  type        = string
+  default     = "Consumption"
+  validation {
+    condition     = contains(["Consumption", "Dedicated"], var.durable_scheduler_sku)
+    error_message = "Consumption or Dedicated."
+  }
+}

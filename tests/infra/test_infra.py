@@ -20,6 +20,8 @@ PLATFORM_SETTINGS = {
     "AzureWebJobsStorage", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__blobServiceUri",
     "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri", "FUNCTIONS_WORKER_RUNTIME",
     "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    # Overrides host.json's storage provider when a deployment keeps Azure Storage for Durable Functions.
+    "AzureFunctionsJobHost__extensions__durableTask__storageProvider__type",
 }
 BICEP_RESOURCES = {
     "Microsoft.Resources/resourceGroups@2024-03-01",
@@ -47,6 +49,8 @@ BICEP_RESOURCES = {
     "Microsoft.Insights/components@2020-02-02",
     "Microsoft.Insights/diagnosticSettings@2021-05-01-preview",
     "Microsoft.Authorization/roleAssignments@2022-04-01",
+    "Microsoft.DurableTask/schedulers@2025-11-01",
+    "Microsoft.DurableTask/schedulers/taskHubs@2025-11-01",
 }
 TERRAFORM_RESOURCES = {
     "azurerm_resource_group", "azurerm_service_plan", "azurerm_function_app_flex_consumption",
@@ -56,7 +60,7 @@ TERRAFORM_RESOURCES = {
     "azurerm_managed_redis", "azurerm_managed_redis_access_policy_assignment", "azurerm_cognitive_account",
     "azurerm_cognitive_deployment", "azurerm_key_vault", "azurerm_key_vault_secret",
     "azurerm_log_analytics_workspace", "azurerm_application_insights", "azurerm_monitor_diagnostic_setting",
-    "azurerm_role_assignment",
+    "azurerm_role_assignment", "azapi_resource",
 }
 
 
@@ -95,14 +99,14 @@ CODE_SETTINGS = set(Settings.model_fields) - PLATFORM_SETTINGS
 def test_bicep_sets_exactly_the_settings_the_code_reads():
     assert bicep_object_keys(BICEP / "main.bicep", "codeSettings") == CODE_SETTINGS
     assert bicep_object_keys(BICEP / "app" / "api.bicep", "platformSettings") <= PLATFORM_SETTINGS
-    assert "items(union(platformSettings, codeSettings))" in (BICEP / "app" / "api.bicep").read_text()
+    assert "items(union(platformSettings, durableSettings, codeSettings))" in (BICEP / "app" / "api.bicep").read_text()
 
 
 def test_terraform_sets_exactly_the_settings_the_code_reads():
     locals_ = {k: v for block in terraform()["locals"] for k, v in block.items()}
     assert set(locals_["code_settings"]) == CODE_SETTINGS
     assert set(locals_["platform_settings"]) <= PLATFORM_SETTINGS
-    assert "merge(local.platform_settings, local.code_settings)" in (TERRAFORM / "api.tf").read_text()
+    assert "merge(local.platform_settings, local.durable_settings, local.code_settings)" in (TERRAFORM / "api.tf").read_text()
 
 
 def test_local_settings_example_lists_exactly_the_settings_the_code_reads():
@@ -191,3 +195,46 @@ def test_azd_points_at_the_bicep_and_both_services():
     assert {name: s["host"] for name, s in config["services"].items()} == {"api": "function", "web": "staticwebapp"}
     tags = all_bicep()
     assert "'azd-service-name': 'api'" in tags and "'azd-service-name': 'web'" in tags
+
+
+def test_durable_functions_run_on_the_durable_task_scheduler_with_azure_storage_as_the_alternative():
+    durable = json.loads((ROOT / "host.json").read_text())["extensions"]["durableTask"]
+    provider = durable["storageProvider"]
+    assert durable["hubName"] == "%DURABLE_TASK_HUB%"
+    assert provider["type"] == "azureManaged"
+    assert provider["connectionStringName"] == "DURABLE_TASK_SCHEDULER_CONNECTION_STRING" in Settings.model_fields
+    # Read by the Azure Storage provider only, when a deployment keeps it: an idle hub is polled every second.
+    assert provider["maxQueuePollingInterval"] == "00:00:01"
+    override = "AzureFunctionsJobHost__extensions__durableTask__storageProvider__type"
+
+    main, api = (BICEP / "main.bicep").read_text(), (BICEP / "app" / "api.bicep").read_text()
+    scheduler, access = (BICEP / "app" / "durable.bicep").read_text(), (BICEP / "app" / "durable-access.bicep").read_text()
+    assert "param durableBackend string = 'DurableTaskScheduler'" in main
+    assert "param durableSchedulerSku string = 'Consumption'" in main
+    assert "module durable 'app/durable.bicep' = if (useScheduler)" in main
+    assert "'Endpoint=${durable.outputs.endpoint};Authentication=ManagedIdentity'" in main
+    assert "resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01'" in scheduler
+    assert re.search(r"resource taskHub '[^']+/taskHubs@[^']+' = \{\s+parent: scheduler\s+name: taskHubName", scheduler)
+    assert "taskHubName: durableTaskHub" in main and "DURABLE_TASK_HUB: durableTaskHub" in main
+    assert "'0ad04412-c4d5-4796-b79c-f76d14c8d402'" in access and "scope: scheduler" in access  # Data Contributor
+    assert "module onDurableScheduler 'durable-access.bicep' = if (!empty(durableSchedulerName))" in (
+        BICEP / "app" / "rbac.bicep").read_text()
+    assert f"{override}: 'AzureStorage'" in api and "durableBackend == 'AzureStorage'" in api
+
+    tf = terraform()
+    azapi = {unquote(name): body for block in tf["resource"] for kind, named in block.items()
+             if unquote(kind) == "azapi_resource" for name, body in named.items()}
+    assert unquote(azapi["durable_scheduler"]["type"]) == "Microsoft.DurableTask/schedulers@2025-11-01"
+    assert unquote(azapi["durable_task_hub"]["type"]) == "Microsoft.DurableTask/schedulers/taskHubs@2025-11-01"
+    assert "azapi_resource.durable_scheduler[0].id" in azapi["durable_task_hub"]["parent_id"]
+    variables = {unquote(name): body for block in tf["variable"] for name, body in block.items()}
+    assert unquote(variables["durable_backend"]["default"]) == "DurableTaskScheduler"
+    assert unquote(variables["durable_scheduler_sku"]["default"]) == "Consumption"
+    code = {k: v for block in tf["locals"] for k, v in block.items()}["code_settings"]
+    assert "Endpoint=${azapi_resource.durable_scheduler[0].output.properties.endpoint};Authentication=ManagedIdentity" in (
+        code["DURABLE_TASK_SCHEDULER_CONNECTION_STRING"])
+    assert unquote(code["DURABLE_TASK_HUB"]) == "${local.durable_task_hub}"
+    rbac, api_tf = (TERRAFORM / "rbac.tf").read_text(), (TERRAFORM / "api.tf").read_text()
+    assert re.search(r'durable_task = \{ scope = azapi_resource\.durable_scheduler\[0\]\.id, '
+                     r'role = "Durable Task Data Contributor" \}', rbac)
+    assert re.search(rf'{override}\s+= "AzureStorage"', api_tf)

@@ -8,6 +8,8 @@ param storageAccountName string
 param deploymentContainerName string
 param appInsightsConnectionString string
 param codeSettings object
+@allowed(['DurableTaskScheduler', 'AzureStorage'])
+param durableBackend string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -31,6 +33,9 @@ var platformSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
 }
+// host.json runs Durable Functions on the Durable Task Scheduler; this app setting overrides it when the
+// deployment keeps the Azure Storage provider (host.json's one-second maxQueuePollingInterval then applies).
+var durableSettings = durableBackend == 'AzureStorage' ? { AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'AzureStorage' } : {}
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -58,7 +63,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: [for setting in items(union(platformSettings, codeSettings)): {
+      appSettings: [for setting in items(union(platformSettings, durableSettings, codeSettings)): {
         name: setting.key
         value: setting.value
       }]

@@ -6,6 +6,8 @@ param keyVaultName string
 param appInsightsName string
 param openAiName string
 param redisName string
+@description('The Durable Task Scheduler the app runs its orchestrations on; empty when it keeps Azure Storage.')
+param durableSchedulerName string = ''
 
 // Storage Blob Data Owner: the Functions host manages its own blob leases and containers.
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -80,4 +82,9 @@ resource onRedis 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignme
     accessPolicyName: 'default'
     user: { objectId: principalId }
   }
+}
+
+module onDurableScheduler 'durable-access.bicep' = if (!empty(durableSchedulerName)) {
+  name: 'durable-access'
+  params: { principalId: principalId, schedulerName: durableSchedulerName }
 }

@@ -1,4 +1,4 @@
-"""`python -m devhost serve|migrate|seed|fill|reindex|call`: run Atiende on one machine."""
+"""`python -m devhost serve|migrate|seed|fill|reindex|call|stop`: run Atiende on one machine."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     reindex.add_argument("--restart", action="store_true", help="start from scratch even when a run can resume")
     call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
     add_call_arguments(call)
+    stop = commands.add_parser("stop", help="stop the Azurite and Valkey that serve started and left running")
+    stop.add_argument("--data-dir", type=Path, default=None, help="where their data is (default: .data/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The Azure SDK logs every request and response at INFO, and httpx every request.
@@ -44,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         from devhost.call import simulate
 
         return simulate(args)
+    if args.command == "stop":
+        from devhost.services import DATA_DIR, stop_services
+
+        stopped = stop_services((args.data_dir or DATA_DIR).resolve())
+        print("\n".join(f"stopped {name}" for name in stopped) or "nothing to stop")
+        return 0
     from devhost.services import ensure_azurite, ensure_postgres, ensure_redis
     from domain import bootstrap
     from domain.settings import Settings, get_settings

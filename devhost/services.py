@@ -1,8 +1,11 @@
-"""Finds or starts what the app needs on one machine: PostgreSQL (the machine's, else embedded), its schema."""
+"""Finds or starts what the app needs on one machine: PostgreSQL (the machine's, else embedded), its schema, Azurite
+and Valkey. Azurite and Valkey run in sessions of their own and outlive the devhost that started them, so that the
+next start (and every devhost a test suite runs) finds them ready; `python -m devhost stop` ends them."""
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -15,6 +18,8 @@ from domain.store.migrations import ensure_database, migrate
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
+# Beside each service's data: the pid of the service devhost started there, for `python -m devhost stop`.
+PID_FILE = "devhost.pid"
 
 
 def reachable(database_url: str) -> bool:
@@ -73,6 +78,7 @@ def start_azurite(port: int, location: Path) -> subprocess.Popen:
             stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
         )
     _wait_for(process, port, location / "azurite.log")
+    _remember(process, location)
     log.info("started Azurite (blob service on 127.0.0.1:%s)", port)
     return process
 
@@ -116,5 +122,48 @@ def ensure_redis(redis_url: str, data_dir: Path = DATA_DIR, search: bool = True)
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     _wait_for(process, port, location / "redis.log")
+    _remember(process, location)
     log.info("started Valkey%s on 127.0.0.1:%s", " with RediSearch" if search else "", port)
     return process
+
+
+def stop_services(data_dir: Path = DATA_DIR, seconds: float = 10) -> list[str]:
+    """End the services devhost started under `data_dir` that still run (SIGTERM, then SIGKILL after `seconds`);
+    names what it stopped. A pid that now belongs to another program is left alone."""
+    stopped = []
+    for pid_file in sorted(data_dir.glob(f"*/{PID_FILE}")):
+        pid, _, started = pid_file.read_text().strip().partition(" ")
+        if pid.isdigit() and started and _started_at(int(pid)) == started:
+            _end(int(pid), seconds)
+            stopped.append(f"{pid_file.parent.name} (pid {pid})")
+        pid_file.unlink()
+    return stopped
+
+
+def _remember(process: subprocess.Popen, location: Path) -> None:
+    # With the pid, when the process started: a pid the system later gives to another program does not match.
+    (location / PID_FILE).write_text(f"{process.pid} {_started_at(process.pid)}\n")
+
+
+def _started_at(pid: int) -> str | None:
+    """When the process started (clock ticks after boot), or None when it is gone or a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # Fields after the command: state is the first, start time the twentieth (stat's 3rd and 22nd).
+    return None if fields[0] == "Z" else fields[19]
+
+
+def _end(pid: int, seconds: float) -> None:
+    # The service leads a session of its own (start_new_session), so its group is it and any children it made.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if _started_at(pid) is None:  # exited, or a zombie its parent (a devhost still running) has yet to reap
+                return
+            time.sleep(0.1)

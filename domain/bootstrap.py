@@ -5,25 +5,19 @@ loop's."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Any, TypeVar, cast
-
-import psycopg
-import redis.asyncio
-from psycopg_pool import AsyncConnectionPool
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from domain.adapters.embeddings import AzureOpenAIEmbedder, CachedEmbedder, LocalMiniLM
 from domain.adapters.learned import TriageModelStore
 from domain.adapters.ratelimit import RateLimiter as RedisRateLimiter
-from domain.adapters.vectors import RedisVectorIndex
+from domain.adapters.vectors import RedisVectorIndex, connect_redis
 from domain.analysis import Analyzer, RuleAnalyzer
-from domain.errors import DependencyUnavailable
 from domain.ports import (
     Blobs,
     CachingEmbedder,
@@ -37,14 +31,16 @@ from domain.ports import (
 )
 from domain.services.duplicates import DuplicateFinder, FullTextDuplicates, VectorDuplicates
 from domain.settings import Settings, get_settings
-from domain.store.migrations import migrate
+from domain.store.migrations import migrate_once, migrated
 from domain.store.pool import get_pool
 from domain.store.uow import UnitOfWork
 from domain.voice_script import PromptAudio
 
+if TYPE_CHECKING:  # only named here: the clients themselves are made in domain/store and domain/adapters
+    import redis.asyncio
+    from psycopg_pool import AsyncConnectionPool
+
 T = TypeVar("T")
-_migrated: set[str] = set()
-_lock = threading.Lock()
 
 
 def uow(config: Settings | None = None) -> UnitOfWork:
@@ -52,25 +48,11 @@ def uow(config: Settings | None = None) -> UnitOfWork:
     config = config or get_settings()
 
     async def pool() -> AsyncConnectionPool:
-        if config.DATABASE_URL not in _migrated:
-            await asyncio.to_thread(_migrate_once, config.DATABASE_URL)  # once per worker, off the loop
+        if not migrated(config.DATABASE_URL):
+            await asyncio.to_thread(migrate_once, config.DATABASE_URL)  # once per worker, off the loop
         return await get_pool(config.DATABASE_URL, config.DATABASE_POOL_MAX_SIZE)
 
     return UnitOfWork(pool)
-
-
-def _migrate_once(database_url: str) -> None:
-    # Azure Functions has no start-up hook, so each worker brings the schema up to date before its first
-    # query; the migrations' advisory lock lets many workers do this at once safely.
-    if database_url in _migrated:
-        return
-    with _lock:
-        if database_url not in _migrated:
-            try:
-                migrate(database_url)
-            except psycopg.OperationalError as err:
-                raise DependencyUnavailable("The database is not reachable right now.") from err
-            _migrated.add(database_url)
 
 
 # Each async client keeps a connection pool whose connections belong to the event loop they were opened on. A
@@ -191,15 +173,7 @@ class Services:
         return self._given("redis_client", self._make_redis)
 
     def _make_redis(self) -> redis.asyncio.Redis:
-        # Short timeouts: a request that asks Redis must not hang on it, and the outbox catches up later.
-        url = self.settings.REDIS_URL
-        credentials = None
-        if url.startswith("rediss://") and "@" not in url:
-            from domain.adapters.vectors import EntraIdCredentials
-
-            credentials = EntraIdCredentials()
-        return redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1,
-                                            credential_provider=credentials)
+        return connect_redis(self.settings.REDIS_URL)
 
     @cached_property
     def embedder(self) -> CachingEmbedder:

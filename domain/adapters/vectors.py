@@ -293,6 +293,14 @@ async def redis_call(operation: Awaitable[T]) -> T:
         raise DependencyUnavailable("Redis is not reachable right now; search and similar tickets are unavailable.") from err
 
 
+def connect_redis(url: str) -> redis.asyncio.Redis:
+    """A client for `url`, signed in as the app's managed identity when the URL names no password (Azure Managed
+    Redis). Short timeouts: a request that asks Redis must not hang on it, and the outbox catches up later."""
+    credentials = EntraIdCredentials() if url.startswith("rediss://") and "@" not in url else None
+    return redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1,
+                                        credential_provider=credentials)
+
+
 class EntraIdCredentials(redis.CredentialProvider):
     """Signs in to Azure Managed Redis as the app's managed identity: the user is the identity's object id, the
     password an Entra ID token, fetched afresh (azure-identity caches it until it nears expiry) for each new

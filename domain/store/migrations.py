@@ -2,15 +2,39 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import psycopg
+
+from domain.errors import DependencyUnavailable
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed number: it only has to be the same for every process that migrates this database.
 _LOCK_ID = 7_402_118
 
 log = logging.getLogger(__name__)
+_migrated: set[str] = set()
+_lock = threading.Lock()
+
+
+def migrated(database_url: str) -> bool:
+    """Whether this process already brought this database up to date."""
+    return database_url in _migrated
+
+
+def migrate_once(database_url: str) -> None:
+    """Bring the database up to date once per process. Azure Functions has no start-up hook, so each worker does
+    it before its first query; the migrations' advisory lock lets many workers do this at once safely."""
+    if database_url in _migrated:
+        return
+    with _lock:
+        if database_url not in _migrated:
+            try:
+                migrate(database_url)
+            except psycopg.OperationalError as err:
+                raise DependencyUnavailable("The database is not reachable right now.") from err
+            _migrated.add(database_url)
 
 
 def pending_files() -> list[Path]:

@@ -8,6 +8,7 @@ from blueprints import (
     calls,
     dashboard,
     health,
+    messages,
     pipeline,
     reference,
     roles,
@@ -30,3 +31,4 @@ app.register_functions(search.bp)
 app.register_functions(articles.bp)
 app.register_functions(dashboard.bp)
 app.register_functions(callers.bp)
+app.register_functions(messages.bp)

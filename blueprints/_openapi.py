@@ -31,6 +31,10 @@ class Operation:
     twilio: bool = False
     # Called by the platform (Twilio, Static Web Apps), not by integrators: documented, but not in the reference page.
     internal: bool = False
+    # A successful answer that is not JSON: its media type ("" for a redirect, which has no body).
+    media: str | None = None
+    # A form-encoded request body (a web page's form), not JSON.
+    form: bool = False
 
 
 _TICKET = "/tickets/{number}"
@@ -129,7 +133,34 @@ OPERATIONS: tuple[Operation, ...] = (
               "calls", "tickets:read", {200: s.CallOut}, errors=(404,),
               description="Its recording_link goes straight to Blob Storage and works for 15 minutes."),
     Operation("get", "/calls/{sid}/recording", "getCallRecording", "The call's recording (WAV)", "calls",
-              "tickets:read", {200: None}, errors=(404, 503)),
+              "tickets:read", {200: None}, errors=(404, 503), media="audio/wav"),
+    Operation("get", _TICKET + "/attachments", "listAttachments", "Files the requester sent with their e-mail",
+              "tickets", "tickets:read", {200: s.AttachmentList}, errors=(404,)),
+    Operation("get", _TICKET + "/attachments/{id}", "downloadAttachment", "Download an attachment", "tickets",
+              "tickets:read", {302: None}, errors=(404, 503), media="",
+              description="Redirects to a link to Blob Storage that works for five minutes and always downloads."),
+    Operation("patch", "/contacts/{id}/channels", "setContactChannels", "Opt a contact out of SMS or e-mail, or "
+              "set their time zone", "reference", "tickets:write", {200: s.ReachOut}, request=s.ContactChannelsIn,
+              errors=(400, 404, 415, 422),
+              description="STOP and START by SMS set the SMS opt-out too. Quiet hours follow the time zone."),
+    Operation("get", "/dashboard/satisfaction", "satisfaction", "CSAT by group and week, and tickets rated low",
+              "tickets", "tickets:read", {200: s.SatisfactionOut}),
+    Operation("get", "/satisfaction/{token}", "ratingPage", "The page a satisfaction e-mail's link opens",
+              "requesters", None, {200: None}, query=s.RatingQuery, errors=(404, 422), media="text/html",
+              internal=True, description="Asks the requester to confirm the rating: a mail scanner opening the "
+                                         "link rates nothing."),
+    Operation("post", "/satisfaction/{token}", "rate", "The rating page's confirming click", "requesters", None,
+              {200: None}, request=s.RatingForm, errors=(400, 404, 422), media="text/html", form=True,
+              internal=True),
+    *(Operation("post", f"/sms/{hook}", f"sms{hook.title()}", summary, "messaging (Twilio webhooks)", None,
+                {200: None} if twiml else {204: None}, request=form, errors=(400, 403, 422, 503), twilio=True,
+                description="Twilio calls this; the X-Twilio-Signature header must sign the public URL and the "
+                            "form, or the answer is 403 and nothing is written. A second delivery changes nothing.")
+      for hook, summary, form, twiml in (
+          ("incoming", "An SMS to the desk's number: a comment, a new ticket, a rating or an opt-out",
+           s.TwilioSmsForm, True),
+          ("status", "Twilio's delivery state for a message the desk sent", s.TwilioMessageStatusForm, False),
+      )),
     *(Operation("post", f"/voice/{hook}", f"voice{hook.title().replace('-', '')}", summary, "voice (Twilio webhooks)",
                 None, {200: None} if twiml else {204: None}, request=s.TwilioForm, errors=(400, 403, 422, 503),
                 twilio=True, description="Twilio calls this; the X-Twilio-Signature header must sign the "
@@ -151,6 +182,7 @@ _PATH_PARAMS: dict[str, dict[str, Any]] = {
     "number": {"type": "string", "pattern": f"^{NUMBER_PATTERN}$", "examples": ["INC0010001"]},
     "priority": {"type": "integer", "minimum": 1, "maximum": 5},
     "id": {"type": "integer", "minimum": 1},
+    "token": {"type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"},
     "sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$", "examples": ["CA" + "0" * 32]},
     "user": {"type": "string", "minLength": 1, "maxLength": 200, "examples": ["ana@example.com"]},
 }
@@ -226,11 +258,15 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
     params += [{"name": name, "in": "header", "required": False, **_HEADERS[name]} for name in op.headers]
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():
-        if op.twilio or op.operation_id == "getCallRecording":
-            media = "application/xml" if op.twilio else "audio/wav"
-            responses[str(status)] = ({"description": "No content"} if status == 204 else
-                                      {"description": "TwiML" if op.twilio else "The recording",
-                                       "content": {media: {"schema": {"type": "string"}}}})
+        if op.twilio or op.media is not None:
+            media = "application/xml" if op.twilio else op.media
+            if status == 204:
+                responses[str(status)] = {"description": "No content"}
+            elif not media:
+                responses[str(status)] = {"description": "A redirect to where the answer is"}
+            else:
+                responses[str(status)] = {"description": "TwiML" if op.twilio else "The answer",
+                                          "content": {media: {"schema": {"type": "string"}}}}
             continue
         schema = _ref(keys, model, "serialization") if model else {"type": "object"}
         if status < 300 and op.permission in READ_BEHIND_WRITE:
@@ -259,7 +295,7 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
     if op.twilio or op.internal:
         operation["x-internal"] = True
     if op.request is not None:
-        media = "application/x-www-form-urlencoded" if op.twilio else "application/json"
+        media = "application/x-www-form-urlencoded" if op.twilio or op.form else "application/json"
         operation["requestBody"] = {
             "required": True,
             "content": {media: {"schema": _ref(keys, op.request, "validation")}},

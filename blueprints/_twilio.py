@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -19,6 +20,7 @@ from domain.schemas.calls import TwilioForm
 from domain.voice_script import text
 
 log = logging.getLogger(__name__)
+Form = TypeVar("Form", bound=BaseModel)
 Handler = Callable[[func.HttpRequest, TwilioForm, df.DurableOrchestrationClient], Awaitable[func.HttpResponse]]
 
 
@@ -60,9 +62,37 @@ class _BadSignature(Exception):
     pass
 
 
-def signed_form(req: func.HttpRequest) -> TwilioForm:
-    """The webhook's form, once its X-Twilio-Signature matches the URL Twilio called: PUBLIC_BASE_URL (the
-    Static Web App) with this path and query, not the URL the function app sees."""
+def messaging_webhook(model: type[Form]) -> Callable[[Callable[[Form], Awaitable[func.HttpResponse]]],
+                                                  Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]]:
+    """Run `handler` with the form only for a request Twilio signed (403 otherwise, 422 for a form no Twilio
+    message has); a failure answers 503, and Twilio may send it again (a second delivery changes nothing)."""
+
+    def decorate(handler: Callable[[Form], Awaitable[func.HttpResponse]]) \
+            -> Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]:
+        async def door(req: func.HttpRequest) -> func.HttpResponse:
+            try:
+                form = signed_form(req, model)
+            except ValidationError as err:
+                return _validation_problem(err)
+            except _BadSignature as err:
+                return problem(403, str(err))
+            try:
+                return await handler(form)
+            except AtiendeError as err:
+                log.warning("messaging webhook %s failed: %s", handler.__name__, err)
+                return problem(503, "This message could not be handled now; Twilio may send it again.")
+
+        door.__name__ = handler.__name__
+        door.__qualname__ = handler.__qualname__
+        door.__doc__ = handler.__doc__
+        return door
+
+    return decorate
+
+
+def signed_form(req: func.HttpRequest, model: type[Form] = TwilioForm) -> Form:  # type: ignore[assignment]
+    """The webhook's form as `model`, once its X-Twilio-Signature matches the URL Twilio called: PUBLIC_BASE_URL
+    (the Static Web App) with this path and query, not the URL the function app sees."""
     settings = services().settings
     token = settings.TWILIO_AUTH_TOKEN.get_secret_value()
     if not token:
@@ -80,7 +110,7 @@ def signed_form(req: func.HttpRequest) -> TwilioForm:
     # Twilio's signature is base64; anything else is no signature (and would break the SDK's comparison).
     if not signature.isascii() or not signature or not RequestValidator(token).validate(called, params, signature):
         raise _BadSignature("The request is not signed by Twilio.")
-    return TwilioForm.model_validate(params)
+    return model.model_validate(params)
 
 
 def int_param(req: func.HttpRequest, name: str, default: int, highest: int) -> int:

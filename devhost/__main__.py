@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     reindex.add_argument("--restart", action="store_true", help="start from scratch even when a run can resume")
     call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
     add_call_arguments(call)
-    stop = commands.add_parser("stop", help="stop the Azurite and Valkey that serve started and left running")
+    stop = commands.add_parser("stop", help="stop the Azurite, Valkey and mail servers that serve started and left running")
     stop.add_argument("--data-dir", type=Path, default=None, help="where their data is (default: .data/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -87,6 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
     ensure_redis(settings.REDIS_URL)
+    if {settings.SMTP_HOST, settings.IMAP_HOST} <= {"127.0.0.1", "localhost", ""}:
+        from devhost.mail import ensure_mail
+
+        try:
+            ensure_mail()
+        except RuntimeError as err:  # the desk runs without e-mail, and says why
+            logging.getLogger("devhost").warning("no mail servers: %s", err)
     from devhost.app import create_app
 
     app = create_app(run_timer_functions=not args.no_timers, durable_base_url=f"http://127.0.0.1:{args.port}")

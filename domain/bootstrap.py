@@ -23,6 +23,8 @@ from domain.ports import (
     CachingEmbedder,
     ChatTriager,
     Embedder,
+    Mailbox,
+    Mailer,
     RateLimiter,
     Telephony,
     Transcriber,
@@ -122,6 +124,18 @@ class Services:
         from domain.adapters.telephony import TwilioTelephony
 
         return self._given("telephony", lambda: TwilioTelephony(self.settings))
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        from domain.adapters.mail import SmtpMailer
+
+        return self._given("mailer", lambda: SmtpMailer(self.settings))
+
+    @cached_property
+    def mailbox(self) -> Mailbox:
+        from domain.adapters.mail import ImapMailbox
+
+        return self._given("mailbox", lambda: ImapMailbox(self.settings))
 
     @cached_property
     def blobs(self) -> Blobs:

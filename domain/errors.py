@@ -87,3 +87,8 @@ class TooManyRequests(AtiendeError):
     """The caller has used up its requests for now; `retry_after` seconds from now it may send again."""
 
     retry_after: int = 1
+
+
+class MessageRefused(DependencyUnavailable):
+    """Twilio or the mail relay refused a message for good (a number or address that cannot receive it): sending
+    it again is no use."""

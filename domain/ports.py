@@ -3,6 +3,7 @@ the real ones, and the services name only these."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -22,11 +23,41 @@ class Transcript:
 
 
 class Telephony(Protocol):
-    async def send_sms(self, to: str, body: str) -> str | None:
-        """Send an SMS from our number; its sid, or None when no Twilio account is configured."""
+    async def send_sms(self, to: str, body: str, status_callback: str | None = None) -> str | None:
+        """Send an SMS from our number; its sid, or None when no Twilio account is configured. Twilio posts the
+        message's delivery states to `status_callback` when one is given."""
 
     async def download_recording(self, url: str) -> bytes:
         """A call recording as WAV."""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    subject: str
+    text: str
+    answers: str | None = None  # the Message-ID this one follows in the conversation
+
+
+class Mailer(Protocol):
+    async def send(self, mail: OutgoingMail) -> str:
+        """Hand the message to the SMTP relay; its Message-ID once the relay accepted it, DependencyUnavailable
+        when the relay is down or refused it for now, MessageRefused when it refused the address for good."""
+
+
+class MailboxSession(Protocol):
+    async def unseen(self, limit: int) -> list[tuple[str, bytes]]:
+        """Up to `limit` messages not yet marked seen, oldest first, each as (its id in the mailbox, its bytes);
+        reading them marks nothing."""
+
+    async def mark_seen(self, uid: str) -> None: ...
+
+    fallback_prefix: str  # what stands for a message without a Message-ID: unique to this mailbox
+
+
+class Mailbox(Protocol):
+    def session(self) -> AbstractAsyncContextManager[MailboxSession]:
+        """The desk's mailbox, signed in, for the length of the `async with`."""
 
 
 class RateLimiter(Protocol):
@@ -44,8 +75,9 @@ class Blobs(Protocol):
     async def delete(self, container: str, name: str) -> None:
         """Remove the blob; one already gone is no error."""
 
-    async def read_url(self, container: str, name: str, minutes: int) -> str:
-        """A URL anyone holding it may read the blob from, for `minutes`."""
+    async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
+        """A URL anyone holding it may read the blob from, for `minutes`; with `download_as`, served as a download
+        of that file name whatever its content."""
 
 
 class Embedder(Protocol):

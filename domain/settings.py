@@ -103,6 +103,52 @@ class Settings(BaseSettings):
     # still transcribes a call that has no transcript at all).
     TRANSCRIPTION_PROVIDER: str = Field(default="auto", pattern=r"^(auto|azure_openai|elevenlabs|none)$")
 
+    # The requester hears back (docs/architecture.md, "The requester's side"). A ticket's events wait until
+    # nothing new came for NOTIFY_QUIET_SECONDS (a burst of comments is one message), or NOTIFY_MAX_WAIT_SECONDS.
+    NOTIFY_QUIET_SECONDS: int = Field(default=60, ge=0, le=3600)
+    NOTIFY_MAX_WAIT_SECONDS: int = Field(default=300, ge=0, le=86400)
+    # A message that fails is tried again after 1, 2, 4... minutes, this many times in all (8: about four hours).
+    NOTIFY_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)
+    # Non-urgent messages (priority 3-5) wait out the requester's night: HH:MM-HH:MM in their time zone, else
+    # the desk's; empty for none.
+    QUIET_HOURS: str = Field(default="21:00-08:00", pattern=r"^(\s*\d{1,2}(:\d{2})?\s*-\s*\d{1,2}(:\d{2})?\s*)?$")
+    DESK_TIME_ZONE: str = "America/Mexico_City"
+    # E-mail in: more than this many messages from one sender in an hour are refused as a loop or a flood.
+    MAIL_MAX_PER_SENDER_HOUR: int = Field(default=20, ge=1, le=10_000)
+    # Files kept from requesters' e-mail: at most this size each, of these types (type/* for a whole family).
+    ATTACHMENT_MAX_BYTES: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    ATTACHMENT_TYPES: str = ("image/*,application/pdf,text/plain,text/csv,application/zip,"
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                             "application/msword,application/vnd.ms-excel,message/rfc822")
+    ATTACHMENTS_CONTAINER: str = "attachments"
+    # A resolved ticket's requester is asked for a rating 1-5, answerable this many days; this rating or lower
+    # flags the ticket for a lead (and reopens nothing).
+    SATISFACTION_REPLY_DAYS: int = Field(default=7, ge=1, le=90)
+    SATISFACTION_FLAG_AT_MOST: int = Field(default=2, ge=1, le=4)
+    # E-mail out through an SMTP relay (Azure Communication Services, Exchange Online, any relay; devhost's own
+    # locally) and in from the desk's mailbox over IMAP (devhost's dovecot locally). An empty host turns either off.
+    SMTP_HOST: str = "127.0.0.1"
+    SMTP_PORT: int = Field(default=10025, ge=1, le=65535)
+    SMTP_SECURITY: str = Field(default="none", pattern=r"^(none|starttls|tls)$")
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: SecretStr = SecretStr("")
+    MAIL_FROM: str = "desk@atiende.test"
+    IMAP_HOST: str = "127.0.0.1"
+    IMAP_PORT: int = Field(default=10143, ge=1, le=65535)
+    IMAP_SECURITY: str = Field(default="none", pattern=r"^(none|tls)$")
+    IMAP_USERNAME: str = "desk@atiende.test"
+    IMAP_PASSWORD: SecretStr = SecretStr("desk")
+    IMAP_MAILBOX: str = "INBOX"
+    # Password sign-in, or XOAUTH2 (Exchange Online, Gmail) with a token for MAIL_OAUTH_SCOPE from the app's identity.
+    SMTP_AUTH: str = Field(default="password", pattern=r"^(password|xoauth2)$")
+    IMAP_AUTH: str = Field(default="password", pattern=r"^(password|xoauth2)$")
+    MAIL_OAUTH_SCOPE: str = "https://outlook.office365.com/.default"
+
+    @property
+    def attachment_types(self) -> tuple[str, ...]:
+        return tuple(kind.strip().lower() for kind in self.ATTACHMENT_TYPES.split(",") if kind.strip())
+
     @property
     def twilio_configured(self) -> bool:
         return bool(self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN.get_secret_value())

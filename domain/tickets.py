@@ -67,6 +67,7 @@ class Channel(str, Enum):
     WEB = "web"
     API = "api"
     EMAIL = "email"
+    SMS = "sms"
 
 
 # ServiceNow's default lookup: rows are impact, columns urgency, 1 is the most.

@@ -221,6 +221,17 @@ def azurite() -> str:
     return DEVELOPMENT_STORAGE
 
 
+@pytest.fixture(scope="session")
+def mail_servers() -> tuple[int, int]:
+    """devhost's dovecot and SMTP server, started as devhost starts them when none runs; yields their IMAP and
+    SMTP ports. Every address is a mailbox there, so a test takes addresses of its own."""
+    from devhost.mail import IMAP_PORT, SMTP_PORT, ensure_mail
+
+    for process in ensure_mail():
+        keep_running(process)
+    return IMAP_PORT, SMTP_PORT
+
+
 SEARCH_REDIS = "redis://127.0.0.1:6380/0"
 PLAIN_REDIS = "redis://127.0.0.1:6379/0"  # the machine's Redis 7.0, which has no search module
 

@@ -20,6 +20,7 @@ from domain.classifier import NaiveBayes
 from domain.contacts import Contact, phone_key
 from domain.erasure import Traces
 from domain.errors import Conflict, DependencyUnavailable, FieldError, NotFound, SavedMeanwhile
+from domain.notifications import RequesterEvent
 from domain.ports import Document, Hit, LearnedModels
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.dashboard import AT_RISK_SHARE
@@ -51,6 +52,8 @@ class DeskState:
     sla_targets: dict[int, SlaTarget] = field(default_factory=dict)
     next_id: int = 1
     next_activity: int = 1
+    # What saves queued for tickets' requesters: (ticket id, event).
+    told: list[tuple[int, RequesterEvent]] = field(default_factory=list)
 
     def take_id(self) -> int:
         self.next_id += 1
@@ -71,6 +74,7 @@ class FakeUnitOfWork:
         self.idempotency, self.articles = FakeIdempotency(self.state), FakeArticles(self.state)
         self.api_keys, self.dashboard = FakeApiKeys(self.state), FakeDashboard(self.state)
         self.callers_data = FakeCallersData(self.state)
+        self.requesters = FakeRequesters(self.state)
 
     def beside(self) -> Self:
         return type(self)(self.state)
@@ -130,7 +134,8 @@ class FakeTickets:
 
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                    audit: list[FieldChange] | tuple[FieldChange, ...] = (),
-                   note: tuple[str, str] | None = None) -> dict[str, Any] | None:
+                   note: tuple[str, str] | None = None,
+                   tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = ()) -> dict[str, Any] | None:
         stored = self.state.tickets[ticket.number]
         if stored.version != ticket.version:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
@@ -141,7 +146,16 @@ class FakeTickets:
         assert ticket.id is not None
         self._audit(ticket.id, actor, at, audit)
         self._queue(ticket.id)
+        self.state.told.extend((ticket.id, event) for event in tell)
         return self._note(ticket.id, note[0], actor, at, note[1]) if note else None
+
+    async def get_by_id(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
+        found = next((t for t in self.state.tickets.values() if t.id == ticket_id), None)
+        return copy.deepcopy(found) if found else None
+
+    async def of_contact(self, contact_id: int, states: Any, limit: int = 10) -> list[Ticket]:
+        mine = [t for t in self.state.tickets.values() if t.caller_id == contact_id and t.state in tuple(states)]
+        return [copy.deepcopy(t) for t in sorted(mine, key=lambda t: -(t.id or 0))[:limit]]
 
     async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
         return self._note(ticket_id, kind, actor, at, body)
@@ -723,7 +737,7 @@ class FakeBlobs:
         self._reachable()
         self.stored.pop((container, name), None)
 
-    async def read_url(self, container: str, name: str, minutes: int) -> str:
+    async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
         self._reachable()
         return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=r"
 
@@ -735,7 +749,7 @@ class FakeTelephony:
         self.configured = configured
         self.sent: list[tuple[str, str]] = []
 
-    async def send_sms(self, to: str, body: str) -> str | None:
+    async def send_sms(self, to: str, body: str, status_callback: str | None = None) -> str | None:
         if not self.configured:
             return None
         self.sent.append((to, body))
@@ -753,3 +767,13 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     return str(getattr(value, "value", value))
+
+
+class FakeRequesters:
+    """The requester's side as the ticket services read it: no message sent yet."""
+
+    def __init__(self, state: DeskState):
+        self.state = state
+
+    async def of_ticket(self, ticket_id: int) -> list[dict[str, Any]]:
+        return []

@@ -55,8 +55,12 @@ class AzureBlobs:
         except AzureError as err:
             raise DependencyUnavailable("Blob Storage is not reachable right now.") from err
 
-    async def read_url(self, container: str, name: str, minutes: int) -> str:
+    async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
         blob = self._service.get_blob_client(container, name)
+        # A file a requester sent is downloaded, never shown: served as HTML from the storage account's host, it
+        # could run a script there.
+        disposition = f'attachment; filename="{download_as}"' if download_as else None
+        served_as = "application/octet-stream" if download_as else None
         # The SDK takes the account's name from a shared key, or else from an Azure endpoint's host
         # (<account>.blob.core...): Atiende reaches storage one of those two ways.
         account = blob.account_name
@@ -67,11 +71,13 @@ class AzureBlobs:
         try:
             if getattr(credential, "account_key", None):
                 token = generate_blob_sas(account, container, name, account_key=credential.account_key,
-                                          permission=BlobSasPermissions(read=True), start=start, expiry=expiry)
+                                          permission=BlobSasPermissions(read=True), start=start, expiry=expiry,
+                                          content_disposition=disposition, content_type=served_as)
             else:
                 key = await self._service.get_user_delegation_key(start, expiry)
                 token = generate_blob_sas(account, container, name, user_delegation_key=key,
-                                          permission=BlobSasPermissions(read=True), start=start, expiry=expiry)
+                                          permission=BlobSasPermissions(read=True), start=start, expiry=expiry,
+                                          content_disposition=disposition, content_type=served_as)
         except AzureError as err:
             raise DependencyUnavailable("Blob Storage is not reachable right now.") from err
         return f"{blob.url}?{token}"

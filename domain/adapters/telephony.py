@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from twilio.base.exceptions import TwilioException
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from domain.errors import DependencyUnavailable
+from domain.errors import DependencyUnavailable, MessageRefused
 from domain.settings import Settings
 
 _TWILIO_API = "https://api.twilio.com"
@@ -44,14 +45,20 @@ class TwilioTelephony:
                                   http_client=http)
         self._http = httpx.AsyncClient(timeout=30, follow_redirects=True)
 
-    async def send_sms(self, to: str, body: str) -> str | None:
+    async def send_sms(self, to: str, body: str, status_callback: str | None = None) -> str | None:
         if self._client is None:
             return None
+        extra = {"status_callback": status_callback} if status_callback else {}
         try:
             message = await asyncio.to_thread(self._client.messages.create, to=to,
-                                              from_=self.settings.TWILIO_PHONE_NUMBER, body=body)
-        except TwilioException as err:
+                                              from_=self.settings.TWILIO_PHONE_NUMBER, body=body, **extra)
+        except TwilioRestException as err:
+            # 4xx: this message to this number will never go (not a mobile, unsubscribed, invalid); else later.
+            if 400 <= err.status < 500 and err.status != 429:
+                raise MessageRefused(f"Twilio refused the SMS (error {err.code}).") from err
             raise DependencyUnavailable("Twilio did not accept the SMS.") from err
+        except (TwilioException, requests.RequestException) as err:
+            raise DependencyUnavailable("Twilio is not reachable right now.") from err
         sid: str = message.sid
         return sid
 

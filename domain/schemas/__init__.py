@@ -49,6 +49,17 @@ from domain.schemas.dashboard import (
     TimeZone,
 )
 from domain.schemas.health import HealthCheck, HealthOut
+from domain.schemas.messages import (
+    AttachmentList,
+    AttachmentOut,
+    ContactChannelsIn,
+    RatingForm,
+    RatingQuery,
+    ReachOut,
+    SatisfactionOut,
+    TwilioMessageStatusForm,
+    TwilioSmsForm,
+)
 from domain.schemas.reference import (
     CategoryIn,
     CategoryList,
@@ -97,6 +108,8 @@ from domain.schemas.tickets import (
 )
 
 __all__ = [
+    "AttachmentList", "AttachmentOut", "ContactChannelsIn", "RatingForm", "RatingQuery", "ReachOut",
+    "SatisfactionOut", "TwilioMessageStatusForm", "TwilioSmsForm",
     "Body",
     "Email",
     "FieldProblem",

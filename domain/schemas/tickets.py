@@ -161,7 +161,9 @@ class CommentIn(Input):
 
 class ActivityOut(BaseModel):
     id: int
-    kind: Literal["comment", "work_note", "audit"]
+    kind: Literal["comment", "work_note", "audit", "notification"] = Field(
+        description="A notification is a message sent to the requester: `field` its channel (sms, email), "
+                    "`old_value` its recipient, `new_value` its delivery state, `detail` the last error")
     created_at: datetime
     actor: str
     actor_name: str | None = Field(default=None, description="The actor's display name in the agent directory")
@@ -169,6 +171,7 @@ class ActivityOut(BaseModel):
     field: str | None = None
     old_value: str | None = None
     new_value: str | None = None
+    detail: str | None = None
 
 
 class ActivityPage(BaseModel):

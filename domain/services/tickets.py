@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from domain.auth import Principal
 from domain.contacts import Contact, caller_phone_key, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
+from domain.notifications import RequesterEvent, requester_events
 from domain.schemas.tickets import ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch, TicketQuery
 from domain.services.idempotency import run_once
 from domain.settings import Settings
@@ -108,8 +109,17 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
             ticket.parent if "parent" in changed else None,
             own_number=ticket.number if "parent" in changed else None,
         )
-        await uow.tickets.save(ticket, who.name, now, changes)
+        await uow.tickets.save(ticket, who.name, now, changes,
+                               tell=_told(ticket, changes, None, by_requester=False))
     return await _answer(ticket, uow, now)
+
+
+def _told(ticket: Ticket, changes: list[FieldChange], note: tuple[str, str] | None, *,
+          by_requester: bool) -> list[RequesterEvent]:
+    """What the change tells the ticket's requester; nothing when it has none."""
+    if ticket.caller_id is None:
+        return []
+    return requester_events(changes, note, by_requester=by_requester, close_notes=ticket.close_notes)
 
 
 async def _change_ticket(uow: UnitOfWork, number: str, change: Callable[[Ticket], Awaitable[T]], *,
@@ -180,18 +190,40 @@ async def add_comment(number: str, comment: CommentIn, who: Principal, now: date
             ticket.note_response(now)
         ticket.updated_at, ticket.updated_by = now, who.name
         kind = "comment" if comment.visibility == "public" else "work_note"
-        row = await uow.tickets.save(ticket, who.name, now, ticket.changes[before:], note=(kind, comment.body))
+        changes, note = ticket.changes[before:], (kind, comment.body)
+        row = await uow.tickets.save(ticket, who.name, now, changes, note=note,
+                                     tell=_told(ticket, changes, note, by_requester=comment.from_caller))
         assert row is not None  # save returns the note it was given
         return ActivityOut(**row)
 
     return await _change_ticket(uow, number, comment_on)
 
 
+async def comment_from_requester(uow: UnitOfWork, ticket_id: int, body: str, actor: str, now: datetime) -> Ticket:
+    """The requester's own words (an SMS, an e-mail) as a public comment, inside the caller's transaction: it
+    wakes a ticket waiting on them and reopens a resolved one, as a caller's comment does."""
+    found = await uow.tickets.get_by_id(ticket_id, for_update=True)
+    if found is None:
+        raise NotFound(f"There is no ticket with id {ticket_id}.")
+    found.refuse_if_final()
+    before = len(found.changes)
+    found.hear_from_caller(actor, now)
+    found.updated_at, found.updated_by = now, actor
+    await uow.tickets.save(found, actor, now, found.changes[before:], note=("comment", body))
+    return found
+
+
 async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
+    """The ticket's activity, oldest first, with the messages sent to its requester among it."""
     async with uow.reading():
         ticket = await find_ticket(uow, number)
         assert ticket.id is not None  # read from the database, so it has its id
-        return [ActivityOut(**row) for row in await uow.tickets.activity(ticket.id)]
+        rows = [ActivityOut(**row) for row in await uow.tickets.activity(ticket.id)]
+        sent = [ActivityOut(id=n["id"], kind="notification", created_at=n["created_at"], actor=SYSTEM_ACTOR,
+                            body=n["body"], field=n["channel"], old_value=n["recipient"], new_value=n["status"],
+                            detail=n["last_error"])
+                for n in await uow.requesters.of_ticket(ticket.id)]
+    return sorted(rows + sent, key=lambda a: a.created_at)
 
 
 async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings,

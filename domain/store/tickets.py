@@ -13,6 +13,7 @@ from psycopg.types.json import Jsonb
 from domain import cursors
 from domain.contacts import Contact, phone_key
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
+from domain.notifications import RequesterEvent
 from domain.store.kept import KeptForSeconds
 from domain.store.statements import Statements
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
@@ -70,12 +71,20 @@ _QUEUE_AND_AUDIT = (
 _INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id, number), {} SELECT id, number FROM written".format(
     ", ".join(c for c, _ in _CREATED + _WRITTEN), ", ".join(e for _, e in _CREATED + _WRITTEN), _QUEUE_AND_AUDIT
 )
+# What the change tells the ticket's requester (domain.notifications), into their outbox in the same statement:
+# nothing is told before the change commits, and nothing is lost if Twilio or SMTP is down. Mostly an empty array.
+_TELL_REQUESTER = (
+    " told AS (INSERT INTO requester_events (ticket_id, event, body) SELECT written.id, e.event, e.body FROM written,"
+    " jsonb_to_recordset(%(tell)s::jsonb) AS e (event text, body text))"
+)
 # The version, and the note the write added as stored (all None without one).
 _UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s"
-           " RETURNING id, version), {} SELECT written.version, {} FROM written"
+           " RETURNING id, version), {}, {} SELECT written.version, {} FROM written"
            " LEFT JOIN audited noted ON noted.kind <> 'audit'").format(
-    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT, ", ".join(f"noted.{c}" for c in _NOTED)
+    ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT, _TELL_REQUESTER,
+    ", ".join(f"noted.{c}" for c in _NOTED)
 )
+_NOTHING_TO_TELL = Jsonb([])
 
 
 # A ticket triage may learn from: labelled, and not labelled only by the machine (the phone pipeline's own fills)
@@ -211,6 +220,11 @@ class TicketStore:
         row = await self.db.one(query, (number,), dicts=True)
         return _ticket(row) if row else None
 
+    async def get_by_id(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
+        query = _SELECT + " WHERE t.id = %s" + (" FOR UPDATE OF t" if for_update else "")
+        row = await self.db.one(query, (ticket_id,), dicts=True)
+        return _ticket(row) if row else None
+
     async def parent_chain(self, number: str) -> set[str]:
         """`number` and all its parents, however long the chain; empty when there is no ticket `number`. UNION
         (not UNION ALL) stops at a ticket already seen, so even a loop made before this check existed ends."""
@@ -233,11 +247,13 @@ class TicketStore:
         await self.db.run("SELECT pg_advisory_xact_lock(7402119)")
 
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
-                   audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None) -> dict[str, Any] | None:
+                   audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None,
+                   tell: Sequence[RequesterEvent] = ()) -> dict[str, Any] | None:
         """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
-        comment or work note `note` (kind, body), which it returns as stored; SavedMeanwhile if someone else saved
-        the ticket since it was read."""
-        row = await self.db.one(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note)})
+        comment or work note `note` (kind, body), which it returns as stored, and queue what the requester is to
+        be `tell`-ed; SavedMeanwhile if someone else saved the ticket since it was read."""
+        told = Jsonb([{"event": e.event, "body": e.body} for e in tell]) if tell else _NOTHING_TO_TELL
+        row = await self.db.one(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note), "tell": told})
         if row is None:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
@@ -412,6 +428,12 @@ class TicketStore:
             _SELECT + " WHERE c.phone_key = %s AND t.state IN (1, 2, 3) ORDER BY t.id DESC LIMIT %s", (phone_key(phone), limit),
             dicts=True,
         )
+        return [_ticket(row) for row in rows]
+
+    async def of_contact(self, contact_id: int, states: Sequence[State], limit: int = 10) -> list[Ticket]:
+        """The contact's tickets in `states`, newest first."""
+        rows = await self.db.all(_SELECT + " WHERE t.caller_id = %s AND t.state = ANY(%s) ORDER BY t.id DESC LIMIT %s",
+                                 (contact_id, [int(s) for s in states], limit), dicts=True)
         return [_ticket(row) for row in rows]
 
     async def last_comment(self, ticket_id: int) -> str | None:

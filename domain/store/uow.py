@@ -18,6 +18,7 @@ from domain.store.contacts import ContactStore
 from domain.store.dashboard import DashboardStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
+from domain.store.requesters import RequesterStore
 from domain.store.statements import Statements
 from domain.store.tickets import TicketStore
 
@@ -36,6 +37,7 @@ class UnitOfWork:
     articles: ArticleStore
     dashboard: DashboardStore
     callers_data: CallersDataStore
+    requesters: RequesterStore
     db: Statements
     conn: psycopg.AsyncConnection[Any]
 
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.articles = ArticleStore(db)
         self.dashboard = DashboardStore(db)
         self.callers_data = CallersDataStore(db)
+        self.requesters = RequesterStore(db)
 
     def beside(self) -> Self:
         """Another unit of work over the same pool, for reads made at the same time as this one's, on a

@@ -1,0 +1,161 @@
+"""Real mail servers on one machine, for the desk's e-mail channel: Debian's dovecot serves every mailbox over IMAP
+and takes deliveries over LMTP, and an SMTP server (aiosmtpd, RFC 5321) accepts mail for any address and hands
+it to dovecot, so the desk's messages land in the requester's mailbox and the requester's in the desk's. Like
+Azurite and Valkey, they run in sessions of their own and outlive the devhost that started them;
+`python -m devhost stop` ends them.
+
+Any address is a mailbox and any password opens it (loopback only): the desk signs in as desk@atiende.test, a
+test or the web app's local mode as the requester."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import pwd
+import shutil
+import smtplib
+import subprocess
+import sys
+from pathlib import Path
+
+from devhost.services import DATA_DIR, _listening, _remember, _wait_for
+
+log = logging.getLogger(__name__)
+IMAP_PORT, LMTP_PORT, SMTP_PORT = 10143, 10024, 10025
+# dovecot will not deliver mail as root: the mailboxes belong to this system user, which scripts/setup makes.
+MAIL_USER = "atiende-mail"
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+
+
+def ensure_mail(data_dir: Path = DATA_DIR, imap_port: int = IMAP_PORT, lmtp_port: int = LMTP_PORT,
+                smtp_port: int = SMTP_PORT) -> list[subprocess.Popen]:
+    """Start dovecot and the SMTP server where nothing listens on their ports; returns what it started."""
+    started = []
+    location = data_dir / f"mail-{imap_port}"
+    if not _listening(imap_port):
+        started.append(start_dovecot(location, imap_port, lmtp_port))
+    if not _listening(smtp_port):
+        started.append(start_smtp(location / "smtp", smtp_port, lmtp_port))
+    return started
+
+
+def start_dovecot(location: Path, imap_port: int, lmtp_port: int) -> subprocess.Popen:
+    if not Path(DOVECOT).exists():
+        raise RuntimeError("dovecot is not installed; run scripts/setup")
+    try:
+        owner = pwd.getpwnam(MAIL_USER)
+    except KeyError as err:
+        raise RuntimeError(f"the system user {MAIL_USER} is missing; run scripts/setup") from err
+    boxes = location / "boxes"
+    for folder in (location / "run", location / "state", boxes):
+        folder.mkdir(parents=True, exist_ok=True)
+    shutil.chown(boxes, owner.pw_uid, owner.pw_gid)
+    config = location / "dovecot.conf"
+    config.write_text(f"""# Written by devhost/mail.py at every start.
+base_dir = {location}/run
+state_dir = {location}/state
+log_path = {location}/dovecot.log
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = {owner.pw_uid}
+mail_uid = {owner.pw_uid}
+mail_gid = {owner.pw_gid}
+mail_location = maildir:{boxes}/%u
+lmtp_save_to_detail_mailbox = no
+passdb {{
+  driver = static
+  args = nopassword=y
+}}
+userdb {{
+  driver = static
+  args = uid={owner.pw_uid} gid={owner.pw_gid} home={boxes}/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {lmtp_port}
+  }}
+}}
+service auth {{
+  unix_listener auth-userdb {{
+    mode = 0666
+  }}
+}}
+""")
+    with (location / "dovecot.err").open("ab") as errors:
+        process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=errors,
+                                   start_new_session=True)
+    _wait_for(process, imap_port, location / "dovecot.log")
+    _wait_for(process, lmtp_port, location / "dovecot.log")
+    _remember(process, location)
+    log.info("started dovecot (IMAP on 127.0.0.1:%s, LMTP on %s)", imap_port, lmtp_port)
+    return process
+
+
+def start_smtp(location: Path, smtp_port: int, lmtp_port: int) -> subprocess.Popen:
+    location.mkdir(parents=True, exist_ok=True)
+    with (location / "smtp.log").open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devhost.mail", "--smtp-port", str(smtp_port), "--lmtp-port", str(lmtp_port)],
+            stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=Path(__file__).resolve().parent.parent)
+    _wait_for(process, smtp_port, location / "smtp.log")
+    _remember(process, location)
+    log.info("started the SMTP server on 127.0.0.1:%s", smtp_port)
+    return process
+
+
+class _Relay:
+    """aiosmtpd's handler: each accepted message goes to its recipients' mailboxes over LMTP."""
+
+    def __init__(self, lmtp_port: int):
+        self.lmtp_port = lmtp_port
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+        def deliver() -> dict:
+            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+                return lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
+
+        try:
+            refused = await asyncio.to_thread(deliver)
+        except smtplib.SMTPRecipientsRefused:
+            return "550 no such mailbox"
+        except (smtplib.SMTPException, OSError):
+            return "451 the mailboxes cannot take mail right now"
+        return "250 delivered" if not refused else "250 delivered to some"
+
+
+def _serve_smtp(smtp_port: int, lmtp_port: int) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def anyone(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        return AuthResult(success=True)  # loopback only: any sign-in is the desk's or a test's
+
+    controller = Controller(_Relay(lmtp_port), hostname="127.0.0.1", port=smtp_port, authenticator=anyone,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        asyncio.run(asyncio.Event().wait())
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    arguments = argparse.ArgumentParser(description="devhost's SMTP server, delivering over LMTP")
+    arguments.add_argument("--smtp-port", type=int, default=SMTP_PORT)
+    arguments.add_argument("--lmtp-port", type=int, default=LMTP_PORT)
+    options = arguments.parse_args()
+    _serve_smtp(options.smtp_port, options.lmtp_port)

@@ -58,6 +58,14 @@ export async function renderActivity(section, number) {
       }
       li.querySelector('.text').replaceWith(changes);
     } else text(li, '.text', entry.body);
+    if (entry.kind === 'notification') {
+      // Where the message went and what became of it, as Twilio or the mail system said.
+      const sent = document.createElement('p');
+      sent.className = 'delivery';
+      sent.textContent = `${t(`via.${entry.field}`)} → ${entry.old_value} · ${t(`delivery.${entry.new_value}`)}`;
+      if (entry.detail) sent.title = entry.detail;
+      li.append(sent);
+    }
     list.append(li);
   }
   const filter = section.querySelector('.activity-filter');

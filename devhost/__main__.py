@@ -1,4 +1,4 @@
-"""`python -m devhost serve|migrate|seed|fill|reindex|call|stop`: run Atiende on one machine."""
+"""`python -m devhost serve|migrate|seed|fill|reindex|call|sms|stop`: run Atiende on one machine."""
 from __future__ import annotations
 
 import argparse
@@ -35,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     reindex.add_argument("--restart", action="store_true", help="start from scratch even when a run can resume")
     call = commands.add_parser("call", help="play Twilio's part in a phone call to a running devhost")
     add_call_arguments(call)
+    sms = commands.add_parser("sms", help="play Twilio's part in an SMS to the desk's number, and print the answer")
+    from devhost.sms import add_sms_arguments
+
+    add_sms_arguments(sms)
     stop = commands.add_parser("stop", help="stop the Azurite, Valkey and mail servers that serve started and left running")
     stop.add_argument("--data-dir", type=Path, default=None, help="where their data is (default: .data/)")
     args = parser.parse_args(argv)
@@ -47,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         from devhost.call import simulate
 
         return simulate(args)
+    if args.command == "sms":
+        from devhost.sms import simulate as text_the_desk
+
+        return text_the_desk(args)
     if args.command == "stop":
         from devhost.services import DATA_DIR, stop_services
 

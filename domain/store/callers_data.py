@@ -40,8 +40,14 @@ class CallersDataStore:
         # A phone ticket's description is what the caller said; audit rows may hold their old name or number.
         # A new version, so no one saves the caller's words back over it, and a new vector from what is left.
         await self.db.run("UPDATE tickets SET description = %s, version = version + 1, updated_at = %s,"
-                          " updated_by = %s WHERE caller_id = %s AND channel = 'phone' AND description <> ''",
-                          (placeholder, at, actor, contact_id))
+                          " updated_by = %s WHERE caller_id = %s AND channel IN ('phone', 'sms', 'email')"
+                          " AND description <> ''", (placeholder, at, actor, contact_id))
+        # What the desk sent them and what they sent it: their address, their words, their rating's words.
+        await self.db.run("UPDATE notifications SET recipient = 'erased', subject = NULL, body = %s"
+                          " WHERE contact_id = %s", (placeholder, contact_id))
+        await self.db.run("UPDATE inbound_messages SET sender = 'erased', body = NULL WHERE sender = ANY(%s)"
+                          " OR sender = (SELECT lower(email) FROM contacts WHERE id = %s)", (phones, contact_id))
+        await self.db.run("UPDATE satisfaction SET comment = NULL WHERE contact_id = %s", (contact_id,))
         await self.db.run("UPDATE ticket_activity SET old_value = NULL, new_value = NULL"
                           " WHERE ticket_id = ANY(%s) AND field IN ('caller', 'description')", (tickets,))
         if traces:

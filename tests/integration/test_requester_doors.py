@@ -89,3 +89,13 @@ def test_a_contacts_channels_are_set_on_their_word_and_bad_values_refused(phone_
     assert db.execute("SELECT time_zone FROM contacts WHERE id = %s", (contact,)).fetchone()[0] == "America/Bogota"
     assert agent.get(f"/api/tickets/{ticket['number']}/attachments").json() == {"items": []}
     assert agent.get(f"/api/tickets/{ticket['number']}/attachments/1").status_code == 404
+
+
+def test_devhosts_sms_simulator_writes_in_and_hears_the_desk(phone_desk, db):
+    from devhost.sms import send_to_desk
+
+    phone = random_phone()
+    [answer] = send_to_desk(phone_desk.base, phone, "Se cayó la red del tercer piso", auth_token=TOKEN)
+    assert answer.startswith("Registramos su incidencia INC")
+    [again] = send_to_desk(phone_desk.base, phone, "Sigue sin red", auth_token=TOKEN)
+    assert again == f"Añadimos su mensaje a la incidencia {answer.split()[3].rstrip('.')}."

@@ -204,3 +204,31 @@ def test_a_message_twilio_refuses_is_retried_then_failed(desk, uow, db):
     assert on_own_loop(run(at + timedelta(minutes=2))) == 0
     row = db.execute("SELECT status, attempts, last_error FROM notifications WHERE recipient = %s", (phone,)).fetchone()
     assert row[:2] == ("failed", 2) and "Twilio" in row[2]
+
+
+def test_erasing_a_requester_removes_their_messages_both_ways(desk, uow, saas, db, azurite):
+    from domain.adapters.blobs import AzureBlobs
+    from domain.services.callers_data import erase_caller
+
+    phone = random_phone()
+    on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "Mi nombre es Rosa Prieto y mi monitor falla"),
+                                 datetime.now(UTC), desk, uow))
+    number, contact = db.execute("SELECT t.number, t.caller_id FROM tickets t JOIN contacts c ON c.id = t.caller_id"
+                                 " WHERE c.phone = %s", (phone,)).fetchone()
+    on_own_loop(add_comment(number, CommentIn(body="Hola Rosa, ¿qué modelo es?"), AGENT, datetime.now(UTC), uow))
+    tell(desk, uow, later(400))
+    admin = Principal("admin@example.com", "user", ROLE_PERMISSIONS["admin"])
+
+    async def erase():
+        blobs = AzureBlobs(desk.model_copy(update={"AzureWebJobsStorage": azurite}))
+        try:
+            return await erase_caller(contact, admin, datetime.now(UTC), desk, uow, blobs)
+        finally:
+            await blobs.close()
+
+    on_own_loop(erase())
+    description = db.execute("SELECT description FROM tickets WHERE number = %s", (number,)).fetchone()[0]
+    assert "Rosa" not in description
+    sent = db.execute("SELECT recipient, body FROM notifications WHERE contact_id = %s", (contact,)).fetchall()
+    assert sent and all(r == "erased" and "Rosa" not in b for r, b in sent)
+    assert db.execute("SELECT count(*) FROM inbound_messages WHERE sender = %s", (phone,)).fetchone()[0] == 0

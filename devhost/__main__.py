@@ -95,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
     ensure_redis(settings.REDIS_URL)
-    if {settings.SMTP_HOST, settings.IMAP_HOST} <= {"127.0.0.1", "localhost", ""}:
+    # An empty host turns that half of e-mail off; the servers are started only for a local one.
+    mail_hosts = {settings.SMTP_HOST, settings.IMAP_HOST} - {""}
+    if mail_hosts and mail_hosts <= {"127.0.0.1", "localhost"}:
         from devhost.mail import ensure_mail
 
         try:
-            ensure_mail()
+            ensure_mail(imap_port=settings.IMAP_PORT, smtp_port=settings.SMTP_PORT)
         except RuntimeError as err:  # the desk runs without e-mail, and says why
             logging.getLogger("devhost").warning("no mail servers: %s", err)
     from devhost.app import create_app

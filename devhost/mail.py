@@ -31,11 +31,11 @@ def ensure_mail(data_dir: Path = DATA_DIR, imap_port: int = IMAP_PORT, lmtp_port
                 smtp_port: int = SMTP_PORT) -> list[subprocess.Popen]:
     """Start dovecot and the SMTP server where nothing listens on their ports; returns what it started."""
     started = []
-    location = data_dir / f"mail-{imap_port}"
+    # Side by side, not nested: `python -m devhost stop` looks for a pid file one folder down from `data_dir`.
     if not _listening(imap_port):
-        started.append(start_dovecot(location, imap_port, lmtp_port))
+        started.append(start_dovecot(data_dir / f"mail-{imap_port}", imap_port, lmtp_port))
     if not _listening(smtp_port):
-        started.append(start_smtp(location / "smtp", smtp_port, lmtp_port))
+        started.append(start_smtp(data_dir / f"smtp-{smtp_port}", smtp_port, lmtp_port))
     return started
 
 
@@ -50,6 +50,7 @@ def start_dovecot(location: Path, imap_port: int, lmtp_port: int) -> subprocess.
     for folder in (location / "run", location / "state", boxes):
         folder.mkdir(parents=True, exist_ok=True)
     shutil.chown(boxes, owner.pw_uid, owner.pw_gid)
+    _check_reachable(boxes, owner.pw_uid)
     config = location / "dovecot.conf"
     config.write_text(f"""# Written by devhost/mail.py at every start.
 base_dir = {location}/run
@@ -104,6 +105,16 @@ service auth {{
     return process
 
 
+def _check_reachable(boxes: Path, uid: int) -> None:
+    """dovecot opens the mailboxes as the mail user, so every folder above them must let it in: a data folder
+    under a root-only one (pytest's tmp_path, or mkdtemp's) would refuse every delivery, seen only in its log."""
+    for folder in boxes.resolve().parents:
+        mode = folder.stat()
+        if mode.st_uid != uid and not mode.st_mode & 0o001:
+            raise RuntimeError(f"{MAIL_USER} cannot enter {folder} (mode {mode.st_mode & 0o777:o}), so dovecot "
+                               "could not reach the mailboxes under it; keep the mail data elsewhere")
+
+
 def start_smtp(location: Path, smtp_port: int, lmtp_port: int) -> subprocess.Popen:
     location.mkdir(parents=True, exist_ok=True)
     with (location / "smtp.log").open("ab") as output:
@@ -124,17 +135,21 @@ class _Relay:
         self.lmtp_port = lmtp_port
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        def deliver() -> dict:
-            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
-                return lmtp.sendmail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
+        delivered = [await asyncio.to_thread(self._deliver, envelope, rcpt) for rcpt in envelope.rcpt_tos]
+        if all(delivered):
+            return "250 delivered"
+        return "250 delivered to some" if any(delivered) else "451 the mailboxes cannot take mail right now"
 
+    def _deliver(self, envelope, recipient: str) -> bool:
+        # One LMTP transaction per recipient: LMTP answers DATA once for each (RFC 2033), smtplib reads only the
+        # first answer and takes the next for QUIT's, so a message for two was refused though both got it.
         try:
-            refused = await asyncio.to_thread(deliver)
-        except smtplib.SMTPRecipientsRefused:
-            return "550 no such mailbox"
-        except (smtplib.SMTPException, OSError):
-            return "451 the mailboxes cannot take mail right now"
-        return "250 delivered" if not refused else "250 delivered to some"
+            with smtplib.LMTP("127.0.0.1", self.lmtp_port) as lmtp:
+                lmtp.sendmail(envelope.mail_from, [recipient], envelope.original_content)
+            return True
+        except (smtplib.SMTPException, OSError) as err:
+            log.warning("could not deliver to %s: %s", recipient, err)
+            return False
 
 
 def _serve_smtp(smtp_port: int, lmtp_port: int) -> None:

@@ -66,7 +66,11 @@ class DevHost:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 for task in background:
-                    task.cancel()
+                    # Cancelled again until it ends: on Python 3.11 a cancellation that meets an inner wait_for's
+                    # timeout or result can be lost (gh-86296), and the timers would then run on for ever.
+                    while not task.done():
+                        task.cancel()
+                        await asyncio.wait({task}, timeout=1)
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await close_pools()  # the app's connections and clients belong to this loop

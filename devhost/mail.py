@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import logging
 import pwd
 import shutil
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 IMAP_PORT, LMTP_PORT, SMTP_PORT = 10143, 10024, 10025
 # dovecot will not deliver mail as root: the mailboxes belong to this system user, which scripts/setup makes.
 MAIL_USER = "atiende-mail"
+# The mail user's own folder, which scripts/setup makes: dovecot's sockets, state and mailboxes live under it.
+MAIL_HOME = Path("/var/lib/atiende-mail")
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
@@ -39,23 +42,27 @@ def ensure_mail(data_dir: Path = DATA_DIR, imap_port: int = IMAP_PORT, lmtp_port
     return started
 
 
-def start_dovecot(location: Path, imap_port: int, lmtp_port: int) -> subprocess.Popen:
+def start_dovecot(location: Path, imap_port: int, lmtp_port: int, home: Path | None = None) -> subprocess.Popen:
     if not Path(DOVECOT).exists():
         raise RuntimeError("dovecot is not installed; run scripts/setup")
     try:
         owner = pwd.getpwnam(MAIL_USER)
     except KeyError as err:
         raise RuntimeError(f"the system user {MAIL_USER} is missing; run scripts/setup") from err
-    boxes = location / "boxes"
-    for folder in (location / "run", location / "state", boxes):
+    # dovecot's files live where the mail user may enter whatever the checkout's folder allows (a CI checkout may
+    # sit under a root-only one), one folder per checkout and port; only its pid is kept in `location`.
+    home = home or MAIL_HOME / f"{imap_port}-{hashlib.sha256(str(location.resolve()).encode()).hexdigest()[:8]}"
+    location.mkdir(parents=True, exist_ok=True)
+    boxes = home / "boxes"
+    for folder in (home / "run", home / "state", boxes):
         folder.mkdir(parents=True, exist_ok=True)
     shutil.chown(boxes, owner.pw_uid, owner.pw_gid)
     _check_reachable(boxes, owner.pw_uid)
-    config = location / "dovecot.conf"
+    config = home / "dovecot.conf"
     config.write_text(f"""# Written by devhost/mail.py at every start.
-base_dir = {location}/run
-state_dir = {location}/state
-log_path = {location}/dovecot.log
+base_dir = {home}/run
+state_dir = {home}/state
+log_path = {home}/dovecot.log
 protocols = imap lmtp
 listen = 127.0.0.1
 ssl = no
@@ -98,8 +105,8 @@ service auth {{
     with (location / "dovecot.err").open("ab") as errors:
         process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=errors,
                                    start_new_session=True)
-    _wait_for(process, imap_port, location / "dovecot.log")
-    _wait_for(process, lmtp_port, location / "dovecot.log")
+    _wait_for(process, imap_port, home / "dovecot.log")
+    _wait_for(process, lmtp_port, home / "dovecot.log")
     _remember(process, location)
     log.info("started dovecot (IMAP on 127.0.0.1:%s, LMTP on %s)", imap_port, lmtp_port)
     return process

@@ -39,14 +39,14 @@ async def take_sms(sms: SmsIn, now: datetime, settings: Settings, uow: UnitOfWor
     same MessageSid answers nothing and changes nothing."""
     language = settings.DEFAULT_CALL_LOCALE[:2]
     async with uow:
-        if await uow.requesters.inbound_seen("sms", sms.sid):
+        if not await uow.requesters.claim_inbound("sms", sms.sid, sms.sender, now):
             return None
         reach = await uow.requesters.reach_by_phone_key(phone_key(sms.sender))
         language = reach.language if reach else detect_language(sms.body, language)
         outcome, ticket_id, reply = await _act_on_sms(sms, reach.contact_id if reach else None, language, now,
                                                       settings, uow)
-        await uow.requesters.record_inbound("sms", sms.sid, sms.sender, ticket_id, outcome,
-                                            sms.body if outcome == "asked_which" else None, now)
+        await uow.requesters.settle_inbound("sms", sms.sid, ticket_id, outcome,
+                                            sms.body if outcome == "asked_which" else None)
         await uow.commit()
     return reply
 
@@ -111,13 +111,12 @@ async def take_mail(mail: InboundMail, now: datetime, settings: Settings, uow: U
     ticket (by the desk's Message-IDs, or its number in the subject from its requester's address) is a comment
     on it, and anything else opens a ticket. Returns the outcome."""
     async with uow:
-        if await uow.requesters.inbound_seen("email", mail.message_id):
+        if not await uow.requesters.claim_inbound("email", mail.message_id, mail.sender or "(none)", now):
             return "duplicate"
         outcome, ticket = await _act_on_mail(mail, now, settings, uow)
         if ticket is not None:
             await _keep_attachments(mail, ticket, now, settings, uow, blobs)
-        await uow.requesters.record_inbound("email", mail.message_id, mail.sender or "(none)",
-                                            ticket.id if ticket else None, outcome, None, now)
+        await uow.requesters.settle_inbound("email", mail.message_id, ticket.id if ticket else None, outcome, None)
         await uow.commit()
     if outcome == "refused":
         log.info("refused an e-mail from %s (%s)", mail.sender, mail.message_id)

@@ -48,6 +48,7 @@ class CallersDataStore:
         await self.db.run("UPDATE inbound_messages SET sender = 'erased', body = NULL WHERE sender = ANY(%s)"
                           " OR sender = (SELECT lower(email) FROM contacts WHERE id = %s)", (phones, contact_id))
         await self.db.run("UPDATE satisfaction SET comment = NULL WHERE contact_id = %s", (contact_id,))
+        await self.db.run("UPDATE requester_events SET body = NULL WHERE ticket_id = ANY(%s)", (tickets,))
         await self.db.run("UPDATE ticket_activity SET old_value = NULL, new_value = NULL"
                           " WHERE ticket_id = ANY(%s) AND field IN ('caller', 'description')", (tickets,))
         if traces:

@@ -134,22 +134,25 @@ class RequesterStore:
             " FROM notifications WHERE ticket_id = %s ORDER BY id", (ticket_id,), dicts=True)
 
     # The messages that came in.
-    async def inbound_seen(self, channel: str, external_id: str) -> bool:
-        return await self.db.one("SELECT 1 FROM inbound_messages WHERE channel = %s AND external_id = %s",
-                                 (channel, external_id)) is not None
-
-    async def record_inbound(self, channel: str, external_id: str, sender: str, ticket_id: int | None,
-                             outcome: str, body: str | None, at: datetime) -> bool:
-        """Record a message once; False when it was recorded before (a second delivery of it)."""
+    async def claim_inbound(self, channel: str, external_id: str, sender: str, at: datetime) -> bool:
+        """Take a message in, once: False when it was taken before. Inside the transaction that acts on it, so
+        a second reader of the same message waits here until the first commits, and then gets False."""
         touched = await self.db.run(
-            "INSERT INTO inbound_messages (channel, external_id, sender, ticket_id, outcome, body, received_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (channel, external_id) DO NOTHING",
-            (channel, external_id, sender, ticket_id, outcome, body, at))
+            "INSERT INTO inbound_messages (channel, external_id, sender, outcome, received_at)"
+            " VALUES (%s, %s, %s, 'taking', %s) ON CONFLICT (channel, external_id) DO NOTHING",
+            (channel, external_id, sender, at))
         return touched > 0
+
+    async def settle_inbound(self, channel: str, external_id: str, ticket_id: int | None, outcome: str,
+                             body: str | None) -> None:
+        await self.db.run(
+            "UPDATE inbound_messages SET ticket_id = %s, outcome = %s, body = %s WHERE channel = %s AND"
+            " external_id = %s", (ticket_id, outcome, body, channel, external_id))
 
     async def count_from(self, channel: str, sender: str, since: datetime) -> int:
         row = await self.db.one(
-            "SELECT count(*) FROM inbound_messages WHERE channel = %s AND sender = %s AND received_at >= %s",
+            "SELECT count(*) FROM inbound_messages WHERE channel = %s AND sender = %s AND received_at >= %s"
+            " AND outcome <> 'taking'",
             (channel, sender, since))
         return int(row[0])
 

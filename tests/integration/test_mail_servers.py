@@ -69,14 +69,13 @@ def test_a_requesters_mail_lands_in_the_desks_inbox(mail_servers):
 
 def test_mailboxes_the_mail_user_cannot_reach_are_refused_before_dovecot_starts(tmp_path):
     with pytest.raises(RuntimeError, match="cannot enter"):
-        start_dovecot(tmp_path / "mail", free_port(), free_port())
+        start_dovecot(tmp_path / "mail", free_port(), free_port(), home=tmp_path / "dovecot")
 
 
 def test_stop_ends_the_mail_servers_that_devhost_left_running():
-    # A short folder of its own, which the mail user may enter (pytest's tmp_path is root's alone): dovecot's
-    # sockets live under its base_dir there, and a socket's path has at most 107 bytes.
+    # A data folder of its own, root's alone as mkdtemp makes it: dovecot's own files go under the mail user's
+    # folder whatever the checkout's allows, and only the pids here, where `devhost stop` finds them.
     data = Path(tempfile.mkdtemp(prefix="mail-"))
-    data.chmod(0o755)
     imap, lmtp, smtp = free_port(), free_port(), free_port()
     dovecot = start_dovecot(data / f"mail-{imap}", imap, lmtp)
     relay = start_smtp(data / f"smtp-{smtp}", smtp, lmtp)

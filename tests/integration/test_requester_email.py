@@ -236,3 +236,30 @@ def test_a_bounce_marks_the_message_and_a_rating_link_needs_a_confirming_click(d
     assert read(desk, uow) == {"bounce": 1}
     assert db.execute("SELECT status FROM notifications WHERE provider_id = %s",
                       (resolved["Message-ID"],)).fetchone()[0] == "bounced"
+
+
+def test_two_readers_of_one_message_make_one_ticket(desk, uow, azurite, db):
+    """Two timers (two instances of the app) read the same unseen message at once: the Message-ID's row, claimed
+    inside each reader's transaction, lets only the first act."""
+    import asyncio
+
+    from domain.mail import parse
+
+    address = requester()
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = address, desk.MAIL_FROM, "Two readers"
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@example.test>"
+    message.set_content("Read twice at once.")
+    mail = parse(message.as_bytes(), "<f>")
+
+    async def both():
+        blobs = AzureBlobs(desk)
+        try:
+            return sorted(await asyncio.gather(inbound.take_mail(mail, datetime.now(UTC), desk, uow, blobs),
+                                               inbound.take_mail(mail, datetime.now(UTC), desk, uow.beside(), blobs)))
+        finally:
+            await blobs.close()
+
+    assert on_own_loop(both()) == ["duplicate", "opened"]
+    assert db.execute("SELECT count(*) FROM tickets t JOIN contacts c ON c.id = t.caller_id WHERE c.email = %s",
+                      (address,)).fetchone()[0] == 1

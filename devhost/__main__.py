@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 
-from devhost.call import LOCAL_TWILIO_AUTH_TOKEN, RECORDING_HOST, add_call_arguments
+from devhost.call import ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN, RECORDING_HOST, add_call_arguments
 
 T = TypeVar("T")
 
@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7071)
     serve.add_argument("--no-timers", action="store_true", help="do not run timer-triggered functions")
+    serve.add_argument("--local-sms", action="store_true",
+                       help="without a Twilio account, play its Messages API here so the requester's side can be tried")
     # Off by default: on Azure the platform logs requests, not the app's process, and a line per request is a
     # tenth of what devhost spends on a small one.
     serve.add_argument("--access-log", action="store_true", help="log a line for every request")
@@ -72,6 +74,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("TWILIO_AUTH_TOKEN", LOCAL_TWILIO_AUTH_TOKEN)
         # The call simulator's recordings come from this machine; the configured hosts (Twilio's) stay allowed.
         os.environ["RECORDING_HOSTS"] = f"{Settings().RECORDING_HOSTS},{RECORDING_HOST}"
+        if args.local_sms and not os.environ.get("TWILIO_ACCOUNT_SID"):
+            # No Twilio account: devhost plays Twilio's Messages API itself, and the web app's local mode shows
+            # what the requester's phone received (devhost/requester.py).
+            from devhost.requester import API_PREFIX
+
+            os.environ.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_API_BASE_URL=f"http://127.0.0.1:{args.port}{API_PREFIX}")
+            os.environ.setdefault("TWILIO_PHONE_NUMBER", "+15005550006")
     settings = get_settings()
     url = ensure_postgres(settings.DATABASE_URL)
     if url != settings.DATABASE_URL:

@@ -14,6 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from devhost.durable import WEBHOOK_PREFIX, DurableEngine
 from devhost.functions import FunctionRouter, route_prefix
+from devhost.requester import API_PREFIX as REQUESTER_API
+from devhost.requester import LocalMessaging
 from devhost.simulations import PREFIX as SIMULATIONS_PREFIX
 from devhost.simulations import Simulations
 from devhost.swa import StaticWebApp
@@ -48,6 +50,9 @@ class DevHost:
             request = Request(scope, receive)
             if self.durable is not None and scope["path"].startswith(WEBHOOK_PREFIX) and _is_local(scope):
                 response = await self.durable.handle_api(request)
+            elif (self.simulations is not None and self.simulations.messaging is not None
+                  and scope["path"].startswith(REQUESTER_API) and _is_local(scope)):
+                response = await self.simulations.messaging.messages_api(request)
             elif self.simulations is not None and scope["path"].startswith(SIMULATIONS_PREFIX):
                 response = await self.simulations(request)
             else:
@@ -96,5 +101,9 @@ def create_app(run_timer_functions: bool = True, durable_base_url: str | None = 
         settings = get_settings()
         durable = DurableEngine(function_app, settings.DATABASE_URL, settings.DURABLE_TASK_HUB)
         durable.base_url = durable_base_url.rstrip("/")
-        simulations = Simulations(durable.base_url, settings.TWILIO_AUTH_TOKEN.get_secret_value())
+        messaging = None
+        if settings.TWILIO_API_BASE_URL.endswith(REQUESTER_API):
+            messaging = LocalMessaging(durable.base_url, settings.TWILIO_AUTH_TOKEN.get_secret_value(),
+                                       settings.TWILIO_PHONE_NUMBER, settings)
+        simulations = Simulations(durable.base_url, settings.TWILIO_AUTH_TOKEN.get_secret_value(), messaging)
     return DevHost(function_app, run_timer_functions, durable, simulations)

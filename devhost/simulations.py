@@ -1,4 +1,5 @@
-"""`/.devhost/calls`: phone calls the web app starts on a developer's machine, played by the call simulator.
+"""`/.devhost/calls`: phone calls the web app starts on a developer's machine, played by the call simulator; and
+`/.devhost/requester`, the requester's side of SMS and e-mail (devhost/requester.py).
 
 Only devhost serves this; in Azure the path does not exist, and the web app hides its "simulate a call" form.
 """
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from devhost.call import CallSimulator
+from devhost.requester import LocalMessaging
 from devhost.swa import read_principal
 
 PREFIX = "/.devhost/"
@@ -19,9 +21,10 @@ _MAX_KEPT = 50
 
 
 class Simulations:
-    def __init__(self, base_url: str, auth_token: str):
+    def __init__(self, base_url: str, auth_token: str, messaging: LocalMessaging | None = None):
         self.base_url = base_url
         self.auth_token = auth_token
+        self.messaging = messaging
         self.calls: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
 
@@ -32,7 +35,9 @@ class Simulations:
             return JSONResponse({"detail": "Sign in as an agent to simulate calls."}, status_code=401)
         path = request.url.path[len(PREFIX):].strip("/")
         if path == "" and request.method == "GET":
-            return JSONResponse({"devhost": True, "simulate_calls": True})
+            return JSONResponse({"devhost": True, "simulate_calls": True, "requester_side": self.messaging is not None})
+        if path.startswith("requester") and self.messaging is not None:
+            return await self.messaging.requester(request, path)
         if path == "calls" and request.method == "POST":
             return await self._start(request)
         if path.startswith("calls/") and request.method == "GET":

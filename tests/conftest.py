@@ -97,7 +97,8 @@ def free_port() -> int:
 class Devhost:
     """`python -m devhost serve` in a process of its own, as a developer runs it."""
 
-    def __init__(self, database_url: str, log_path: Path, **env: str):
+    def __init__(self, database_url: str, log_path: Path, serve_args: tuple[str, ...] = (), **env: str):
+        self.serve_args = serve_args
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # Each devhost serves a task hub, and keeps vectors under a Redis namespace, of its own.
@@ -112,7 +113,7 @@ class Devhost:
     def start(self) -> Devhost:
         with self.log_path.open("a") as log:  # the child keeps its own handle on the file
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "devhost", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "devhost", "serve", "--port", str(self.port), *self.serve_args],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60

@@ -56,7 +56,10 @@ async def _queue_for(ticket: Ticket, reach: Reach, events: list[RequesterEvent],
     urgent = ticket.priority in URGENT_PRIORITIES
     send_after = now if urgent or quiet is None else quiet.send_after(now, zone_of(reach.time_zone, settings.DESK_TIME_ZONE))
     names = [e.event for e in events]
-    sms = bool(reach.phone and not reach.sms_opted_out and settings.twilio_configured)
+    # Every caller of a problem many shared hears by SMS that it is resolved from the outage timer
+    # (services/outages.py), its first caller too: a resolution alone sends them no second SMS from here.
+    told_by_outage = names == ["resolved"] and ticket.affected_callers > 1
+    sms = bool(reach.phone and not reach.sms_opted_out and settings.twilio_configured and not told_by_outage)
     email = bool(reach.email and not reach.email_opted_out and settings.SMTP_HOST)
     # Asked once per resolution, and only while the ticket is still resolved when the message is made.
     rate = "resolved" in names and ticket.state == State.RESOLVED and (sms or email)

@@ -47,6 +47,8 @@ export const api = {
   getCall: (sid) => request('GET', `/calls/${enc(sid)}`),
   triageQuality: () => request('GET', '/triage/quality'),
   dashboard: (tz) => request('GET', `/dashboard?${new URLSearchParams({ tz })}`),
+  satisfaction: () => request('GET', '/dashboard/satisfaction'),
+  attachments: (number) => request('GET', `/tickets/${encodeURIComponent(number)}/attachments`),
   groups: () => request('GET', '/groups'),
   contacts: (params) => request('GET', `/contacts?${new URLSearchParams(params)}`),
   createGroup: (group) => request('POST', '/groups', { body: group }),
@@ -70,6 +72,13 @@ export async function me() {
   return (await response.json()).clientPrincipal;
 }
 
+async function postLocal(path, body) {
+  const response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const data = await response.json();
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
 /** devhost's own routes on a developer's machine; null where they do not exist (in Azure). */
 export const devhost = {
   async info() {
@@ -82,6 +91,14 @@ export const devhost = {
     if (!response.ok) throw new ApiError(response.status, data);
     return data;
   },
+  async requester(phone, email) {
+    const response = await fetch(`/.devhost/requester?${new URLSearchParams({ phone, email })}`, { credentials: 'same-origin' });
+    const data = await response.json();
+    if (!response.ok) throw new ApiError(response.status, data);
+    return data;
+  },
+  async requesterSms(body) { return postLocal('/.devhost/requester/sms', body); },
+  async requesterMail(body) { return postLocal('/.devhost/requester/mail', body); },
   async simulation(sid) {
     const response = await fetch(`/.devhost/calls/${enc(sid)}`, { credentials: 'same-origin' });
     return response.json();

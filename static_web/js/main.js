@@ -1,5 +1,5 @@
 /** Wires the agent app together: language, user, and a hash router between list and form. */
-import { me } from './api.js';
+import { devhost, me } from './api.js';
 import { report, showError } from './dom.js';
 import { currentLanguage, setLanguage, translate } from './i18n.js';
 import { renderAdmin } from './views/admin.js';
@@ -8,6 +8,7 @@ import { renderArticle, renderArticles } from './views/articles.js';
 import { renderCalls } from './views/calls.js';
 import { renderDashboard } from './views/dashboard.js';
 import { renderList } from './views/list.js';
+import { renderRequester } from './views/requester.js';
 
 const main = document.getElementById('main');
 let latest = 0;
@@ -21,6 +22,7 @@ async function route() {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   document.getElementById('nav-calls').classList.toggle('active', path === '/calls');
+  document.getElementById('nav-requester').classList.toggle('active', path === '/requester');
   document.getElementById('nav-admin').classList.toggle('active', path === '/admin');
   document.getElementById('nav-dashboard').classList.toggle('active', path === '/dashboard' || path === '' || path === '/');
   document.getElementById('nav-articles').classList.toggle('active', path.startsWith('/articles'));
@@ -33,6 +35,7 @@ async function route() {
     else if (path === '/articles/new') await renderArticle(mount, null, (hash) => { location.hash = hash; });
     else if (/^\/articles\/[0-9]+$/.test(path)) await renderArticle(mount, path.split('/')[2], (hash) => { location.hash = hash; });
     else if (path === '/admin') await renderAdmin(mount, user);
+    else if (path === '/requester') await renderRequester(mount);
     else if (path === '/calls') await renderCalls(mount, params, (next) => { location.hash = `#/calls?${next}`; });
     else if (path === '/tickets') await renderList(mount, params, (next) => { location.hash = `#/tickets?${next}`; });
     else await renderDashboard(mount);
@@ -51,6 +54,8 @@ async function start() {
   document.getElementById('user').textContent = user ? user.userDetails : '';
   // Only admins see the way in; the API refuses everyone else whatever the page shows.
   document.getElementById('nav-admin').hidden = !user?.userRoles?.includes('admin');
+  // devhost with its stand-ins for the requester's phone and mailbox (serve --local-sms): never in Azure.
+  devhost.info().then((local) => { document.getElementById('nav-requester').hidden = !local?.requester_side; }).catch(() => {});
   window.addEventListener('hashchange', route);
   await route();
 }

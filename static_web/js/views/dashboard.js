@@ -31,6 +31,8 @@ export async function renderDashboard(mount) {
     majors.append(item);
   }
 
+  renderSatisfaction(section, (await api.satisfaction()).data);
+
   const priorities = board.by_priority.map((p) => ({ label: t(`priority.${p.priority}`), value: p.count, tone: `p${p.priority}` }));
   figure(section, '.by-priority', t('dash.by_priority'), priorities, [t('field.priority'), t('dash.open')]);
   const states = board.by_state.map((s) => ({ label: t(`state.${s.state}`), value: s.count }));
@@ -53,6 +55,33 @@ export async function renderDashboard(mount) {
   trend.querySelector('.numbers').append(dataTable(t('dash.per_day'), [t('dash.day'), t('dash.opened'), t('dash.resolved')],
     board.per_day.map((d) => [day(d.date), n(d.opened), n(d.resolved)])));
   mount(section);
+}
+
+/** CSAT by group and week (answers, average rating, share of 4 and 5), and the tickets rated low. */
+function renderSatisfaction(section, csat) {
+  const n = formatNumber;
+  const share = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 });
+  const average = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 });
+  const week = (iso) => new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso));
+  section.querySelector('.csat .none').hidden = csat.by_group_and_week.length > 0;
+  if (csat.by_group_and_week.length) {
+    section.querySelector('.csat-table').append(dataTable(t('dash.csat'),
+      [t('field.assignment_group'), t('dash.week'), t('dash.ratings'), t('dash.average'), t('dash.satisfied')],
+      csat.by_group_and_week.map((r) => [r.assignment_group || t('dash.no_group'), week(r.week), n(r.answers),
+        average.format(r.average), share.format(r.satisfied)])));
+  }
+  section.querySelector('.none-flagged').hidden = csat.flagged.length > 0;
+  const list = section.querySelector('.flagged-list');
+  for (const low of csat.flagged) {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = `#/tickets/${low.number}`;
+    link.textContent = low.number;
+    const what = document.createElement('span');
+    what.textContent = ` ${low.short_description} · ${low.rating}/5${low.comment ? ` · “${low.comment}”` : ''}`;
+    item.append(link, what);
+    list.append(item);
+  }
 }
 
 function figure(section, selector, caption, items, header) {

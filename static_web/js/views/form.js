@@ -10,6 +10,7 @@ import { renderCallPanel } from './call_panel.js';
 import { renderSimilarPanel } from './similar_panel.js';
 import { bindTriage } from './triage_panel.js';
 import { renderArticlesPanel } from './articles_panel.js';
+import { renderAttachmentsPanel } from './attachments_panel.js';
 
 const MOVES = {
   new: ['new', 'in_progress', 'on_hold', 'resolved', 'canceled'],
@@ -91,7 +92,7 @@ export async function renderForm(mount, number, go) {
     applyDraft(readDraft(draftId));
     showPriority();
     showStateFields();
-    await Promise.all([showAgents(), renderActivity(section, number), renderRelated(section, ticket), renderCallPanel(section, number),
+    await Promise.all([showAgents(), renderActivity(section, number), renderRelated(section, ticket), renderCallPanel(section, number), renderAttachmentsPanel(section, number),
       renderSimilarPanel(section, ticket, load), renderArticlesPanel(section, ticket, go)]);
   };
 

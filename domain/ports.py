@@ -46,9 +46,9 @@ class Mailer(Protocol):
 
 
 class MailboxSession(Protocol):
-    async def unseen(self, limit: int) -> list[tuple[str, bytes]]:
-        """Up to `limit` messages not yet marked seen, oldest first, each as (its id in the mailbox, its bytes);
-        reading them marks nothing."""
+    async def unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
+        """Up to `limit` messages not yet marked seen, oldest first, each as (its id in the mailbox, its bytes, or
+        None for one larger than `max_bytes`, which is not read); reading them marks nothing."""
 
     async def mark_seen(self, uid: str) -> None: ...
 

@@ -115,6 +115,8 @@ class Settings(BaseSettings):
     DESK_TIME_ZONE: str = "America/Mexico_City"
     # E-mail in: more than this many messages from one sender in an hour are refused as a loop or a flood.
     MAIL_MAX_PER_SENDER_HOUR: int = Field(default=20, ge=1, le=10_000)
+    # A message larger than this is not read (it stays in the mailbox, seen, for a person).
+    MAIL_MAX_BYTES: int = Field(default=25 * 1024 * 1024, ge=64 * 1024, le=200 * 1024 * 1024)
     # Files kept from requesters' e-mail: at most this size each, of these types (type/* for a whole family).
     ATTACHMENT_MAX_BYTES: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
     ATTACHMENT_TYPES: str = ("image/*,application/pdf,text/plain,text/csv,application/zip,"

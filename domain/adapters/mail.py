@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import imaplib
+import re
 import smtplib
 import ssl
 from collections.abc import AsyncIterator
@@ -134,16 +135,22 @@ class _Session:
         # A UID is unique only with the mailbox's UIDVALIDITY.
         self.fallback_prefix = f"{mailbox}/{(validity[0] or b'0').decode() if validity else '0'}"
 
-    async def unseen(self, limit: int) -> list[tuple[str, bytes]]:
-        return await asyncio.to_thread(self._unseen, limit)
+    async def unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
+        return await asyncio.to_thread(self._unseen, limit, max_bytes)
 
-    def _unseen(self, limit: int) -> list[tuple[str, bytes]]:
+    def _unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
         try:
             status, found = self.client.uid("SEARCH", "UNSEEN")
             if status != "OK":
                 raise DependencyUnavailable("The desk's mailbox did not answer the search.")
-            messages = []
+            messages: list[tuple[str, bytes | None]] = []
             for uid in (found[0] or b"").split()[:limit]:
+                # The size first: a message larger than the limit is never read into memory.
+                status, sized = self.client.uid("FETCH", uid.decode(), "(RFC822.SIZE)")
+                size = re.search(rb"RFC822\.SIZE (\d+)", sized[0] if sized and isinstance(sized[0], bytes) else b"")
+                if status == "OK" and size and int(size.group(1)) > max_bytes:
+                    messages.append((uid.decode(), None))
+                    continue
                 # PEEK: reading leaves the message unseen until its ticket is committed.
                 status, data = self.client.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
                 parts = [item for item in data if isinstance(item, tuple)]

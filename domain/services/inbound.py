@@ -4,6 +4,7 @@ change nothing)."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,16 +95,47 @@ def _short(text: str) -> str:
 
 
 async def read_mailbox(now: datetime, settings: Settings, uow: UnitOfWork, mailbox: Mailbox, blobs: Blobs,
-                       limit: int = 50) -> dict[str, int]:
-    """Take in the desk's unread mail: each message is marked seen only after what it made is committed, so a
-    crash reads it again, and its Message-ID makes that second reading change nothing. Counts by outcome."""
+                       batch: int = 50, seconds: float = 20) -> dict[str, int]:
+    """Take in the desk's unread mail, a batch at a time for up to `seconds` (a full mailbox drains over a few
+    runs): each message is marked seen only after what it made is committed, so a crash reads it again, and its
+    Message-ID makes that second reading change nothing. A message too large or that cannot be read is recorded
+    and marked seen, and stays in the mailbox for a person: one bad message never holds up the rest. Counts by
+    outcome."""
     outcomes: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
     async with mailbox.session() as box:
-        for uid, raw in await box.unseen(limit):
-            outcome = await take_mail(parse(raw, f"<{uid}.{box.fallback_prefix}>"), now, settings, uow, blobs)
-            await box.mark_seen(uid)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        while time.monotonic() < deadline:
+            found = await box.unseen(batch, settings.MAIL_MAX_BYTES)
+            for uid, raw in found:
+                fallback = f"<{uid}.{box.fallback_prefix}>"
+                outcome = await _take_one(uid, raw, fallback, now, settings, uow, blobs)
+                await box.mark_seen(uid)
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if len(found) < batch:
+                break
     return outcomes
+
+
+async def _take_one(uid: str, raw: bytes | None, fallback: str, now: datetime, settings: Settings, uow: UnitOfWork,
+                    blobs: Blobs) -> str:
+    if raw is None:
+        return await _set_aside(fallback, "too_large", now, uow)
+    try:
+        mail = parse(raw, fallback)
+    except Exception:  # noqa: BLE001 - any message a sender can build must not stop the mailbox
+        log.warning("could not read message %s of the desk's mailbox", uid, exc_info=True)
+        return await _set_aside(fallback, "unreadable", now, uow)
+    return await take_mail(mail, now, settings, uow, blobs)
+
+
+async def _set_aside(fallback_id: str, outcome: str, now: datetime, uow: UnitOfWork) -> str:
+    """Record a message the desk will not take in; it stays in the mailbox, seen, for a person to read."""
+    async with uow:
+        if await uow.requesters.claim_inbound("email", fallback_id, "(unknown)", now):
+            await uow.requesters.settle_inbound("email", fallback_id, None, outcome, None)
+        await uow.commit()
+    log.warning("set aside a message of the desk's mailbox (%s): %s", outcome, fallback_id)
+    return outcome
 
 
 async def take_mail(mail: InboundMail, now: datetime, settings: Settings, uow: UnitOfWork, blobs: Blobs) -> str:

@@ -26,20 +26,26 @@ def local_desk(database_url, mail_servers, tmp_path_factory):
     host.stop()
 
 
-def test_an_agents_answer_reaches_the_requester_who_answers_back(browser: Browser, local_desk):
+WORDS = {"en": {"sms": "SMS", "email": "E-mail", "delivered": "delivered", "reply": "Reply to this message"},
+         "es": {"sms": "SMS", "email": "Correo", "delivered": "entregado", "reply": "Responda a este mensaje"}}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_agents_answer_reaches_the_requester_who_answers_back(browser: Browser, local_desk, language):
+    words = WORDS[language]
     phone, email, word = random_phone(), f"rosa-{uuid.uuid4().hex[:8]}@example.test", random_word()
     agent = httpx.Client(base_url=local_desk.base, timeout=15,
                          cookies={"StaticWebAppsAuthCookie": principal_cookie("e2e-requester@example.com", ["agent"])})
     ticket = agent.post("/api/tickets", json={"short_description": f"Printer {word} jams", "caller": {
-        "name": "Rosa Prieto", "phone": phone, "email": email, "language": "en"}}).json()
+        "name": "Rosa Prieto", "phone": phone, "email": email, "language": language}}).json()
     number = ticket["number"]
 
-    context = browser.new_context(base_url=local_desk.base, locale="en-US", timezone_id="America/Mexico_City")
+    context = browser.new_context(base_url=local_desk.base, locale=f"{language}-MX", timezone_id="America/Mexico_City")
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
         sign_in(page, "e2e-requester@example.com")
-        page.select_option("#language", "en")
+        page.select_option("#language", language)
         page.goto(f"/#/tickets/{number}")
         comment = page.locator("#comment-form")
         comment.locator("textarea").fill(f"Please open tray 2 of printer {word}.")
@@ -53,9 +59,11 @@ def test_an_agents_answer_reaches_the_requester_who_answers_back(browser: Browse
         who.locator("input[name=email]").fill(email)
         who.locator("input[name=email]").dispatch_event("change")
         # The desk's timer sends within fifteen seconds; the page looks again every three.
-        expect(page.locator(".sms-list li").first).to_contain_text(f"Please open tray 2 of printer {word}.", timeout=30_000)
+        first_sms = page.locator(".sms-list li").first
+        expect(first_sms).to_contain_text(f"Please open tray 2 of printer {word}.", timeout=30_000)
+        expect(first_sms).to_contain_text(words["reply"])  # in the requester's language
         expect(page.locator(".mail-list li").first).to_contain_text(f"[{number}]", timeout=30_000)
-        page.screenshot(path=str(RESULTS / "requester-side-en.png"), full_page=True)
+        page.screenshot(path=str(RESULTS / f"requester-side-{language}.png"), full_page=True)
 
         sms = page.locator(".sms-send")
         sms.locator("textarea").fill("Done, it prints again.")
@@ -74,8 +82,8 @@ def test_an_agents_answer_reaches_the_requester_who_answers_back(browser: Browse
             page.wait_for_timeout(1000)
             page.reload()
         expect(entries.locator("li.comment .text", has_text="Thanks, all good now.")).to_have_count(1)
-        expect(entries.locator("li.notification .delivery", has_text="SMS")).to_contain_text("delivered")
-        expect(entries.locator("li.notification .delivery", has_text="E-mail")).to_contain_text(email)
+        expect(entries.locator("li.notification .delivery", has_text=words["sms"])).to_contain_text(words["delivered"])
+        expect(entries.locator("li.notification .delivery", has_text=words["email"])).to_contain_text(email)
     finally:
         context.close()
         agent.close()

@@ -263,3 +263,73 @@ def test_two_readers_of_one_message_make_one_ticket(desk, uow, azurite, db):
     assert on_own_loop(both()) == ["duplicate", "opened"]
     assert db.execute("SELECT count(*) FROM tickets t JOIN contacts c ON c.id = t.caller_id WHERE c.email = %s",
                       (address,)).fetchone()[0] == 1
+
+
+def test_a_reply_waits_out_an_smtp_outage_and_arrives_once(desk, uow, mail_servers, db):
+    imap, _ = mail_servers
+    address = requester()
+    ticket = a_ticket(uow, address)
+    on_own_loop(add_comment(ticket.number, CommentIn(body="Sent while the relay was down."), AGENT,
+                            datetime.now(UTC), uow))
+    down = desk.model_copy(update={"SMTP_PORT": 9})
+    at = datetime.now(UTC) + timedelta(seconds=1)
+
+    async def send(config, when):
+        return await notifications.send_due(when, config, uow, NoSms(), SmtpMailer(config))
+
+    on_own_loop(notifications.queue_messages(at, desk, uow))
+    assert on_own_loop(send(down, at)) == 0
+    assert mailbox_of(address, imap) == []
+    assert on_own_loop(send(desk, at + timedelta(seconds=30))) == 0  # its retry is not due yet
+    assert on_own_loop(send(desk, at + timedelta(minutes=2))) == 1
+    assert on_own_loop(send(desk, at + timedelta(minutes=10))) == 0
+    [arrived] = mailbox_of(address, imap)
+    assert "Sent while the relay was down." in arrived.get_content()
+    status, attempts = db.execute("SELECT status, attempts FROM notifications WHERE recipient = %s",
+                                  (address,)).fetchone()
+    assert (status, attempts) == ("sent", 2)
+
+
+def append(desk, raw: bytes) -> None:
+    """Put a message straight into the desk's mailbox, as a broken or hostile sender's server might deliver it."""
+    client = imaplib.IMAP4("127.0.0.1", desk.IMAP_PORT)
+    try:
+        client.login(desk.MAIL_FROM, "any")
+        client.append("INBOX", None, None, raw)
+    finally:
+        client.logout()
+
+
+def unseen_in(desk) -> int:
+    client = imaplib.IMAP4("127.0.0.1", desk.IMAP_PORT)
+    try:
+        client.login(desk.MAIL_FROM, "any")
+        client.select("INBOX")
+        return len(client.uid("SEARCH", "UNSEEN")[1][0].split())
+    finally:
+        client.logout()
+
+
+def test_broken_and_hostile_messages_are_set_aside_and_hold_up_nothing(desk, uow, mail_servers, db):
+    small = desk.model_copy(update={"MAIL_MAX_BYTES": 64 * 1024})
+    sender = requester()
+    append(small, b"\x00\xff\xfe garbage that is no message at all\r\n\r\n\x80\x81")
+    append(small, (f"From: {sender}\r\nTo: {small.MAIL_FROM}\r\nSubject: charset\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: text/plain; charset=x-no-such-charset\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                   "La impresora est\xe1 rota\r\n").encode("latin-1"))
+    append(small, (f"From: {sender}\r\nTo: {small.MAIL_FROM}\r\nSubject: broken mime\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: multipart/mixed\r\n\r\n--nowhere\r\nContent-Type: text/plain\r\n\r\nhalf a part"
+                   ).encode())
+    append(small, (f"From: {sender}\r\nTo: {small.MAIL_FROM}\r\nSubject: huge\r\n\r\n" + "x" * 100_000).encode())
+    append(small, (f"From: {requester()}\r\nTo: {small.MAIL_FROM}\r\nSubject: Scripted\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: text/html; charset=utf-8\r\n\r\n<p onclick=alert(1)>Hola</p><script>alert(2)</script>"
+                   ).encode())
+    outcomes = read(small, uow)
+    assert sum(outcomes.values()) == 5 and outcomes.get("too_large") == 1, outcomes
+    assert unseen_in(small) == 0  # every one was dealt with, and is still in the mailbox for a person
+    charset = db.execute("SELECT t.description FROM tickets t WHERE t.short_description = 'charset'"
+                         " ORDER BY t.id DESC LIMIT 1").fetchone()
+    assert charset is not None and "impresora" in charset[0]
+    scripted = db.execute("SELECT description FROM tickets WHERE short_description = 'Scripted'"
+                          " ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert scripted == "Hola" and "<" not in scripted

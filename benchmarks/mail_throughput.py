@@ -152,7 +152,7 @@ def main() -> None:
     ensure_azurite(DEVELOPMENT_STORAGE)
     desk = f"bench-desk-{uuid.uuid4().hex[:8]}@atiende.test"
     config = Settings(DATABASE_URL=fresh_database(args.server, "atiende_bench_mail"), SEED_DEMO_DATA=False,
-                      MAIL_FROM=desk, IMAP_USERNAME=desk, MAIL_MAX_PER_SENDER_HOUR=10_000, QUIET_HOURS="",
+                      MAIL_FROM=desk, IMAP_USERNAME=desk, INBOUND_MAX_PER_SENDER_HOUR=10_000, QUIET_HOURS="",
                       NOTIFY_QUIET_SECONDS=0, NOTIFY_MAX_WAIT_SECONDS=0, TWILIO_ACCOUNT_SID="")
 
     started = time.perf_counter()

@@ -37,6 +37,10 @@ class Simulations:
         if path == "" and request.method == "GET":
             return JSONResponse({"devhost": True, "simulate_calls": True, "requester_side": self.messaging is not None})
         if path.startswith("requester") and self.messaging is not None:
+            # Anyone may sign in on devhost's local sign-in page: mailboxes are read and written only from this
+            # machine.
+            if (request.client.host if request.client else "") not in ("127.0.0.1", "::1"):
+                return JSONResponse({"detail": "The requester's side is served to this machine only."}, status_code=403)
             return await self.messaging.requester(request, path)
         if path == "calls" and request.method == "POST":
             return await self._start(request)

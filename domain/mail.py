@@ -2,7 +2,10 @@
 never kept), its files, and whether a machine sent it (auto-replies, bulk mail, bounces)."""
 from __future__ import annotations
 
+import hashlib
+import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -12,6 +15,9 @@ from html.parser import HTMLParser
 
 # Longest text kept from one message; a requester's words, not a mailing list's archive.
 MAX_TEXT_CHARS = 20_000
+# RFC 5321's longest path, and a Message-ID far longer than any mail system writes.
+MAX_ADDRESS_CHARS, MAX_ID_CHARS = 254, 250
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -38,14 +44,16 @@ def parse(raw: bytes, fallback_id: str) -> InboundMail:
     """The message in `raw`; `fallback_id` stands in for a missing Message-ID (a mailbox's UID and validity)."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)  # what policy.default makes
-    name, address = parseaddr(str(message.get("From", "")))
+    name, address = parseaddr(clean(str(message.get("From", ""))))
     answers = _ids(str(message.get("In-Reply-To", ""))) + tuple(reversed(_ids(str(message.get("References", "")))))
+    sender = address.strip().lower()
     return InboundMail(
         message_id=(_ids(str(message.get("Message-ID", ""))) or (fallback_id,))[0],
-        sender=address.strip().lower(),
-        sender_name=name.strip() or None,
-        subject=" ".join(str(message.get("Subject", "")).split())[:300],
-        text=_text_of(message),
+        # An address longer than RFC 5321 allows is no one's: kept short, it is still refused for its own sake.
+        sender=sender if len(sender) <= MAX_ADDRESS_CHARS else sender[:MAX_ADDRESS_CHARS],
+        sender_name=clean(name).strip()[:200] or None,
+        subject=" ".join(clean(str(message.get("Subject", ""))).split())[:300],
+        text=clean(_text_of(message)),
         answers=tuple(dict.fromkeys(answers)),
         automatic=is_automatic(message),
         bounce_of=_bounced_id(message),
@@ -64,7 +72,16 @@ def is_automatic(message: EmailMessage) -> bool:
 
 
 def _ids(header: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"<[^<>\s]+>", header))
+    """The Message-IDs a header names; one longer than any mail system writes stands for itself by its hash, so
+    that it fits the index that keeps each message once."""
+    return tuple(found if len(found) <= MAX_ID_CHARS else f"<{hashlib.sha256(found.encode()).hexdigest()}@long-id>"
+                 for found in re.findall(r"<[^<>\s]+>", header))
+
+
+def clean(text: str) -> str:
+    """Text without NUL and the other C0 controls but tab and new lines: PostgreSQL refuses NUL in text, and none
+    of them belongs in a ticket."""
+    return _CONTROLS.sub("", text)
 
 
 def _text_of(message: EmailMessage) -> str:
@@ -140,6 +157,13 @@ def _attachments(message: EmailMessage) -> list[Attachment]:
     for part in message.iter_attachments():
         if part.get_content_maintype() == "multipart" or part.get_content_type() == "message/delivery-status":
             continue
+        if part.get_content_type() == "message/rfc822":  # a forwarded message, kept whole as an .eml file
+            inner = part.get_content()
+            forwarded = inner.as_bytes() if isinstance(inner, EmailMessage) else b""
+            if forwarded:
+                found.append(Attachment(safe_filename(part.get_filename() or "message.eml"), "message/rfc822",
+                                        forwarded))
+            continue
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:
             continue
@@ -152,8 +176,20 @@ def safe_filename(name: str) -> str:
     """A file name with no path, control characters or quotes, at most 120 characters: it becomes part of a
     blob name and a Content-Disposition header."""
     base = re.split(r"[\\/]", name)[-1]
-    cleaned = re.sub(r"[\x00-\x1f\x7f\"<>|*?:]", "_", base).strip(" .") or "attachment"
+    # Format characters (right-to-left overrides, zero widths) can make "fdp.exe" read as "exe.pdf".
+    visible = "".join(c for c in base if unicodedata.category(c) != "Cf")
+    cleaned = re.sub(r"[\x00-\x1f\x7f\"<>|*?:]", "_", visible).strip(" .") or "attachment"
     return cleaned[-120:]
+
+
+def named_for_type(filename: str, content_type: str) -> str:
+    """The file name, ending as its declared type does: "invoice.exe" sent as a PDF is kept as "invoice.exe.pdf",
+    so that what an agent downloads opens as what the check let through, never as a program."""
+    extensions = mimetypes.guess_all_extensions(content_type, strict=False)
+    if not extensions or any(filename.lower().endswith(ext) for ext in extensions):
+        return filename
+    wanted = mimetypes.guess_extension(content_type, strict=False) or extensions[0]
+    return (filename + wanted)[-120:]
 
 
 def _bounced_id(message: EmailMessage) -> str | None:

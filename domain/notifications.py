@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.tickets import NUMBER_PATTERN, FieldChange, OnHoldReason, State, number_from_digits
 
-# The events, in the order a message tells them.
-EVENTS = ("reopened", "awaiting_you", "comment", "resolved")
 # An SMS longer than this many characters is cut (Twilio joins up to ten segments; a requester reads the rest by
 # e-mail or asks); e-mail carries every word.
 SMS_MAX_CHARS = 600
@@ -90,10 +88,25 @@ def say(key: str, language: str | None, **values: str) -> str:
     return TEXTS[language if language in TEXTS else "es"][key].format(**values)
 
 
+STATE_EVENTS = frozenset({"reopened", "awaiting_you", "resolved"})
+# Which of the ticket's states each state event still holds in: one its ticket has left since is not told.
+_STILL_TRUE = {"reopened": frozenset({State.IN_PROGRESS, State.ON_HOLD}), "awaiting_you": frozenset({State.ON_HOLD}),
+               "resolved": frozenset({State.RESOLVED, State.CLOSED})}
+
+
+def still_told(events: Sequence[RequesterEvent], state: State) -> list[RequesterEvent]:
+    """A burst's events as the requester should hear them, in the order they happened: every comment, and of the
+    state events only the last, if the ticket is still in that state ("resolved, then reopened" tells only the
+    reopening; "waiting for you" is not told once they answered)."""
+    last_state = next((e for e in reversed(events) if e.event in STATE_EVENTS), None)
+    return [e for e in events if e.event not in STATE_EVENTS
+            or (e is last_state and state in _STILL_TRUE[e.event])]
+
+
 def event_lines(events: Sequence[RequesterEvent], language: str | None) -> list[str]:
-    """One line per event, in EVENTS' order; several comments in a burst each keep theirs."""
+    """One line per event, in the order given; several comments in a burst each keep theirs."""
     lines = []
-    for event in sorted(events, key=lambda e: EVENTS.index(e.event)):
+    for event in events:
         if event.event == "resolved":
             lines.append(say("resolved", language, body=event.body) if event.body else say("resolved_plain", language))
         elif event.event == "comment":
@@ -189,8 +202,9 @@ def keyword(body: str) -> str | None:
 
 
 def rating_in(body: str) -> tuple[int, str] | None:
-    """A satisfaction reply: a digit 1-5 first, and any words after it ("4 quick, thanks"); None otherwise."""
-    match = re.fullmatch(r"\s*([1-5])(?:\s*(?:/\s*5)?)(?:[\s.,;:!-]+(.*))?", body, flags=re.DOTALL)
+    """A satisfaction reply: a digit 1-5 alone, or as "4/5", or followed by a mark and words ("4 - quick, thanks",
+    "2. slow"); None otherwise, so that "5 minutes after the restart it failed" stays the requester's words."""
+    match = re.fullmatch(r"\s*([1-5])\s*(?:/\s*5)?\s*(?:[.,;:!\n-]+\s*(.*))?", body, flags=re.DOTALL)
     if match is None:
         return None
     return int(match.group(1)), (match.group(2) or "").strip()

@@ -46,9 +46,11 @@ class Mailer(Protocol):
 
 
 class MailboxSession(Protocol):
-    async def unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
-        """Up to `limit` messages not yet marked seen, oldest first, each as (its id in the mailbox, its bytes, or
-        None for one larger than `max_bytes`, which is not read); reading them marks nothing."""
+    async def unseen(self, limit: int) -> list[str]:
+        """The ids in the mailbox of up to `limit` messages not yet marked seen, oldest first."""
+
+    async def fetch(self, uid: str, max_bytes: int) -> bytes | None:
+        """A message's bytes, or None when it is larger than `max_bytes` (then it is not read); marks nothing."""
 
     async def mark_seen(self, uid: str) -> None: ...
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -111,10 +111,12 @@ class Settings(BaseSettings):
     NOTIFY_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)
     # Non-urgent messages (priority 3-5) wait out the requester's night: HH:MM-HH:MM in their time zone, else
     # the desk's; empty for none.
-    QUIET_HOURS: str = Field(default="21:00-08:00", pattern=r"^(\s*\d{1,2}(:\d{2})?\s*-\s*\d{1,2}(:\d{2})?\s*)?$")
+    QUIET_HOURS: str = Field(default="21:00-08:00",
+                             pattern=r"^(\s*([01]?\d|2[0-3])(:[0-5]\d)?\s*-\s*([01]?\d|2[0-3])(:[0-5]\d)?\s*)?$")
     DESK_TIME_ZONE: str = "America/Mexico_City"
-    # E-mail in: more than this many messages from one sender in an hour are refused as a loop or a flood.
-    MAIL_MAX_PER_SENDER_HOUR: int = Field(default=20, ge=1, le=10_000)
+    # More than this many e-mails or SMS from one sender in an hour are refused (and not answered): a loop between
+    # two automatic senders, or a flood.
+    INBOUND_MAX_PER_SENDER_HOUR: int = Field(default=20, ge=1, le=10_000)
     # A message larger than this is not read (it stays in the mailbox, seen, for a person).
     MAIL_MAX_BYTES: int = Field(default=25 * 1024 * 1024, ge=64 * 1024, le=200 * 1024 * 1024)
     # Files kept from requesters' e-mail: at most this size each, of these types (type/* for a whole family).
@@ -146,6 +148,12 @@ class Settings(BaseSettings):
     SMTP_AUTH: str = Field(default="password", pattern=r"^(password|xoauth2)$")
     IMAP_AUTH: str = Field(default="password", pattern=r"^(password|xoauth2)$")
     MAIL_OAUTH_SCOPE: str = "https://outlook.office365.com/.default"
+
+    @model_validator(mode="after")
+    def _mail_has_a_sender(self) -> Settings:
+        if self.SMTP_HOST and "@" not in self.MAIL_FROM:
+            raise ValueError("MAIL_FROM must be the desk's address when SMTP_HOST is set")
+        return self
 
     @property
     def attachment_types(self) -> tuple[str, ...]:

@@ -424,6 +424,9 @@ class FakeCallersData:
     def _theirs(self, contact_id: int, phones: list[str]) -> list[Call]:
         return [c for c in self.state.calls.values() if c.contact_id == contact_id or c.from_phone in phones]
 
+    async def attachments_of(self, contact_id: int) -> list[str]:
+        return []
+
     async def calls_of(self, contact_id: int, phones: list[str]) -> list[dict[str, Any]]:
         return [{"sid": c.sid, "recording_blob": c.recording_blob, "ticket_id": c.ticket_id}
                 for c in self._theirs(contact_id, phones)]

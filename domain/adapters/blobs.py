@@ -3,6 +3,7 @@ through short-lived SAS URLs."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobSasPermissions, ContentSettings, generate_blob_sas
@@ -59,7 +60,9 @@ class AzureBlobs:
         blob = self._service.get_blob_client(container, name)
         # A file a requester sent is downloaded, never shown: served as HTML from the storage account's host, it
         # could run a script there.
-        disposition = f'attachment; filename="{download_as}"' if download_as else None
+        # A plain ASCII name for old clients, and the name itself in RFC 6266's UTF-8 form for the rest.
+        disposition = (f'attachment; filename="{download_as.encode("ascii", "replace").decode().replace("?", "_")}";'
+                       f" filename*=UTF-8''{quote(download_as, safe='')}") if download_as else None
         served_as = "application/octet-stream" if download_as else None
         # The SDK takes the account's name from a shared key, or else from an Azure endpoint's host
         # (<account>.blob.core...): Atiende reaches storage one of those two ways.

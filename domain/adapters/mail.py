@@ -11,16 +11,18 @@ import imaplib
 import re
 import smtplib
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import TypeVar
 
 from domain.errors import DependencyUnavailable, MessageRefused
 from domain.ports import OutgoingMail
 from domain.settings import Settings
 
 TIMEOUT_SECONDS = 30
+T = TypeVar("T")
 
 
 def xoauth2(user: str, token: str) -> str:
@@ -45,7 +47,7 @@ class SmtpMailer:
         message = EmailMessage()
         message["From"] = config.MAIL_FROM
         message["To"] = mail.to
-        message["Subject"] = mail.subject
+        message["Subject"] = " ".join(mail.subject.split())  # a title's line breaks would break the header
         message["Date"] = formatdate(localtime=False)
         message_id = make_msgid(domain=self.domain)
         message["Message-ID"] = message_id
@@ -135,28 +137,34 @@ class _Session:
         # A UID is unique only with the mailbox's UIDVALIDITY.
         self.fallback_prefix = f"{mailbox}/{(validity[0] or b'0').decode() if validity else '0'}"
 
-    async def unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
-        return await asyncio.to_thread(self._unseen, limit, max_bytes)
-
-    def _unseen(self, limit: int, max_bytes: int) -> list[tuple[str, bytes | None]]:
-        try:
+    async def unseen(self, limit: int) -> list[str]:
+        def search() -> list[str]:
             status, found = self.client.uid("SEARCH", "UNSEEN")
             if status != "OK":
                 raise DependencyUnavailable("The desk's mailbox did not answer the search.")
-            messages: list[tuple[str, bytes | None]] = []
-            for uid in (found[0] or b"").split()[:limit]:
-                # The size first: a message larger than the limit is never read into memory.
-                status, sized = self.client.uid("FETCH", uid.decode(), "(RFC822.SIZE)")
-                size = re.search(rb"RFC822\.SIZE (\d+)", sized[0] if sized and isinstance(sized[0], bytes) else b"")
-                if status == "OK" and size and int(size.group(1)) > max_bytes:
-                    messages.append((uid.decode(), None))
-                    continue
-                # PEEK: reading leaves the message unseen until its ticket is committed.
-                status, data = self.client.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
-                parts = [item for item in data if isinstance(item, tuple)]
-                if status == "OK" and parts:
-                    messages.append((uid.decode(), bytes(parts[0][1])))
-            return messages
+            return [uid.decode() for uid in (found[0] or b"").split()[:limit]]
+
+        return await asyncio.to_thread(self._guarded, search)
+
+    async def fetch(self, uid: str, max_bytes: int) -> bytes | None:
+        def read() -> bytes | None:
+            # The size first: a message larger than the limit is never read into memory.
+            status, sized = self.client.uid("FETCH", uid, "(RFC822.SIZE)")
+            size = re.search(rb"RFC822\.SIZE (\d+)", sized[0] if sized and isinstance(sized[0], bytes) else b"")
+            if status == "OK" and size and int(size.group(1)) > max_bytes:
+                return None
+            # PEEK: reading leaves the message unseen until its ticket is committed.
+            status, data = self.client.uid("FETCH", uid, "(BODY.PEEK[])")
+            parts = [item for item in data if isinstance(item, tuple)]
+            if status != "OK" or not parts:
+                raise DependencyUnavailable(f"The desk's mailbox did not give message {uid}.")
+            return bytes(parts[0][1])
+
+        return await asyncio.to_thread(self._guarded, read)
+
+    def _guarded(self, work: Callable[[], T]) -> T:
+        try:
+            return work()
         except (imaplib.IMAP4.error, OSError) as err:
             raise DependencyUnavailable("The desk's mailbox is not reachable right now.") from err
 

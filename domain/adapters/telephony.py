@@ -18,6 +18,9 @@ from domain.errors import DependencyUnavailable, MessageRefused
 from domain.settings import Settings
 
 _TWILIO_API = "https://api.twilio.com"
+# Twilio's errors that name the recipient: not a valid number, a region not enabled, unsubscribed (STOP), not a
+# mobile, or a number that cannot receive SMS.
+RECIPIENT_REFUSED = frozenset({21211, 21408, 21610, 21612, 21614})
 
 
 # twilio ships no type hints, so its client is Any to mypy; subclassing it is what sends requests elsewhere.
@@ -53,10 +56,11 @@ class TwilioTelephony:
             message = await asyncio.to_thread(self._client.messages.create, to=to,
                                               from_=self.settings.TWILIO_PHONE_NUMBER, body=body, **extra)
         except TwilioRestException as err:
-            # 4xx: this message to this number will never go (not a mobile, unsubscribed, invalid); else later.
-            if 400 <= err.status < 500 and err.status != 429:
-                raise MessageRefused(f"Twilio refused the SMS (error {err.code}).") from err
-            raise DependencyUnavailable("Twilio did not accept the SMS.") from err
+            # Only what says this number will never take this message fails it for good; anything else (a
+            # rotated token, a suspended account, a rate limit) is tried again once the account is put right.
+            if err.code in RECIPIENT_REFUSED:
+                raise MessageRefused(f"Twilio refused the SMS to this number (error {err.code}).") from err
+            raise DependencyUnavailable(f"Twilio did not accept the SMS (error {err.code}).") from err
         except (TwilioException, requests.RequestException) as err:
             raise DependencyUnavailable("Twilio is not reachable right now.") from err
         sid: str = message.sid

@@ -31,10 +31,14 @@ async def erase_caller(contact_id: int, who: Principal, now: datetime, settings:
             raise NotFound(f"There is no contact {contact_id}.")
         phones = phone_forms(contact.phone)
         calls = await uow.callers_data.calls_of(contact_id, phones)
+        files = await uow.callers_data.attachments_of(contact_id)
     deleted = await _delete_recordings(calls, settings, blobs)
+    for name in files:  # before the rows that name them, as recordings are
+        await blobs.delete(settings.ATTACHMENTS_CONTAINER, name)
     async with uow:
         tickets = await uow.callers_data.erase(contact_id, phones, Traces.of(contact), who.name, now, ERASED)
-        note = f"The caller's personal data (name, phone, e-mail, recordings, transcripts) was erased by {who.name}."
+        note = (f"The caller's personal data (name, phone, e-mail, recordings, transcripts, messages, files) was"
+                f" erased by {who.name}.")
         for ticket_id in tickets:
             await uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
         await uow.commit()

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 
 from domain.analysis import detect_language
 from domain.contacts import Contact, phone_key
-from domain.mail import InboundMail, parse
+from domain.errors import DependencyUnavailable
+from domain.mail import InboundMail, named_for_type, parse
 from domain.notifications import keyword, rating_in, say, ticket_number_in
 from domain.ports import Blobs, Mailbox
 from domain.services.satisfaction import answer_question
 from domain.services.tickets import comment_from_requester, open_ticket
 from domain.settings import Settings
+from domain.store.requesters import Reach
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Channel, State, Ticket
 
@@ -40,23 +42,30 @@ async def take_sms(sms: SmsIn, now: datetime, settings: Settings, uow: UnitOfWor
     same MessageSid answers nothing and changes nothing."""
     language = settings.DEFAULT_CALL_LOCALE[:2]
     async with uow:
+        await uow.requesters.serialize_sender("sms", sms.sender)
         if not await uow.requesters.claim_inbound("sms", sms.sid, sms.sender, now):
             return None
         reach = await uow.requesters.reach_by_phone_key(phone_key(sms.sender))
         language = reach.language if reach else detect_language(sms.body, language)
-        outcome, ticket_id, reply = await _act_on_sms(sms, reach.contact_id if reach else None, language, now,
-                                                      settings, uow)
+        recent = await uow.requesters.count_from("sms", sms.sender, now - timedelta(hours=1))
+        if recent >= settings.INBOUND_MAX_PER_SENDER_HOUR and keyword(sms.body) is None:
+            # A loop with an automatic sender, or a flood: nothing is made and nothing answered (STOP still counts).
+            outcome, ticket_id, reply = "refused", None, None
+        else:
+            outcome, ticket_id, reply = await _act_on_sms(sms, reach, language, now, settings, uow)
         await uow.requesters.settle_inbound("sms", sms.sid, ticket_id, outcome,
                                             sms.body if outcome == "asked_which" else None)
         await uow.commit()
     return reply
 
 
-async def _act_on_sms(sms: SmsIn, contact_id: int | None, language: str, now: datetime, settings: Settings,
+async def _act_on_sms(sms: SmsIn, reach: Reach | None, language: str, now: datetime, settings: Settings,
                       uow: UnitOfWork) -> tuple[str, int | None, str | None]:
+    contact_id = reach.contact_id if reach else None
     word = keyword(sms.body)
-    if word is not None:
-        # Twilio answers STOP and START itself and blocks what follows STOP; the desk records it to stop trying.
+    # Twilio answers STOP and START itself and blocks what follows STOP; the desk records it to stop trying. A
+    # "yes" is an opt-in only from someone who opted out: from anyone else it is an answer, and a comment.
+    if word == "stop" or (word == "start" and reach is not None and reach.sms_opted_out):
         if contact_id is not None:
             await uow.requesters.set_opted_out(contact_id, "sms", word == "stop")
         return ("opted_out" if word == "stop" else "opted_in"), None, None
@@ -105,9 +114,10 @@ async def read_mailbox(now: datetime, settings: Settings, uow: UnitOfWork, mailb
     deadline = time.monotonic() + seconds
     async with mailbox.session() as box:
         while time.monotonic() < deadline:
-            found = await box.unseen(batch, settings.MAIL_MAX_BYTES)
-            for uid, raw in found:
+            found = await box.unseen(batch)
+            for uid in found:  # one at a time: a batch of large messages is never all in memory
                 fallback = f"<{uid}.{box.fallback_prefix}>"
+                raw = await box.fetch(uid, settings.MAIL_MAX_BYTES)
                 outcome = await _take_one(uid, raw, fallback, now, settings, uow, blobs)
                 await box.mark_seen(uid)
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
@@ -118,14 +128,17 @@ async def read_mailbox(now: datetime, settings: Settings, uow: UnitOfWork, mailb
 
 async def _take_one(uid: str, raw: bytes | None, fallback: str, now: datetime, settings: Settings, uow: UnitOfWork,
                     blobs: Blobs) -> str:
+    """Take one message in, or set it aside when it is too large or anything in it cannot be taken; an outage
+    (DependencyUnavailable) stops the run instead, and the message is read again on the next."""
     if raw is None:
         return await _set_aside(fallback, "too_large", now, uow)
     try:
-        mail = parse(raw, fallback)
+        return await take_mail(parse(raw, fallback), now, settings, uow, blobs)
+    except DependencyUnavailable:
+        raise
     except Exception:  # noqa: BLE001 - any message a sender can build must not stop the mailbox
-        log.warning("could not read message %s of the desk's mailbox", uid, exc_info=True)
+        log.warning("could not take in message %s of the desk's mailbox", uid, exc_info=True)
         return await _set_aside(fallback, "unreadable", now, uow)
-    return await take_mail(mail, now, settings, uow, blobs)
 
 
 async def _set_aside(fallback_id: str, outcome: str, now: datetime, uow: UnitOfWork) -> str:
@@ -162,7 +175,7 @@ async def _act_on_mail(mail: InboundMail, now: datetime, settings: Settings,
         return "bounce", None
     desk = settings.MAIL_FROM.lower()
     recent = await uow.requesters.count_from("email", mail.sender, now - timedelta(hours=1))
-    if mail.automatic or not mail.sender or mail.sender == desk or recent >= settings.MAIL_MAX_PER_SENDER_HOUR:
+    if mail.automatic or not mail.sender or mail.sender == desk or recent >= settings.INBOUND_MAX_PER_SENDER_HOUR:
         return "refused", None
     ticket = await _answered_ticket(mail, uow)
     body = mail.text or mail.subject or "(no text)"
@@ -206,10 +219,11 @@ async def _keep_attachments(mail: InboundMail, ticket: Ticket, now: datetime, se
         if not type_allowed(attachment.content_type, settings.attachment_types):
             refused.append(f"{attachment.filename} ({attachment.content_type} is not accepted)")
             continue
-        name = f"{ticket.number}/{uuid.uuid4().hex}/{attachment.filename}"
+        filename = named_for_type(attachment.filename, attachment.content_type)
+        name = f"{ticket.number}/{uuid.uuid4().hex}/{filename}"
         await blobs.put(settings.ATTACHMENTS_CONTAINER, name, attachment.data, attachment.content_type)
-        await uow.requesters.add_attachment(ticket.id, attachment.filename, attachment.content_type,
-                                            len(attachment.data), name, now)
+        await uow.requesters.add_attachment(ticket.id, filename, attachment.content_type, len(attachment.data), name,
+                                            now)
     if refused:
         await uow.tickets.add_note(ticket.id, "work_note", "system", now,
                                    "Attachments not kept from the requester's e-mail: " + "; ".join(refused))

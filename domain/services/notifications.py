@@ -15,13 +15,14 @@ from domain.notifications import (
     email_subject,
     email_text,
     sms_text,
+    still_told,
     zone_of,
 )
 from domain.ports import Mailer, OutgoingMail, Telephony
 from domain.settings import Settings
 from domain.store.requesters import Reach
 from domain.store.uow import UnitOfWork
-from domain.tickets import State, Ticket
+from domain.tickets import Channel, State, Ticket
 
 log = logging.getLogger(__name__)
 # Twilio's message states and what each makes of ours; the rest (queued, sending, accepted) change nothing.
@@ -52,13 +53,16 @@ async def queue_messages(now: datetime, settings: Settings, uow: UnitOfWork, lim
 async def _queue_for(ticket: Ticket, reach: Reach, events: list[RequesterEvent], now: datetime,
                      settings: Settings, uow: UnitOfWork) -> int:
     assert ticket.id is not None
+    events = still_told(events, ticket.state)
+    if not events:
+        return 0
     quiet = QuietHours.parse(settings.QUIET_HOURS)
     urgent = ticket.priority in URGENT_PRIORITIES
     send_after = now if urgent or quiet is None else quiet.send_after(now, zone_of(reach.time_zone, settings.DESK_TIME_ZONE))
     names = [e.event for e in events]
-    # Every caller of a problem many shared hears by SMS that it is resolved from the outage timer
+    # Every caller of a problem many shared by phone hears by SMS that it is resolved from the outage timer
     # (services/outages.py), its first caller too: a resolution alone sends them no second SMS from here.
-    told_by_outage = names == ["resolved"] and ticket.affected_callers > 1
+    told_by_outage = names == ["resolved"] and ticket.affected_callers > 1 and ticket.channel == Channel.PHONE
     sms = bool(reach.phone and not reach.sms_opted_out and settings.twilio_configured and not told_by_outage)
     email = bool(reach.email and not reach.email_opted_out and settings.SMTP_HOST)
     # Asked once per resolution, and only while the ticket is still resolved when the message is made.
@@ -108,7 +112,9 @@ async def send_due(now: datetime, settings: Settings, uow: UnitOfWork, telephony
                                                                  message.body, message.answers))
                 await uow.requesters.sent(message.id, provider_id, now)
                 sent += 1
-            except DependencyUnavailable as err:
+            except Exception as err:  # noqa: BLE001 - one message that cannot go must not hold up the rest
+                if not isinstance(err, DependencyUnavailable):
+                    log.exception("message %d to the requester of %s failed", message.id, message.number)
                 last = isinstance(err, MessageRefused) or message.attempts + 1 >= settings.NOTIFY_MAX_ATTEMPTS
                 retry_at = None if last else now + timedelta(minutes=2 ** message.attempts)
                 log.warning("message %d to the requester of %s not sent (%s)%s", message.id, message.number, err,

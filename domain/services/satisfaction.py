@@ -21,7 +21,8 @@ async def answer_question(question_id: int, ticket_id: int, rating: int, comment
     words = (comment or "").strip()[:RATING_COMMENT_CHARS] or None
     if not await uow.requesters.rate(question_id, rating, words, flagged, now):
         return False
-    note = f"The requester rated this ticket {rating}/5" + (f": “{words}”" if words else ".")
+    # The words stay on the rating (the dashboard shows them), where erasing the requester removes them too.
+    note = f"The requester rated this ticket {rating}/5" + (", with a comment." if words else ".")
     if flagged:
         note += " Flagged for a lead."
     await uow.tickets.add_note(ticket_id, "work_note", actor, now, note)

@@ -25,6 +25,12 @@ class CallersDataStore:
             "SELECT sid, recording_blob, ticket_id FROM calls WHERE contact_id = %s OR from_phone = ANY(%s)",
             (contact_id, phones), dicts=True)
 
+    async def attachments_of(self, contact_id: int) -> list[str]:
+        """The blob names of the files the contact sent with their e-mail."""
+        rows = await self.db.all("SELECT a.blob_name FROM attachments a JOIN tickets t ON t.id = a.ticket_id"
+                                 " WHERE t.caller_id = %s", (contact_id,))
+        return [row[0] for row in rows]
+
     async def erase(self, contact_id: int, phones: list[str], traces: Traces, actor: str, at: datetime,
                     placeholder: str) -> list[int]:
         """Anonymize the contact, their calls, their phone tickets' words, and their number and name wherever the
@@ -42,9 +48,19 @@ class CallersDataStore:
         await self.db.run("UPDATE tickets SET description = %s, version = version + 1, updated_at = %s,"
                           " updated_by = %s WHERE caller_id = %s AND channel IN ('phone', 'sms', 'email')"
                           " AND description <> ''", (placeholder, at, actor, contact_id))
-        # What the desk sent them and what they sent it: their address, their words, their rating's words.
-        await self.db.run("UPDATE notifications SET recipient = 'erased', subject = NULL, body = %s"
+        # What the desk sent them and what they sent it: their address, their words, their rating's words, their
+        # files; a message still queued to them is never sent.
+        await self.db.run("UPDATE notifications SET recipient = 'erased', subject = NULL, body = %s,"
+                          " status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END,"
+                          " last_error = CASE WHEN status = 'queued' THEN 'the requester was erased' ELSE last_error END"
                           " WHERE contact_id = %s", (placeholder, contact_id))
+        await self.db.run("UPDATE tickets SET short_description = %s WHERE caller_id = %s AND channel IN ('sms', 'email')",
+                          ("Message from an erased requester", contact_id))
+        await self.db.run("UPDATE ticket_activity SET body = %s WHERE ticket_id = ANY(%s) AND kind = 'comment'"
+                          " AND (actor = ANY(%s) OR actor = (SELECT lower(email) FROM contacts WHERE id = %s))",
+                          (placeholder, tickets, phones, contact_id))
+        await self.db.run("DELETE FROM attachments WHERE ticket_id IN (SELECT id FROM tickets WHERE caller_id = %s)",
+                          (contact_id,))
         await self.db.run("UPDATE inbound_messages SET sender = 'erased', body = NULL WHERE sender = ANY(%s)"
                           " OR sender = (SELECT lower(email) FROM contacts WHERE id = %s)", (phones, contact_id))
         await self.db.run("UPDATE satisfaction SET comment = NULL WHERE contact_id = %s", (contact_id,))

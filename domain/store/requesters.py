@@ -143,6 +143,11 @@ class RequesterStore:
             (channel, external_id, sender, at))
         return touched > 0
 
+    async def serialize_sender(self, channel: str, sender: str) -> None:
+        """Until this transaction ends, hold the lock of this sender's messages: two SMS a person sent seconds
+        apart from a new number must not each open a ticket."""
+        await self.db.run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{channel}:{sender}",))
+
     async def settle_inbound(self, channel: str, external_id: str, ticket_id: int | None, outcome: str,
                              body: str | None) -> None:
         await self.db.run(
@@ -152,7 +157,7 @@ class RequesterStore:
     async def count_from(self, channel: str, sender: str, since: datetime) -> int:
         row = await self.db.one(
             "SELECT count(*) FROM inbound_messages WHERE channel = %s AND sender = %s AND received_at >= %s"
-            " AND outcome <> 'taking'",
+            " AND outcome NOT IN ('taking', 'refused')",
             (channel, sender, since))
         return int(row[0])
 
@@ -172,10 +177,14 @@ class RequesterStore:
         """The ticket one of the desk's own messages (or a message already taken in) belongs to, by Message-ID."""
         if not message_ids:
             return None
+        # In the order the message names them (In-Reply-To first, then References newest first), an open ticket
+        # before a closed one: a thread can hold the ids of a closed ticket and of its follow-up.
         row = await self.db.one(
-            "SELECT ticket_id FROM (SELECT ticket_id FROM notifications WHERE provider_id = ANY(%(ids)s)"
-            " UNION ALL SELECT ticket_id FROM inbound_messages WHERE channel = 'email' AND external_id = ANY(%(ids)s)"
-            " AND ticket_id IS NOT NULL) found LIMIT 1", {"ids": list(message_ids)})
+            "SELECT found.ticket_id FROM (SELECT ticket_id, provider_id AS id FROM notifications"
+            " WHERE provider_id = ANY(%(ids)s) UNION ALL SELECT ticket_id, external_id FROM inbound_messages"
+            " WHERE channel = 'email' AND external_id = ANY(%(ids)s) AND ticket_id IS NOT NULL) found"
+            " JOIN tickets t ON t.id = found.ticket_id"
+            " ORDER BY t.state IN (7, 8), array_position(%(ids)s::text[], found.id) LIMIT 1", {"ids": list(message_ids)})
         return int(row[0]) if row else None
 
     # Attachments.
@@ -197,10 +206,12 @@ class RequesterStore:
             (ticket_id, contact_id, token, at))
 
     async def open_question(self, contact_id: int, since: datetime) -> dict[str, Any] | None:
-        """The contact's latest unanswered satisfaction question asked since `since`."""
+        """The contact's latest unanswered satisfaction question asked since `since`, about a ticket that is still
+        resolved (or closed): once reopened, a number they send is about the problem, not a rating."""
         found: dict[str, Any] | None = await self.db.one(
             "SELECT s.id, s.ticket_id, t.number FROM satisfaction s JOIN tickets t ON t.id = s.ticket_id"
-            " WHERE s.contact_id = %s AND s.rating IS NULL AND s.asked_at >= %s ORDER BY s.asked_at DESC LIMIT 1",
+            " WHERE s.contact_id = %s AND s.rating IS NULL AND s.asked_at >= %s AND t.state IN (6, 7)"
+            " ORDER BY s.asked_at DESC LIMIT 1",
             (contact_id, since), dicts=True)
         return found
 

@@ -231,7 +231,7 @@ var codeSettings = {
   NOTIFY_MAX_ATTEMPTS: '8'
   QUIET_HOURS: '21:00-08:00'
   DESK_TIME_ZONE: 'America/Mexico_City'
-  MAIL_MAX_PER_SENDER_HOUR: '20'
+  INBOUND_MAX_PER_SENDER_HOUR: '20'
   MAIL_MAX_BYTES: '26214400'
   ATTACHMENT_MAX_BYTES: '10485760'
   ATTACHMENT_TYPES: 'image/*,application/pdf,text/plain,text/csv,application/zip,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/msword,application/vnd.ms-excel,message/rfc822'

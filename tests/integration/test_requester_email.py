@@ -153,6 +153,7 @@ def test_a_new_email_opens_a_ticket_with_its_files_and_machines_mail_is_refused(
     message.add_alternative("<p>The VPN drops <b>every hour</b> since Monday.<script>x()</script></p>", subtype="html")
     message.add_attachment(b"\x89PNG\r\n\x1a\nfake", maintype="image", subtype="png", filename="screen.png")
     message.add_attachment(b"MZ\x90\x00", maintype="application", subtype="x-msdownload", filename="tool.exe")
+    message.add_attachment(b"MZ\x90\x01", maintype="application", subtype="pdf", filename="invoice.exe")
     send(message, smtp)
     auto = EmailMessage()
     auto["From"], auto["To"], auto["Subject"] = address, desk.MAIL_FROM, "Out of office"
@@ -169,8 +170,9 @@ def test_a_new_email_opens_a_ticket_with_its_files_and_machines_mail_is_refused(
         "SELECT t.number, t.channel, t.description, c.email FROM tickets t JOIN contacts c ON c.id = t.caller_id"
         " WHERE c.email = %s", (address,)).fetchone()
     assert (channel, description, email) == ("email", "The VPN drops every hour since Monday.", address)
-    [kept] = on_own_loop(requesters.attachments_of(number, uow))
+    kept, disguised = on_own_loop(requesters.attachments_of(number, uow))
     assert (kept["filename"], kept["content_type"], kept["size_bytes"]) == ("screen.png", "image/png", 12)
+    assert disguised["filename"] == "invoice.exe.pdf"  # downloads as what the type check let through
 
     async def link():
         blobs = AzureBlobs(desk)
@@ -181,7 +183,7 @@ def test_a_new_email_opens_a_ticket_with_its_files_and_machines_mail_is_refused(
 
     download = httpx.get(on_own_loop(link()))
     assert download.content == b"\x89PNG\r\n\x1a\nfake"
-    assert download.headers["content-disposition"] == 'attachment; filename="screen.png"'
+    assert download.headers["content-disposition"] == "attachment; filename=\"screen.png\"; filename*=UTF-8''screen.png"
     assert download.headers["content-type"] == "application/octet-stream"
     notes = [a.body for a in on_own_loop(list_activity(number, uow)) if a.kind == "work_note"]
     assert any("tool.exe (application/x-msdownload is not accepted)" in n for n in notes)

@@ -170,7 +170,7 @@ def test_a_resolution_asks_for_a_rating_and_a_low_one_flags_the_ticket(desk, uow
     [text] = texts_to(saas, phone)
     assert "Hemos resuelto su incidencia: Cambiamos el cable de red." in text and "del 1 (mal) al 5" in text
 
-    thanks = on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "2 tardaron mucho"), datetime.now(UTC), desk, uow))
+    thanks = on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "2 - tardaron mucho"), datetime.now(UTC), desk, uow))
     assert thanks == "Gracias por su valoración."
     rating = db.execute("SELECT s.rating, s.comment, s.flagged FROM satisfaction s JOIN tickets t ON t.id = s.ticket_id"
                         " WHERE t.number = %s", (ticket.number,)).fetchone()
@@ -178,7 +178,7 @@ def test_a_resolution_asks_for_a_rating_and_a_low_one_flags_the_ticket(desk, uow
     state = db.execute("SELECT state FROM tickets WHERE number = %s", (ticket.number,)).fetchone()[0]
     assert state == 6  # a low rating reopens nothing
     notes = [a.body for a in on_own_loop(list_activity(ticket.number, uow)) if a.kind == "work_note"]
-    assert "The requester rated this ticket 2/5: “tardaron mucho” Flagged for a lead." in notes
+    assert "The requester rated this ticket 2/5, with a comment. Flagged for a lead." in notes
     summary = on_own_loop(satisfaction.summary(datetime.now(UTC), 8, uow))
     assert ticket.number in [f["number"] for f in summary["flagged"]]
     # A second "5" is no second rating: the question was answered; it becomes a comment that reopens the ticket.
@@ -227,8 +227,27 @@ def test_erasing_a_requester_removes_their_messages_both_ways(desk, uow, saas, d
             await blobs.close()
 
     on_own_loop(erase())
-    description = db.execute("SELECT description FROM tickets WHERE number = %s", (number,)).fetchone()[0]
-    assert "Rosa" not in description
+    short, description = db.execute("SELECT short_description, description FROM tickets WHERE number = %s",
+                                    (number,)).fetchone()
+    assert "Rosa" not in description and "Rosa" not in short
     sent = db.execute("SELECT recipient, body FROM notifications WHERE contact_id = %s", (contact,)).fetchall()
     assert sent and all(r == "erased" and "Rosa" not in b for r, b in sent)
     assert db.execute("SELECT count(*) FROM inbound_messages WHERE sender = %s", (phone,)).fetchone()[0] == 0
+
+
+def test_yes_is_an_answer_unless_they_opted_out_and_a_flood_gets_no_answer(desk, uow, db):
+    phone = random_phone()
+    ticket = a_ticket(uow, phone)
+    reply = on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "Yes"), datetime.now(UTC), desk, uow))
+    assert ticket.number in reply  # "yes" to "we need your reply" is their answer, not an opt-in
+    comments = [a.body for a in on_own_loop(list_activity(ticket.number, uow)) if a.kind == "comment"]
+    assert comments == ["Yes"]
+
+    capped = desk.model_copy(update={"INBOUND_MAX_PER_SENDER_HOUR": 2})
+    second = on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "again"), datetime.now(UTC), capped, uow))
+    third = on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "and again"), datetime.now(UTC), capped, uow))
+    assert second is not None and third is None  # an auto-replier's loop ends here, unanswered
+    comments = [a.body for a in on_own_loop(list_activity(ticket.number, uow)) if a.kind == "comment"]
+    assert comments == ["Yes", "again"]
+    assert on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "STOP"), datetime.now(UTC), capped, uow)) is None
+    assert db.execute("SELECT sms_opted_out FROM contacts WHERE phone = %s", (phone,)).fetchone()[0] is True

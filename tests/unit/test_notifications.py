@@ -16,6 +16,7 @@ from domain.notifications import (
     rating_in,
     requester_events,
     sms_text,
+    still_told,
     ticket_number_in,
     zone_of,
 )
@@ -51,7 +52,7 @@ def test_a_burst_is_one_sms_in_the_requesters_language_and_never_too_long():
     events = [RequesterEvent("comment", "First"), RequesterEvent("resolved", "Fixed the cable"),
               RequesterEvent("comment", "Second")]
     text = sms_text("INC0010012", events, "en", ask_rating=True)
-    assert text.startswith("Atiende INC0010012: First Second We resolved your ticket: Fixed the cable")
+    assert text.startswith("Atiende INC0010012: First We resolved your ticket: Fixed the cable Second")
     assert text.endswith("Reply with a number from 1 (bad) to 5 (great).")
     long = sms_text("INC0010012", [RequesterEvent("comment", "x" * 5000)], "es", ask_rating=False)
     assert len(long) <= SMS_MAX_CHARS and "…" in long and long.endswith("para contestarnos.")
@@ -101,9 +102,10 @@ def test_opt_out_words(body, word):
     assert keyword(body) == word
 
 
-@pytest.mark.parametrize(("body", "rating"), [("5", (5, "")), ("4 quick, thanks", (4, "quick, thanks")),
-                                              ("3/5", (3, "")), ("2. slow", (2, "slow")), ("6", None),
-                                              ("10012", None), ("my printer", None)])
+@pytest.mark.parametrize(("body", "rating"), [("5", (5, "")), ("4 - quick, thanks", (4, "quick, thanks")),
+                                              ("3/5", (3, "")), ("2. slow", (2, "slow")), ("4\nthanks", (4, "thanks")),
+                                              ("6", None), ("10012", None), ("my printer", None),
+                                              ("5 minutes after the restart it failed", None)])
 def test_ratings_in_a_reply(body, rating):
     assert rating_in(body) == rating
 
@@ -112,3 +114,12 @@ def test_ticket_numbers_a_requester_writes():
     assert ticket_number_in("re: inc0010012 still broken") == "INC0010012"
     assert ticket_number_in("about #10012") == "INC0010012"
     assert ticket_number_in("call me at 5551234") is None
+
+
+def test_a_burst_tells_only_the_state_the_ticket_is_still_in():
+    burst = [RequesterEvent("resolved", "done"), RequesterEvent("comment", "sorry, not yet"), RequesterEvent("reopened")]
+    assert still_told(burst, State.IN_PROGRESS) == [RequesterEvent("comment", "sorry, not yet"),
+                                                   RequesterEvent("reopened")]
+    waiting = [RequesterEvent("awaiting_you"), RequesterEvent("comment", "which model?")]
+    assert still_told(waiting, State.IN_PROGRESS) == [RequesterEvent("comment", "which model?")]  # they answered
+    assert still_told(waiting, State.ON_HOLD) == waiting

@@ -87,3 +87,6 @@ CREATE TABLE satisfaction (
 );
 CREATE INDEX satisfaction_contact_idx ON satisfaction (contact_id, asked_at DESC) WHERE rating IS NULL;
 CREATE INDEX satisfaction_answered_idx ON satisfaction (answered_at) WHERE rating IS NOT NULL;
+CREATE INDEX satisfaction_flagged_idx ON satisfaction (answered_at DESC) WHERE flagged;
+-- Erasing a requester finds their messages both ways.
+CREATE INDEX notifications_contact_idx ON notifications (contact_id);

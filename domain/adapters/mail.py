@@ -11,7 +11,7 @@ import imaplib
 import re
 import smtplib
 import ssl
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -30,16 +30,22 @@ def xoauth2(user: str, token: str) -> str:
     return f"user={user}\x01auth=Bearer {token}\x01\x01"
 
 
-async def _oauth_token(scope: str) -> str:
+async def identity_token(scope: str) -> str:
+    """An access token for `scope` from the app's identity (managed identity in Azure)."""
     from azure.identity.aio import DefaultAzureCredential
 
     async with DefaultAzureCredential() as credential:
         return (await credential.get_token(scope)).token
 
 
+# What gets an OAuth2 access token for a scope; the app's identity unless a test or a tool gives another.
+TokenSource = Callable[[str], Awaitable[str]]
+
+
 class SmtpMailer:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, tokens: TokenSource = identity_token):
         self.settings = settings
+        self.tokens = tokens
         self.domain = settings.MAIL_FROM.rpartition("@")[2] or "atiende.local"
 
     async def send(self, mail: OutgoingMail) -> str:
@@ -57,7 +63,7 @@ class SmtpMailer:
         # The desk's messages are automatic in RFC 3834's sense: other desks' auto-replies must not answer them.
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(mail.text)
-        token = await _oauth_token(config.MAIL_OAUTH_SCOPE) if config.SMTP_AUTH == "xoauth2" else None
+        token = await self.tokens(config.MAIL_OAUTH_SCOPE) if config.SMTP_AUTH == "xoauth2" else None
         await asyncio.to_thread(self._send, message, token)
         return message_id
 
@@ -74,8 +80,9 @@ class SmtpMailer:
                     client.starttls(context=ssl.create_default_context())
                 if token is not None:
                     client.ehlo()
-                    client.auth("XOAUTH2", lambda challenge=None: xoauth2(config.SMTP_USERNAME, token),
-                                initial_response_ok=True)
+                    # A refused token is answered with a 334 and an error; the client then sends an empty line.
+                    client.auth("XOAUTH2", lambda challenge=None: xoauth2(config.SMTP_USERNAME, token)
+                                if challenge is None else "", initial_response_ok=True)
                 elif config.SMTP_USERNAME:
                     client.login(config.SMTP_USERNAME, config.SMTP_PASSWORD.get_secret_value())
                 client.send_message(message)
@@ -89,13 +96,14 @@ class SmtpMailer:
 
 
 class ImapMailbox:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, tokens: TokenSource = identity_token):
         self.settings = settings
+        self.tokens = tokens
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[_Session]:
         config = self.settings
-        token = await _oauth_token(config.MAIL_OAUTH_SCOPE) if config.IMAP_AUTH == "xoauth2" else None
+        token = await self.tokens(config.MAIL_OAUTH_SCOPE) if config.IMAP_AUTH == "xoauth2" else None
         client = await asyncio.to_thread(self._open, token)
         try:
             yield _Session(client, f"{config.IMAP_USERNAME}@{config.IMAP_HOST}")

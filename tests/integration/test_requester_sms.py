@@ -251,3 +251,21 @@ def test_yes_is_an_answer_unless_they_opted_out_and_a_flood_gets_no_answer(desk,
     assert comments == ["Yes", "again"]
     assert on_own_loop(inbound.take_sms(SmsIn(new_sid(), phone, "STOP"), datetime.now(UTC), capped, uow)) is None
     assert db.execute("SELECT sms_opted_out FROM contacts WHERE phone = %s", (phone,)).fetchone()[0] is True
+
+
+def test_an_sms_waits_out_a_twilio_outage_and_arrives_once(desk, uow, saas):
+    phone = random_phone()
+    ticket = a_ticket(uow, phone)
+    on_own_loop(add_comment(ticket.number, CommentIn(body="Sent while Twilio was down."), AGENT, datetime.now(UTC), uow))
+    down = desk.model_copy(update={"TWILIO_API_BASE_URL": "http://127.0.0.1:9"})
+    at = later(400)
+
+    async def send(config, when):
+        return await notifications.send_due(when, config, uow, TwilioTelephony(config), NoMail())
+
+    on_own_loop(notifications.queue_messages(at, desk, uow))
+    assert on_own_loop(send(down, at)) == 0 and texts_to(saas, phone) == []
+    assert on_own_loop(send(desk, at + timedelta(minutes=2))) == 1
+    assert on_own_loop(send(desk, at + timedelta(minutes=30))) == 0
+    assert texts_to(saas, phone) == [f"Atiende {ticket.number}: Sent while Twilio was down. Responda a este mensaje "
+                                     "para contestarnos."]

@@ -155,14 +155,25 @@ async def take_mail(mail: InboundMail, now: datetime, settings: Settings, uow: U
     """One e-mail: a bounce marks the message it reports, a machine's mail and a flood are refused, a reply to a
     ticket (by the desk's Message-IDs, or its number in the subject from its requester's address) is a comment
     on it, and anything else opens a ticket. Returns the outcome."""
-    async with uow:
-        if not await uow.requesters.claim_inbound("email", mail.message_id, mail.sender or "(none)", now):
-            return "duplicate"
-        outcome, ticket = await _act_on_mail(mail, now, settings, uow)
-        if ticket is not None:
-            await _keep_attachments(mail, ticket, now, settings, uow, blobs)
-        await uow.requesters.settle_inbound("email", mail.message_id, ticket.id if ticket else None, outcome, None)
-        await uow.commit()
+    # The files go to Blob Storage before the transaction, which may hold a ticket's row lock: agents' saves of
+    # that ticket never wait on an upload. What the message did not keep is deleted again.
+    staged, refused = await _stage_attachments(mail, settings, blobs)
+    listed = False
+    try:
+        async with uow:
+            if not await uow.requesters.claim_inbound("email", mail.message_id, mail.sender or "(none)", now):
+                return "duplicate"
+            outcome, ticket = await _act_on_mail(mail, now, settings, uow)
+            if ticket is not None:
+                await _list_attachments(ticket, staged, refused, now, uow)
+            await uow.requesters.settle_inbound("email", mail.message_id, ticket.id if ticket else None, outcome,
+                                                None)
+            await uow.commit()
+            listed = ticket is not None
+    finally:
+        if not listed:
+            for file in staged:
+                await blobs.delete(settings.ATTACHMENTS_CONTAINER, file.blob_name)
     if outcome == "refused":
         log.info("refused an e-mail from %s (%s)", mail.sender, mail.message_id)
     return outcome
@@ -207,11 +218,17 @@ async def _answered_ticket(mail: InboundMail, uow: UnitOfWork) -> Ticket | None:
     return None
 
 
-async def _keep_attachments(mail: InboundMail, ticket: Ticket, now: datetime, settings: Settings, uow: UnitOfWork,
-                            blobs: Blobs) -> None:
-    """Each allowed file in Blob Storage and listed on the ticket; what is refused is named in a work note."""
-    assert ticket.id is not None
-    refused = []
+@dataclass(frozen=True)
+class StagedFile:
+    filename: str
+    content_type: str
+    size: int
+    blob_name: str
+
+
+async def _stage_attachments(mail: InboundMail, settings: Settings, blobs: Blobs) -> tuple[list[StagedFile], list[str]]:
+    """Each allowed file uploaded to Blob Storage; and what is refused, with why."""
+    staged, refused = [], []
     for attachment in mail.attachments:
         if len(attachment.data) > settings.ATTACHMENT_MAX_BYTES:
             refused.append(f"{attachment.filename} (larger than {settings.ATTACHMENT_MAX_BYTES // 1024} KiB)")
@@ -220,9 +237,18 @@ async def _keep_attachments(mail: InboundMail, ticket: Ticket, now: datetime, se
             refused.append(f"{attachment.filename} ({attachment.content_type} is not accepted)")
             continue
         filename = named_for_type(attachment.filename, attachment.content_type)
-        name = f"{ticket.number}/{uuid.uuid4().hex}/{filename}"
+        name = f"mail/{uuid.uuid4().hex}/{filename}"
         await blobs.put(settings.ATTACHMENTS_CONTAINER, name, attachment.data, attachment.content_type)
-        await uow.requesters.add_attachment(ticket.id, filename, attachment.content_type, len(attachment.data), name,
+        staged.append(StagedFile(filename, attachment.content_type, len(attachment.data), name))
+    return staged, refused
+
+
+async def _list_attachments(ticket: Ticket, staged: list[StagedFile], refused: list[str], now: datetime,
+                            uow: UnitOfWork) -> None:
+    """The uploaded files listed on the ticket; what was refused named in a work note."""
+    assert ticket.id is not None
+    for file in staged:
+        await uow.requesters.add_attachment(ticket.id, file.filename, file.content_type, file.size, file.blob_name,
                                             now)
     if refused:
         await uow.tickets.add_note(ticket.id, "work_note", "system", now,

@@ -56,9 +56,7 @@ async def _queue_for(ticket: Ticket, reach: Reach, events: list[RequesterEvent],
     events = still_told(events, ticket.state)
     if not events:
         return 0
-    quiet = QuietHours.parse(settings.QUIET_HOURS)
-    urgent = ticket.priority in URGENT_PRIORITIES
-    send_after = now if urgent or quiet is None else quiet.send_after(now, zone_of(reach.time_zone, settings.DESK_TIME_ZONE))
+    send_after = _outside_quiet_hours(now, ticket.priority, reach.time_zone, settings)
     names = [e.event for e in events]
     # Every caller of a problem many shared by phone hears by SMS that it is resolved from the outage timer
     # (services/outages.py), its first caller too: a resolution alone sends them no second SMS from here.
@@ -116,12 +114,21 @@ async def send_due(now: datetime, settings: Settings, uow: UnitOfWork, telephony
                 if not isinstance(err, DependencyUnavailable):
                     log.exception("message %d to the requester of %s failed", message.id, message.number)
                 last = isinstance(err, MessageRefused) or message.attempts + 1 >= settings.NOTIFY_MAX_ATTEMPTS
-                retry_at = None if last else now + timedelta(minutes=2 ** message.attempts)
+                retry_at = None if last else _outside_quiet_hours(
+                    now + timedelta(minutes=2 ** message.attempts), message.priority, message.time_zone, settings)
                 log.warning("message %d to the requester of %s not sent (%s)%s", message.id, message.number, err,
                             "" if last else f"; again at {retry_at}")
                 await uow.requesters.not_sent(message.id, str(err), retry_at, now)
             await uow.commit()
     return sent
+
+
+def _outside_quiet_hours(at: datetime, priority: int, time_zone: str | None, settings: Settings) -> datetime:
+    """`at`, or the end of the requester's quiet hours when `at` falls in them and the ticket is not urgent."""
+    quiet = QuietHours.parse(settings.QUIET_HOURS)
+    if quiet is None or priority in URGENT_PRIORITIES:
+        return at
+    return quiet.send_after(at, zone_of(time_zone, settings.DESK_TIME_ZONE))
 
 
 async def record_delivery(provider_id: str, provider_status: str, error: str | None, now: datetime,

@@ -35,6 +35,8 @@ class Outgoing:
     attempts: int
     number: str
     answers: str | None  # the Message-ID the e-mail threads under
+    priority: int
+    time_zone: str | None  # the requester's, for a retry's quiet hours
 
 
 _REACH = "id, name, phone, email, language, time_zone, sms_opted_out, email_opted_out"
@@ -99,8 +101,9 @@ class RequesterStore:
         rows = await self.db.all(
             "SELECT n.id, n.ticket_id, n.channel, n.recipient, n.subject, n.body, n.attempts, t.number,"
             " (SELECT m.provider_id FROM notifications m WHERE m.ticket_id = n.ticket_id AND m.channel = 'email'"
-            "   AND m.recipient = n.recipient AND m.provider_id IS NOT NULL AND m.id < n.id ORDER BY m.id DESC LIMIT 1)"
-            " FROM notifications n JOIN tickets t ON t.id = n.ticket_id"
+            "   AND m.recipient = n.recipient AND m.provider_id IS NOT NULL AND m.id < n.id ORDER BY m.id DESC LIMIT 1),"
+            " t.priority, c.time_zone"
+            " FROM notifications n JOIN tickets t ON t.id = n.ticket_id JOIN contacts c ON c.id = n.contact_id"
             " WHERE n.status = 'queued' AND n.send_after <= %s ORDER BY n.send_after LIMIT %s"
             " FOR UPDATE OF n SKIP LOCKED", (now, limit))
         return [Outgoing(*row) for row in rows]

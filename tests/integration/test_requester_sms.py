@@ -269,3 +269,17 @@ def test_an_sms_waits_out_a_twilio_outage_and_arrives_once(desk, uow, saas):
     assert on_own_loop(send(desk, at + timedelta(minutes=30))) == 0
     assert texts_to(saas, phone) == [f"Atiende {ticket.number}: Sent while Twilio was down. Responda a este mensaje "
                                      "para contestarnos."]
+
+
+def test_a_retry_waits_out_the_requesters_night_too(desk, uow, db):
+    phone = random_phone()
+    ticket = a_ticket(uow, phone)  # priority 5: not urgent
+    on_own_loop(add_comment(ticket.number, CommentIn(body="Hola"), AGENT, datetime.now(UTC), uow))
+    at = later(400)
+    night = f"{(at - timedelta(hours=1)).hour:02d}:00-{(at + timedelta(hours=3)).hour:02d}:00"
+    down = desk.model_copy(update={"TWILIO_API_BASE_URL": "http://127.0.0.1:9", "QUIET_HOURS": night,
+                                   "DESK_TIME_ZONE": "UTC"})
+    on_own_loop(notifications.queue_messages(at, desk, uow))  # queued by day, with no quiet hours
+    assert on_own_loop(notifications.send_due(at, down, uow, TwilioTelephony(down), NoMail())) == 0
+    send_after = db.execute("SELECT send_after FROM notifications WHERE recipient = %s", (phone,)).fetchone()[0]
+    assert send_after >= at + timedelta(hours=2)  # not in a minute, in the middle of their night

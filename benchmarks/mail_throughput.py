@@ -13,7 +13,6 @@ up to that much to the second table's figures; the table leaves it out, as it me
 from __future__ import annotations
 
 import argparse
-import asyncio
 import imaplib
 import smtplib
 import statistics
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.api_throughput import fresh_database  # noqa: E402
+from devhost.__main__ import run_once  # noqa: E402
 from devhost.mail import IMAP_PORT, SMTP_PORT, ensure_mail  # noqa: E402
 from devhost.services import DEVELOPMENT_STORAGE, ensure_azurite  # noqa: E402
 from domain import bootstrap  # noqa: E402
@@ -159,7 +159,7 @@ def main() -> None:
     fill_mailbox(desk, args.messages)
     filled = time.perf_counter() - started
     bare = bare_fetch(desk)
-    took, outcomes = bootstrap_run(intake(config, args.messages))
+    took, outcomes = run_once(intake(config, args.messages))
     print(f"\n{args.messages} e-mails in the desk's mailbox (appended in {filled:.0f} s); outcomes: {outcomes}\n")
     print(f"{'intake':<34}{'seconds':>10}{'per minute':>14}")
     print("-" * 58)
@@ -167,7 +167,7 @@ def main() -> None:
     print(f"{'bare IMAP fetch of each':<34}{bare:>10.1f}{args.messages / bare * 60:>14.0f}")
     print(f"{'ratio (Atiende / bare)':<34}{took / bare:>10.1f}")
 
-    through = bootstrap_run(outgoing(config, args.comments))
+    through = run_once(outgoing(config, args.comments))
     raw = bare_sends(desk, args.comments)
     print(f"\n{args.comments} agents' comments, each until the relay accepted its e-mail\n")
     print(f"{'outgoing':<34}{'p50 ms':>10}{'p95 ms':>10}")
@@ -175,20 +175,6 @@ def main() -> None:
     print(f"{'comment -> e-mail accepted':<34}{percentile(through, 0.5) * 1000:>10.1f}{percentile(through, 0.95) * 1000:>10.1f}")
     print(f"{'bare smtplib send':<34}{percentile(raw, 0.5) * 1000:>10.1f}{percentile(raw, 0.95) * 1000:>10.1f}")
     print(f"{'ratio of medians':<34}{statistics.median(through) / statistics.median(raw):>10.1f}")
-
-
-def bootstrap_run(work):  # type: ignore[no-untyped-def]
-    """Run `work` on a loop of its own, closing that loop's pools and clients after it."""
-    from domain.store.pool import close_pools
-
-    async def run():  # type: ignore[no-untyped-def]
-        try:
-            return await work
-        finally:
-            await close_pools()
-            await bootstrap.close_clients()
-
-    return asyncio.run(run())
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 from html.parser import HTMLParser
 
 # Longest text kept from one message; a requester's words, not a mailing list's archive.
@@ -209,7 +209,3 @@ def _bounced_id(message: EmailMessage) -> str | None:
             if ids:
                 return ids[0]
     return None
-
-
-def addresses(header: str) -> list[str]:
-    return [address.lower() for _, address in getaddresses([header]) if address]

@@ -232,11 +232,6 @@ class RequesterStore:
             " WHERE id = %s AND rating IS NULL", (rating, comment, flagged, at, question_id))
         return touched > 0
 
-    async def ratings_of(self, ticket_id: int) -> list[dict[str, Any]]:
-        return await self.db.all(
-            "SELECT rating, comment, flagged, asked_at, answered_at FROM satisfaction WHERE ticket_id = %s"
-            " ORDER BY id", (ticket_id,), dicts=True)
-
     async def satisfaction_by_group_and_week(self, since: datetime) -> list[dict[str, Any]]:
         return await self.db.all(
             "SELECT coalesce(g.name, '') AS assignment_group, date_trunc('week', s.answered_at) AS week,"

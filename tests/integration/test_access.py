@@ -44,6 +44,10 @@ ROUTES = [
     ("PATCH", "/api/articles/999999", {"title": "y"}, "tickets:write"),
     ("POST", "/api/tickets/{n}/article", None, "tickets:write"),
     ("GET", "/api/tickets/{n}/articles", None, "tickets:read"),
+    ("GET", "/api/tickets/{n}/attachments", None, "tickets:read"),
+    ("GET", "/api/tickets/{n}/attachments/999999", None, "tickets:read"),
+    ("PATCH", "/api/contacts/999999999/channels", {"email_opted_out": True}, "tickets:write"),
+    ("GET", "/api/dashboard/satisfaction", None, "tickets:read"),
 ]
 GRANTS = {
     "agent": {"tickets:read", "tickets:write", "reference:read"},

@@ -113,6 +113,15 @@ OPERATIONS: tuple[Operation, ...] = (
               "reference:write", {200: s.SlaTargetOut}, request=s.SlaTargetIn, errors=(400, 404, 415, 422)),
     Operation("get", "/contacts", "findContacts", "Find contacts by phone or e-mail", "reference",
               "reference:read", {200: s.ContactList}, query=s.ContactQuery, errors=(422,)),
+    Operation("patch", "/contacts/{id}", "changeContact", "Rename a contact, or set their e-mail or language",
+              "reference", "tickets:write", {200: s.CallerOut}, request=s.ContactChange, errors=(400, 404, 415, 422),
+              description="The one way a contact changes: saving a ticket never does. Shows on every ticket of "
+                          "theirs that does not keep another caller's name, and in the phone greeting; audited."),
+    Operation("get", "/contacts/{id}/changes", "contactChanges", "Who changed a contact, and what", "reference",
+              "reference:read", {200: s.ContactChangeList}, errors=(404,)),
+    Operation("get", "/agents", "findAgents", "Look agents up in the directory by name or e-mail", "reference",
+              "reference:read", {200: s.AgentList}, query=s.AgentQuery, errors=(422,),
+              description="Agents are listed on their first sign-in, or when an admin adds them to a group."),
     Operation("post", "/contacts/{id}/erase", "eraseCaller", "Erase a caller's personal data", "reference",
               "callers:erase", {200: s.ErasedOut}, errors=(404, 503),
               description="Removes the contact's name, phone and e-mail, their calls' recordings and transcripts, "
@@ -124,6 +133,10 @@ OPERATIONS: tuple[Operation, ...] = (
               {200: s.ApiKeyList}),
     Operation("delete", "/api-keys/{id}", "revokeApiKey", "Revoke an API key", "api keys", "api_keys:manage",
               {200: s.ApiKeyOut}, errors=(404,)),
+    Operation("get", "/changes", "deskChanges", "What changed on the desk since the last poll", "tickets",
+              "tickets:read", {200: s.ChangesOut, 304: None}, query=s.ChangesQuery, errors=(422,),
+              description="Send the last answer's ETag in If-None-Match: an unchanged desk answers 304 with no body. "
+                          "The web app polls this every few seconds to refresh its list, dashboard and open ticket."),
     Operation("get", "/health", "getHealth", "Each dependency and its state", "operations", None,
               {200: s.HealthOut, 503: s.HealthOut}),
     Operation("get", "/openapi.json", "getOpenApi", "This document", "operations", None, {200: None}),

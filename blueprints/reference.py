@@ -4,11 +4,13 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, json_response, query
+from blueprints._http import body, endpoint, json_response, now, query
 from domain.auth import Principal
 from domain.bootstrap import services
-from domain.schemas.callers import ContactList, ContactQuery
+from domain.schemas.callers import ContactChange, ContactChangeList, ContactList, ContactQuery
 from domain.schemas.reference import (
+    AgentList,
+    AgentQuery,
     CategoryIn,
     CategoryList,
     GroupIn,
@@ -100,3 +102,24 @@ async def find_contacts(req: func.HttpRequest, who: Principal) -> func.HttpRespo
     wanted = query(req, ContactQuery)
     found = await reference.find_contacts(wanted.phone, wanted.email, desk.settings, desk.uow())
     return json_response(200, ContactList(items=found))
+
+
+@bp.route(route="contacts/{id:int}", methods=["PATCH"])
+@endpoint("tickets:write")
+async def change_contact(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    changed = await reference.change_contact(int(req.route_params["id"]), body(req, ContactChange), who, now(),
+                                             services().uow())
+    return json_response(200, changed)
+
+
+@bp.route(route="contacts/{id:int}/changes", methods=["GET"])
+@endpoint("reference:read")
+async def contact_changes(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    items = await reference.contact_changes(int(req.route_params["id"]), services().uow())
+    return json_response(200, ContactChangeList(items=items))
+
+
+@bp.route(route="agents", methods=["GET"])
+@endpoint("reference:read")
+async def find_agents(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    return json_response(200, AgentList(items=await reference.find_agents(query(req, AgentQuery), services().uow())))

@@ -6,12 +6,21 @@ import logging
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, etag, if_match, json_response, now, query
+from blueprints._http import body, endpoint, etag, header, if_match, json_response, now, query
 from domain.auth import Principal
 from domain.bootstrap import services
 from domain.schemas.similar import SimilarQuery
-from domain.schemas.tickets import ActivityPage, CommentIn, MarkDuplicateIn, TicketCreate, TicketPatch, TicketQuery
-from domain.services import similar, tickets
+from domain.schemas.tickets import (
+    ActivityPage,
+    ChangesOut,
+    ChangesQuery,
+    CommentIn,
+    MarkDuplicateIn,
+    TicketCreate,
+    TicketPatch,
+    TicketQuery,
+)
+from domain.services import changes, similar, tickets
 from domain.services.idempotency import check_key
 
 bp = df.Blueprint()
@@ -97,3 +106,18 @@ async def close_resolved_tickets(timer: func.TimerRequest) -> None:
     closed = await tickets.close_resolved_tickets(now(), desk.settings, desk.uow())
     if closed:
         log.info("closed %s resolved tickets", len(closed), extra={"tickets": closed})
+
+
+@bp.route(route="changes", methods=["GET"])
+@endpoint("tickets:read")
+async def desk_changes(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    """Polled by the web app every few seconds: an unchanged desk costs a 304 and two index probes."""
+    uow = services().uow()
+    wanted = query(req, ChangesQuery)
+    seen = header(req, "if-none-match")
+    if seen is not None:
+        tag = await changes.desk_tag(uow)
+        if seen.strip() == f'"{tag}"':
+            return func.HttpResponse(status_code=304, headers={"ETag": f'"{tag}"', "Cache-Control": "no-cache"})
+    found = ChangesOut.model_validate(await changes.since(wanted.after, uow))
+    return json_response(200, found, {"ETag": f'"{found.tag}"', "Cache-Control": "no-cache"})

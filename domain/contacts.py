@@ -1,6 +1,7 @@
 """Callers as contacts, and phone numbers read the way libphonenumber reads them."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -15,6 +16,16 @@ class Contact:
     phone: str | None = None
     email: str | None = None
     language: str | None = None
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Whether two spellings name one person as an agent would read them: case, spacing and accents aside."""
+    return _folded(a) == _folded(b)
+
+
+def _folded(name: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def to_e164(raw: str, default_region: str, pointer: str | None = "/caller/phone", parameter: str | None = None) -> str:

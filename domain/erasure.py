@@ -21,12 +21,14 @@ class Traces:
     words: tuple[str, ...]  # the name and its parts: taken out as whole words, in any case
 
     @classmethod
-    def of(cls, contact: Contact) -> Traces:
-        name = " ".join((contact.name or "").split())
-        parts = [part for part in name.split(" ") if len(part) >= _SHORTEST_NAME_PART]
+    def of(cls, contact: Contact, other_names: tuple[str, ...] = ()) -> Traces:
+        """The contact's traces, with `other_names` they went by: names given on their tickets, names the
+        contact had before a rename."""
+        names = {" ".join(name.split()) for name in (contact.name or "", *other_names)} - {""}
+        parts = {part for name in names for part in name.split(" ") if len(part) >= _SHORTEST_NAME_PART}
         literal = [*phone_forms(contact.phone), *([contact.email.strip()] if contact.email else [])]
         # Longest first, so that the whole name goes before its parts and no piece of a longer one is left.
-        words = sorted({name, *parts} - {""}, key=lambda word: (-len(word), word))
+        words = sorted(names | parts, key=lambda word: (-len(word), word))
         return cls(tuple(literal), tuple(words))
 
     def __bool__(self) -> bool:

@@ -53,6 +53,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "resolved": "Hemos resuelto su incidencia: {body}",
         "resolved_plain": "Hemos resuelto su incidencia.",
         "reopened": "Hemos reabierto su incidencia y seguimos trabajando en ella.",
+        "duplicate": "Su incidencia informa del mismo problema que {number}: seguimos con ella allí y la cerramos"
+                     " como duplicada.",
         "reply_sms": "Responda a este mensaje para contestarnos.",
         "reply_email": "Responda a este correo para contestarnos; conserve {number} en el asunto.",
         "rate_sms": "¿Cómo lo hicimos? Responda con un número del 1 (mal) al 5 (muy bien).",
@@ -71,6 +73,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "resolved": "We resolved your ticket: {body}",
         "resolved_plain": "We resolved your ticket.",
         "reopened": "We reopened your ticket and are working on it again.",
+        "duplicate": "Your ticket reports the same problem as {number}: we carry on there, and close this one as"
+                     " a duplicate.",
         "reply_sms": "Reply to this message to answer us.",
         "reply_email": "Reply to this e-mail to answer us; keep {number} in the subject.",
         "rate_sms": "How did we do? Reply with a number from 1 (bad) to 5 (great).",
@@ -111,6 +115,8 @@ def event_lines(events: Sequence[RequesterEvent], language: str | None) -> list[
             lines.append(say("resolved", language, body=event.body) if event.body else say("resolved_plain", language))
         elif event.event == "comment":
             lines.append(say("comment", language, body=event.body or ""))
+        elif event.event == "duplicate":
+            lines.append(say("duplicate", language, number=event.body or ""))
         else:
             lines.append(say(event.event, language))
     return lines

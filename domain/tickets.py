@@ -147,6 +147,8 @@ class Ticket:
     paused_seconds: float = 0.0
     # Distinct callers who reported this problem, its own caller first: an outage raises it call by call.
     affected_callers: int = 1
+    # The name this ticket's caller gave, when it is not their contact's (someone else on that phone).
+    given_caller_name: str | None = None
     id: int | None = None
     caller: Contact | None = field(default=None, compare=False)
     changes: list[FieldChange] = field(default_factory=list, repr=False)

@@ -186,7 +186,11 @@ def reference_data(admin: httpx.Client) -> dict[str, str]:
     """A group and a category with subcategories that tickets can name."""
     group = random_name("Group")
     category = random_name("Network")
-    assert admin.post("/api/groups", json={"name": group}).status_code == 201
+    made = admin.post("/api/groups", json={"name": group})
+    assert made.status_code == 201
+    # Tickets in the group may be assigned to its agents only: "ana" is one.
+    assert admin.post(f"/api/groups/{made.json()['id']}/members",
+                      json={"user_name": "ana", "display_name": "Ana López"}).status_code == 201
     assert admin.post("/api/categories", json={"name": category, "subcategories": ["VPN", "Wi-Fi"]}).status_code == 201
     other_group = random_name("Group")
     assert admin.post("/api/groups", json={"name": other_group}).status_code == 201

@@ -24,8 +24,10 @@ from domain.notifications import RequesterEvent
 from domain.ports import Document, Hit, LearnedModels
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.dashboard import AT_RISK_SHARE
+from domain.store.tickets import Note
 from domain.tickets import OPEN_STATES, Channel, FieldChange, State, Ticket
 from domain.triage import Calibration
+from domain.work_notes import WorkNote
 
 FIRST_NUMBER = 10001
 
@@ -54,6 +56,9 @@ class DeskState:
     next_activity: int = 1
     # What saves queued for tickets' requesters: (ticket id, event).
     told: list[tuple[int, RequesterEvent]] = field(default_factory=list)
+    # The agent directory (user name -> display name) and each group's agents.
+    agents: dict[str, str] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=dict)
 
     def take_id(self) -> int:
         self.next_id += 1
@@ -134,7 +139,7 @@ class FakeTickets:
 
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                    audit: list[FieldChange] | tuple[FieldChange, ...] = (),
-                   note: tuple[str, str] | None = None,
+                   note: Note | None = None,
                    tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = ()) -> dict[str, Any] | None:
         stored = self.state.tickets[ticket.number]
         if stored.version != ticket.version:
@@ -157,7 +162,8 @@ class FakeTickets:
         mine = [t for t in self.state.tickets.values() if t.caller_id == contact_id and t.state in tuple(states)]
         return [copy.deepcopy(t) for t in sorted(mine, key=lambda t: -(t.id or 0))[:limit]]
 
-    async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
+    async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime,
+                       body: str | WorkNote) -> dict[str, Any]:
         return self._note(ticket_id, kind, actor, at, body)
 
     async def activity(self, ticket_id: int) -> list[dict[str, Any]]:
@@ -263,9 +269,11 @@ class FakeTickets:
             self._row(ticket_id, kind="audit", actor=actor, body=None, field=change.field,
                       old_value=_text(change.old), new_value=_text(change.new), created_at=at)
 
-    def _note(self, ticket_id: int, kind: str, actor: str | None, at: datetime | None, body: str) -> dict[str, Any]:
-        return self._row(ticket_id, kind=kind, actor=actor, body=body, field=None, old_value=None, new_value=None,
-                         created_at=at)
+    def _note(self, ticket_id: int, kind: str, actor: str | None, at: datetime | None,
+              body: str | WorkNote) -> dict[str, Any]:
+        text, parts = (body.body, body.parts) if isinstance(body, WorkNote) else (body, None)
+        return self._row(ticket_id, kind=kind, actor=actor, body=text, field=None, old_value=None, new_value=None,
+                         created_at=at, note_parts=parts)
 
     def _row(self, ticket_id: int, **values: Any) -> dict[str, Any]:
         row = {"id": self.state.next_activity, "actor_name": None, **values}
@@ -315,6 +323,14 @@ class FakeReference:
 
     async def set_sla_target(self, target: SlaTarget) -> None:
         self.state.sla_targets[target.priority] = target
+
+    async def saw_agent(self, user_name: str, display_name: str, email: str | None, at: Any) -> None:
+        self.state.agents.setdefault(user_name, display_name)
+
+    async def may_be_assigned(self, user_name: str, group: str | None) -> bool:
+        if group is None:
+            return user_name in self.state.agents
+        return user_name in self.state.members.get(group, set())
 
     def _id(self, name: str) -> int:
         return self.state.category_ids.setdefault(name, self.state.take_id())
@@ -426,6 +442,9 @@ class FakeCallersData:
 
     async def attachments_of(self, contact_id: int) -> list[str]:
         return []
+
+    async def names_of(self, contact_id: int) -> tuple[str, ...]:
+        return ()
 
     async def calls_of(self, contact_id: int, phones: list[str]) -> list[dict[str, Any]]:
         return [{"sid": c.sid, "recording_blob": c.recording_blob, "ticket_id": c.ticket_id}

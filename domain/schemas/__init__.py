@@ -12,7 +12,14 @@ from domain.schemas.articles import (
     ArticleState,
     Markdown,
 )
-from domain.schemas.callers import ContactList, ContactQuery, ErasedOut
+from domain.schemas.callers import (
+    ContactChange,
+    ContactChangeList,
+    ContactChangeOut,
+    ContactList,
+    ContactQuery,
+    ErasedOut,
+)
 from domain.schemas.calls import CallIntent, CallOut, CallPage, CallQuery, TwilioForm
 from domain.schemas.common import (
     PRINTABLE,
@@ -61,6 +68,9 @@ from domain.schemas.messages import (
     TwilioSmsForm,
 )
 from domain.schemas.reference import (
+    AgentList,
+    AgentOut,
+    AgentQuery,
     CategoryIn,
     CategoryList,
     CategoryOut,
@@ -94,6 +104,8 @@ from domain.schemas.tickets import (
     ActivityPage,
     CallerIn,
     CallerOut,
+    ChangesOut,
+    ChangesQuery,
     CommentIn,
     MarkDuplicateIn,
     SlaClockOut,
@@ -147,6 +159,14 @@ __all__ = [
     "TicketPatch",
     "TicketQuery",
     "ContactList",
+    "ChangesOut",
+    "ChangesQuery",
+    "ContactChange",
+    "ContactChangeList",
+    "ContactChangeOut",
+    "AgentList",
+    "AgentOut",
+    "AgentQuery",
     "ContactQuery",
     "ErasedOut",
     "CategoryIn",

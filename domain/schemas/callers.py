@@ -1,9 +1,11 @@
 """The shapes of `/api/contacts`: the desk's callers, and erasing one."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.schemas.common import Email, Phone
+from domain.schemas.common import Email, Input, Language, Person, Phone
 from domain.schemas.tickets import CallerOut
 
 
@@ -23,3 +25,23 @@ class ErasedOut(BaseModel):
 
 class ContactList(BaseModel):
     items: list[CallerOut]
+
+
+class ContactChange(Input):
+    """A change an agent makes to a contact on purpose: it shows on every ticket of theirs and in the phone
+    greeting, and is audited."""
+    name: Person | None = None
+    email: Email | None = None
+    language: Language | None = None
+
+
+class ContactChangeOut(BaseModel):
+    field: str
+    old_value: str | None
+    new_value: str | None
+    actor: str
+    created_at: datetime
+
+
+class ContactChangeList(BaseModel):
+    items: list[ContactChangeOut]

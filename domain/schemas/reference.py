@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.schemas.common import Input, Name, Person
 
@@ -29,6 +29,26 @@ class MemberOut(BaseModel):
 
 class MemberList(BaseModel):
     items: list[MemberOut]
+
+
+class AgentQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        default=None, description="Words the agent's name, sign-in name or e-mail begin with")
+    group: Name | None = Field(default=None, description="Only this group's agents")
+    limit: Annotated[int, Field(ge=1, le=50)] = 20
+
+
+class AgentOut(BaseModel):
+    user_name: str = Field(description="What a ticket's assigned_to holds")
+    display_name: str
+    email: str | None
+    signed_in: bool = Field(description="Whether they have signed in yet (admins may list them before)")
+
+
+class AgentList(BaseModel):
+    items: list[AgentOut]
 
 
 class SubcategoriesIn(Input):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -27,6 +27,9 @@ from domain.tickets import Channel, CloseCode, OnHoldReason
 
 
 class CallerIn(Input):
+    """Who called. A phone the desk knows finds its contact, which this never changes: a different name is kept
+    on this ticket as the name its caller gave, and the contact is renamed only by PATCH /contacts/{id}."""
+
     name: Person | None = None
     phone: Phone | None = Field(default=None, description="Any format libphonenumber reads; stored as E.164")
     email: Email | None = None
@@ -71,10 +74,13 @@ class TicketPatch(Input):
 
 class CallerOut(BaseModel):
     id: int
-    name: str | None
+    name: str | None = Field(description="The name this ticket's caller gave: the contact's, unless someone else "
+                                         "called from its phone")
     phone: str | None
     email: str | None
     language: str
+    contact_name: str | None = Field(default=None, description="The contact's own name, which only a rename "
+                                                                "(PATCH /contacts/{id}) changes")
 
 
 class SlaClockOut(BaseModel):
@@ -139,7 +145,9 @@ SortKey = Literal[
 class TicketQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    view: Literal["mine", "unassigned", "untriaged", "open", "resolved", "all"] = "all"
+    view: Literal["mine", "my_groups", "unassigned", "untriaged", "open", "resolved", "all"] = Field(
+        default="all", description="mine: open and assigned to you; my_groups: open in the groups you belong to")
+    channel: Literal["phone", "web", "api", "email", "sms"] | None = None
     state: StateName | None = None
     priority: Annotated[int, Field(ge=1, le=5)] | None = None
     assignment_group: Name | None = None
@@ -159,6 +167,11 @@ class CommentIn(Input):
     from_caller: bool = Field(default=False, description="The caller wrote it (by phone, SMS or e-mail bridge)")
 
 
+class NotePartOut(BaseModel):
+    key: str = Field(description="A sentence of a note the desk wrote itself; the web app has it in each language")
+    params: dict[str, Any]
+
+
 class ActivityOut(BaseModel):
     id: int
     kind: Literal["comment", "work_note", "audit", "notification"] = Field(
@@ -172,6 +185,9 @@ class ActivityOut(BaseModel):
     old_value: str | None = None
     new_value: str | None = None
     detail: str | None = None
+    note_parts: list[NotePartOut] | None = Field(
+        default=None, description="For a note the desk wrote itself, its sentences as keys and parameters; `body` "
+                                  "has them in English")
 
 
 class ActivityPage(BaseModel):
@@ -185,3 +201,24 @@ class TicketCreatedOut(TicketOut):
 
 class MarkDuplicateIn(Input):
     of: TicketNumber = Field(description="The open ticket this one duplicates; it becomes the parent")
+
+
+class ChangesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    after: Annotated[int, Field(ge=0, le=2**62)] | None = Field(
+        default=None, description="The `latest` of the previous answer; without it, only where the desk is now")
+
+
+class ChangedTicket(BaseModel):
+    number: str
+    short_description: str
+    channel: Channel
+    priority: int
+    opened: bool = Field(description="Whether this write opened the ticket")
+
+
+class ChangesOut(BaseModel):
+    tag: str = Field(description="Also the ETag: send it back in If-None-Match, and an unchanged desk answers 304")
+    latest: int
+    tickets: list[ChangedTicket] = Field(description="Tickets written since `after`, newest first (at most 100)")

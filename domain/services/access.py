@@ -1,9 +1,15 @@
 """Authenticate a request from its API key or its Static Web Apps principal."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.auth import KEY_PREFIX, Principal, hash_key, principal_for_key, principal_from_swa_header
 from domain.errors import NotAuthenticated
+from domain.store.kept import KeptForSeconds
 from domain.store.uow import UnitOfWork
+
+# Agents this process listed in the directory lately: a sign-in is written once, not on every request.
+LISTED = KeptForSeconds(3600, most=10_000)
 
 
 async def authenticate(
@@ -23,7 +29,10 @@ async def authenticate(
     if key is not None:
         return await _key_holder(key.strip(), uow)
     if client_principal:
-        return principal_from_swa_header(client_principal)
+        who = principal_from_swa_header(client_principal)
+        if who.roles & {"agent", "admin"}:
+            await _list_agent(who, uow)
+        return who
     raise NotAuthenticated("Sign in, or send an API key in the X-Api-Key header.")
 
 
@@ -35,3 +44,12 @@ async def _key_holder(key: str, uow: UnitOfWork) -> Principal:
     if row is None:
         raise NotAuthenticated("That API key is unknown or revoked.")
     return principal_for_key(row["name"], row["scopes"])
+
+
+async def _list_agent(who: Principal, uow: UnitOfWork) -> None:
+    """An agent appears in the directory on their first request, so that tickets can be assigned to them."""
+    async with uow.saving_alone():
+        if not LISTED.get(uow.db, who.name):
+            await uow.reference.saw_agent(who.name, who.name, who.name if "@" in who.name else None,
+                                          datetime.now(UTC))
+            LISTED.keep(uow.db, who.name, True)

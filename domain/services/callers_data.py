@@ -13,6 +13,7 @@ from domain.errors import NotFound
 from domain.ports import Blobs
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
+from domain.work_notes import note, sentence
 
 log = logging.getLogger(__name__)
 ERASED = "[erased at the caller's request]"
@@ -32,15 +33,15 @@ async def erase_caller(contact_id: int, who: Principal, now: datetime, settings:
         phones = phone_forms(contact.phone)
         calls = await uow.callers_data.calls_of(contact_id, phones)
         files = await uow.callers_data.attachments_of(contact_id)
+        other_names = await uow.callers_data.names_of(contact_id)
     deleted = await _delete_recordings(calls, settings, blobs)
     for name in files:  # before the rows that name them, as recordings are
         await blobs.delete(settings.ATTACHMENTS_CONTAINER, name)
     async with uow:
-        tickets = await uow.callers_data.erase(contact_id, phones, Traces.of(contact), who.name, now, ERASED)
-        note = (f"The caller's personal data (name, phone, e-mail, recordings, transcripts, messages, files) was"
-                f" erased by {who.name}.")
+        tickets = await uow.callers_data.erase(contact_id, phones, Traces.of(contact, other_names), who.name, now, ERASED)
+        erased = note(sentence("caller_erased", who=who.name))
         for ticket_id in tickets:
-            await uow.tickets.add_note(ticket_id, "work_note", who.name, now, note)
+            await uow.tickets.add_note(ticket_id, "work_note", who.name, now, erased)
         await uow.commit()
     log.info("contact %s erased by %s: %d calls, %d tickets", contact_id, who.name, len(calls), len(tickets))
     return {"contact_id": contact_id, "calls": len(calls), "tickets": len(tickets), "recordings_deleted": deleted}
@@ -61,8 +62,7 @@ async def forget_old_recordings(days: int, now: datetime, settings: Settings, uo
             await uow.callers_data.forget_call(call["sid"], FORGOTTEN)
             if call["ticket_id"] is not None:
                 await uow.tickets.add_note(call["ticket_id"], "work_note", "retention", now,
-                                           f"The recording and transcript of call {call['sid']} were deleted after "
-                                           f"{days} days, as the retention policy says.")
+                                           note(sentence("recording_expired", sid=call["sid"], days=days)))
         await uow.commit()
     return len(calls)
 

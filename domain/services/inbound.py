@@ -21,6 +21,7 @@ from domain.settings import Settings
 from domain.store.requesters import Reach
 from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Channel, State, Ticket
+from domain.work_notes import note, sentence
 
 log = logging.getLogger(__name__)
 # A reply to a resolved ticket reopens it; a closed or canceled one gets a new ticket instead.
@@ -252,7 +253,7 @@ async def _list_attachments(ticket: Ticket, staged: list[StagedFile], refused: l
                                             now)
     if refused:
         await uow.tickets.add_note(ticket.id, "work_note", "system", now,
-                                   "Attachments not kept from the requester's e-mail: " + "; ".join(refused))
+                                   note(sentence("attachments_refused", files="; ".join(refused))))
 
 
 def type_allowed(content_type: str, allowed: tuple[str, ...]) -> bool:

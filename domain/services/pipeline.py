@@ -22,6 +22,7 @@ from domain.store.uow import UnitOfWork
 from domain.tickets import OPEN_STATES, Channel, Ticket
 from domain.triage import FIELDS
 from domain.voice_script import text
+from domain.work_notes import WorkNote, note, sentence
 
 # Why an unclear call is listed for review: always these words, so a later clear transcript can tell that this was
 # the only reason and take the call off the list.
@@ -183,14 +184,13 @@ async def join_ticket(parent: Ticket, call: Call, said: str, now: datetime, sett
         call.contact_id != parent.caller_id and await uow.calls.add_affected(parent.id, call.contact_id, call.sid, now))
     affected = await uow.tickets.count_affected_caller(parent.id) if new_caller else parent.affected_callers
     await uow.tickets.add_note(parent.id, "work_note", VOICE_ACTOR, now,
-                               f"Another caller reports this problem (call {call.sid}): {said}")
+                               note(sentence("another_caller", sid=call.sid, said=said)))
     await uow.calls.update(call.sid, now, ticket_id=parent.id, joined_existing=True)
     impact = outage_impact(affected, settings)
     if impact is not None and impact < parent.impact:
         changes = parent.update({"impact": impact}, VOICE_ACTOR, now)
-        await uow.tickets.save(parent, VOICE_ACTOR, now, changes, note=(
-            "work_note", f"{affected} callers report this problem: impact raised to {impact}, priority now "
-                         f"{parent.priority}."))
+        await uow.tickets.save(parent, VOICE_ACTOR, now, changes, note=("work_note", note(
+            sentence("outage_raised", count=affected, impact=impact, priority=parent.priority))))
 
 
 def outage_impact(callers: int, settings: Settings) -> int | None:
@@ -241,12 +241,9 @@ async def improve_ticket(sid: str, now: datetime, settings: Settings, uow: UnitO
         if was_unclear:
             values["short_description"] = analyzer.analyze(new, call.language, {}).short_description
         changes = ticket.update(values, VOICE_ACTOR, now)
-        await uow.tickets.save(ticket, VOICE_ACTOR, now, changes, note=(
-            "work_note",
-            f"Description replaced by the recording's transcript ({call.transcript_provider}, confidence "
-            f"{_percent(call.transcript_confidence)}); the live transcript ({_percent(call.speech_confidence)}) "
-            f"was: “{call.speech_text or ''}”",
-        ))
+        await uow.tickets.save(ticket, VOICE_ACTOR, now, changes, note=("work_note", note(sentence(
+            "transcript_replaced", provider=call.transcript_provider, confidence_pct=call.transcript_confidence,
+            live_pct=call.speech_confidence, live=call.speech_text or ""))))
         await uow.calls.update(sid, now, pipeline_step="improve_ticket",
                                **({"review_reason": None} if was_unclear else {}))
         await uow.commit()
@@ -271,9 +268,9 @@ async def mark_for_review(sid: str, reason: str, now: datetime, settings: Settin
             await uow.calls.update(sid, now, ticket_id=ticket.id)
             call.ticket_id, call.ticket_number = ticket.id, ticket.number
         assert call.ticket_id is not None
-        recording = f" The recording is kept ({call.recording_blob})." if call.recording_blob else ""
-        await uow.tickets.add_note(call.ticket_id, "work_note", VOICE_ACTOR, now,
-                                   f"Needs review: {reason} while turning call {sid} into this ticket.{recording}")
+        await uow.tickets.add_note(call.ticket_id, "work_note", VOICE_ACTOR, now, note(
+            sentence("needs_review", reason=reason, sid=sid),
+            sentence("recording_kept", blob=call.recording_blob) if call.recording_blob else None))
         await uow.calls.update(sid, now, review_reason=reason, pipeline_step="review")
         await uow.commit()
     return {"ticket": call.ticket_number, "joined": call.joined_existing}
@@ -316,21 +313,19 @@ def _unclear(confidence: float | None, settings: Settings) -> bool:
     return confidence is not None and confidence < settings.TRANSCRIPT_MIN_CONFIDENCE
 
 
-def _opening_note(call: Call, facts: Analysis) -> str:
-    source = "live transcript" if not transcript_is_better(call) else f"recording ({call.transcript_provider})"
-    note = f"Opened from call {call.sid} ({call.locale}), described in the {source}."
-    if facts.unclear:
-        note += " The transcript is below the confidence the desk trusts: the title and the SMS leave it out."
-    elif facts.summary:
-        note += f" Summary: {facts.summary}"
+def _opening_note(call: Call, facts: Analysis) -> WorkNote:
+    opened = (sentence("call_opened_recording", sid=call.sid, locale=call.locale, provider=call.transcript_provider)
+              if transcript_is_better(call) else sentence("call_opened_live", sid=call.sid, locale=call.locale))
+    sentences = [opened, sentence("call_unclear") if facts.unclear
+                 else sentence("call_summary", summary=facts.summary) if facts.summary else None]
     if facts.suggested:
-        left = [f"{name.replace('_', ' ')} {s['value']} ({_percent(s['confidence'])})"
+        left = [sentence("suggested_item", field=name, value=s["value"], confidence_pct=s["confidence"])
                 for name, s in facts.suggested.items() if s["value"] is not None and not s["fills"]]
         if facts.assignment_group is None:
-            note += " Untriaged: triage was not sure enough to choose a group."
+            sentences.append(sentence("untriaged"))
         if left:
-            note += " Suggested, below the desk's thresholds: " + "; ".join(left) + "."
-    return note
+            sentences += [sentence("suggested"), *left]
+    return note(*sentences)
 
 
 def _percent(value: float | None) -> str:

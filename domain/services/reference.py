@@ -1,11 +1,16 @@
 """Reference data use cases: groups, categories, SLA targets and contact look-ups."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from domain.auth import Principal
 from domain.contacts import caller_phone_key
 from domain.errors import FieldError, InvalidInput, NotFound
+from domain.schemas.callers import ContactChange, ContactChangeOut
 from domain.schemas.reference import (
+    AgentOut,
+    AgentQuery,
     CategoryIn,
     CategoryOut,
     GroupIn,
@@ -21,6 +26,7 @@ from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.reference import forget_sla_targets
 from domain.store.uow import UnitOfWork
+from domain.text import prefix_query
 
 
 async def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
@@ -134,3 +140,37 @@ async def find_contacts(phone: str | None, email: str | None, settings: Settings
     key = caller_phone_key(phone, settings.DEFAULT_PHONE_REGION, parameter="phone") if phone else None
     async with uow:
         return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=key, email=email)]
+
+
+async def change_contact(contact_id: int, change: ContactChange, who: Principal, now: datetime,
+                         uow: UnitOfWork) -> CallerOut:
+    """Rename a contact (or set their e-mail or language) on purpose: it shows on every ticket of theirs that
+    does not keep another caller's name, and in the phone greeting. Each changed field is audited."""
+    values = change.model_dump(exclude_unset=True)
+    if not values:
+        raise InvalidInput("Say what to change.", [FieldError("name, email or language is required", "")])
+    if "language" in values and values["language"] is None:
+        raise InvalidInput("A contact always has a language.", [FieldError("cannot be null", "/language")])
+    if isinstance(values.get("name"), str):
+        values["name"] = values["name"].strip()
+    async with uow:
+        changed = await uow.contacts.change(contact_id, values, who.name, now)
+        if changed is None:
+            raise NotFound(f"There is no contact {contact_id}.")
+        await uow.commit()
+    return CallerOut.model_validate(changed, from_attributes=True)
+
+
+async def contact_changes(contact_id: int, uow: UnitOfWork) -> list[ContactChangeOut]:
+    async with uow.reading():
+        if await uow.contacts.get(contact_id) is None:
+            raise NotFound(f"There is no contact {contact_id}.")
+        return [ContactChangeOut(**row) for row in await uow.contacts.changes(contact_id)]
+
+
+async def find_agents(wanted: AgentQuery, uow: UnitOfWork) -> list[AgentOut]:
+    """The directory's agents matching what is typed (each word the start of a name, sign-in name or e-mail),
+    in a group when one is named."""
+    words = prefix_query(wanted.q or "")
+    async with uow.reading():
+        return [AgentOut(**row) for row in await uow.reference.agents(words or None, wanted.group, wanted.limit)]

@@ -44,8 +44,13 @@ async def set_channels(contact_id: int, changes: ContactChannelsIn, who: Princip
             raise InvalidInput("That is not a time zone.", [FieldError("not an IANA time zone", "/time_zone",
                                                                        code="unknown")]) from err
     async with uow:
-        if await uow.requesters.reach(contact_id) is None:
+        before = await uow.requesters.reach(contact_id)
+        if before is None:
             raise NotFound(f"There is no contact {contact_id}.")
+        for name, value in changes.model_dump(exclude_none=True).items():
+            old = getattr(before, name)
+            if old != value:  # each change on purpose is audited, as a rename is
+                await uow.contacts.record_change(contact_id, who.name, name, _text(old), _text(value), now)
         if changes.sms_opted_out is not None:
             await uow.requesters.set_opted_out(contact_id, "sms", changes.sms_opted_out)
         if changes.email_opted_out is not None:
@@ -56,3 +61,7 @@ async def set_channels(contact_id: int, changes: ContactChannelsIn, who: Princip
         await uow.commit()
     assert reach is not None
     return asdict(reach)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value).lower() if isinstance(value, bool) else str(value)

@@ -9,6 +9,7 @@ from typing import Any
 from domain.errors import FieldError, InvalidInput, NotFound
 from domain.settings import Settings
 from domain.store.uow import UnitOfWork
+from domain.work_notes import note, sentence
 
 RATING_COMMENT_CHARS = 2000
 
@@ -22,10 +23,8 @@ async def answer_question(question_id: int, ticket_id: int, rating: int, comment
     if not await uow.requesters.rate(question_id, rating, words, flagged, now):
         return False
     # The words stay on the rating (the dashboard shows them), where erasing the requester removes them too.
-    note = f"The requester rated this ticket {rating}/5" + (", with a comment." if words else ".")
-    if flagged:
-        note += " Flagged for a lead."
-    await uow.tickets.add_note(ticket_id, "work_note", actor, now, note)
+    await uow.tickets.add_note(ticket_id, "work_note", actor, now, note(
+        sentence("rated_with_comment" if words else "rated", rating=rating), sentence("flagged") if flagged else None))
     return True
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from domain.auth import Principal
-from domain.contacts import Contact, caller_phone_key, to_e164
+from domain.contacts import Contact, caller_phone_key, same_name, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
 from domain.notifications import RequesterEvent, requester_events
 from domain.schemas.tickets import ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch, TicketQuery
@@ -18,6 +18,7 @@ from domain.store.kept import KeptForSeconds
 from domain.store.tickets import SORT_COLUMNS, TicketFilter
 from domain.store.uow import UnitOfWork
 from domain.tickets import NUMBER_PATTERN, OPEN_STATES, UNNUMBERED, Channel, FieldChange, State, Ticket
+from domain.work_notes import note, sentence
 
 SYSTEM_ACTOR = "system"
 T = TypeVar("T")
@@ -37,15 +38,16 @@ async def create_ticket(
     """Create a ticket (201), or replay the answer to an earlier request with the same Idempotency-Key."""
 
     async def create() -> tuple[int, dict[str, Any]]:
-        await _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent)
-        caller = await _caller(data, settings, uow)
+        await _check_references(uow, data.category, data.subcategory, data.assignment_group, data.parent,
+                                assignee=(data.assigned_to, data.assignment_group) if data.assigned_to else None)
+        caller, given_caller_name = await _caller(data, settings, uow)
         channel = data.channel or (Channel.API if who.kind == "api_key" else Channel.WEB)
         targets = await uow.reference.sla_targets()  # before the ticket is written: nothing is asked after it
         ticket = await open_ticket(
             uow, who.name, now, short_description=data.short_description, description=data.description,
             channel=channel, impact=data.impact, urgency=data.urgency, caller=caller, category=data.category,
             subcategory=data.subcategory, assignment_group=data.assignment_group, assigned_to=data.assigned_to,
-            parent=data.parent,
+            parent=data.parent, given_caller_name=given_caller_name,
         )
         return 201, _out(ticket, now, targets).model_dump(mode="json")
 
@@ -63,10 +65,12 @@ async def create_ticket(
 async def open_ticket(uow: UnitOfWork, actor: str, now: datetime, *, caller: Contact | None, short_description: str,
                       description: str, channel: Channel, impact: int, urgency: int, category: str | None = None,
                       subcategory: str | None = None, assignment_group: str | None = None,
-                      assigned_to: str | None = None, parent: str | None = None) -> Ticket:
+                      assigned_to: str | None = None, parent: str | None = None,
+                      given_caller_name: str | None = None) -> Ticket:
     """Number and store a new ticket with its first audit rows, inside the caller's unit of work."""
     ticket = Ticket(number=UNNUMBERED, opened_at=now, opened_by=actor, caller_id=caller.id if caller else None,
-                    caller=caller, short_description=short_description, description=description, channel=channel,
+                    caller=caller, given_caller_name=given_caller_name, short_description=short_description,
+                    description=description, channel=channel,
                     impact=impact, urgency=urgency, category=category, subcategory=subcategory,
                     assignment_group=assignment_group, assigned_to=assigned_to, parent=parent)
     initial = [FieldChange(name, None, getattr(ticket, name)) for name in CREATION_AUDIT
@@ -108,6 +112,8 @@ async def _apply_patch(ticket: Ticket, patch: TicketPatch, if_match: int | None,
             ticket.assignment_group if "assignment_group" in changed else None,
             ticket.parent if "parent" in changed else None,
             own_number=ticket.number if "parent" in changed else None,
+            assignee=(ticket.assigned_to, ticket.assignment_group)
+            if ticket.assigned_to and changed & {"assigned_to", "assignment_group"} else None,
         )
         await uow.tickets.save(ticket, who.name, now, changes,
                                tell=_told(ticket, changes, None, by_requester=False))
@@ -168,8 +174,10 @@ async def mark_duplicate(number: str, of: str, who: Principal, now: datetime, uo
         changes = ticket.update({"parent": original.number, "state": State.CANCELED}, who.name, now)
         await _check_references(uow, ticket.category, ticket.subcategory, ticket.assignment_group, ticket.parent,
                                 own_number=ticket.number)
-        await uow.tickets.save(ticket, who.name, now, changes,
-                               note=("work_note", f"Duplicate of {original.number}: {original.short_description}"))
+        # The caller hears which ticket carries their problem now, in the same statement as the cancel.
+        told = [RequesterEvent("duplicate", original.number)] if ticket.caller_id is not None else []
+        await uow.tickets.save(ticket, who.name, now, changes, tell=told, note=(
+            "work_note", note(sentence("duplicate_of", number=original.number, short=original.short_description))))
         return await _answer(ticket, uow, now)
 
     return await _change_ticket(uow, number, cancel_as_duplicate, new_parent=True)
@@ -235,7 +243,7 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
             [FieldError(f"one of {', '.join(sorted(SORT_COLUMNS))}, optionally with a leading -", parameter="sort")],
         )
     view_states = {
-        "mine": OPEN_STATES, "unassigned": OPEN_STATES, "untriaged": OPEN_STATES, "open": OPEN_STATES,
+        "mine": OPEN_STATES, "my_groups": OPEN_STATES, "unassigned": OPEN_STATES, "untriaged": OPEN_STATES, "open": OPEN_STATES,
         "resolved": (State.RESOLVED,),
     }.get(query.view, tuple(State))
     states = tuple(s for s in view_states if query.state is None or s == State.from_api(query.state))
@@ -251,6 +259,8 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
         category=query.category,
         parent=query.parent,
         text=query.q,
+        channel=Channel(query.channel) if query.channel else None,
+        member=who.name if query.view == "my_groups" else None,
     )
     if not states:
         return TicketPage(items=[], next_cursor=None, total=0)
@@ -286,20 +296,29 @@ async def find_ticket(uow: UnitOfWork, number: str, *, for_update: bool = False)
     return ticket
 
 
-async def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> Contact | None:
+async def _caller(data: TicketCreate, settings: Settings, uow: UnitOfWork) -> tuple[Contact | None, str | None]:
+    """The ticket's contact, found by phone or added, and the name its caller gave when that is not the
+    contact's: someone else calling from a known phone is recorded on their ticket, and the contact is left as
+    it is (renaming one is its own action)."""
     if data.caller is None:
-        return None
+        return None, None
     caller = data.caller
     phone = to_e164(caller.phone, settings.DEFAULT_PHONE_REGION) if caller.phone else None
     if phone is None and caller.name is None and caller.email is None:
         raise InvalidInput("A caller needs a name, a phone or an e-mail.", [FieldError("empty caller", "/caller", code="required")])
-    return await uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email, language=caller.language))
+    contact = await uow.contacts.find_or_add(Contact(name=caller.name, phone=phone, email=caller.email,
+                                                     language=caller.language))
+    given = (caller.name or "").strip()
+    return contact, given if given and not same_name(given, contact.name) else None
 
 
 async def _check_references(
     uow: UnitOfWork, category: str | None, subcategory: str | None, group: str | None, parent: str | None,
-    own_number: str | None = None,
+    own_number: str | None = None, assignee: tuple[str, str | None] | None = None,
 ) -> None:
+    """Refuse names of things that do not exist, a loop of parents, and an assignee who is not one of the
+    ticket's group's agents (`assignee`: who and the ticket's group; for a ticket in no group, anyone in the
+    directory)."""
     errors: list[FieldError] = []
     subcategories = await uow.reference.subcategories_of(category) if category is not None else None
     if category is not None and subcategories is None:
@@ -311,6 +330,11 @@ async def _check_references(
             errors.append(FieldError(f"not a subcategory of {category!r}", "/subcategory", code="unknown"))
     if group is not None and not await uow.reference.group_exists(group):
         errors.append(FieldError(f"no assignment group named {group!r}", "/assignment_group", code="unknown"))
+    elif assignee is not None and not await uow.reference.may_be_assigned(*assignee):
+        user, in_group = assignee
+        errors.append(FieldError(f"{user!r} is not an agent of {in_group!r}" if in_group else
+                                 f"{user!r} is not an agent in the directory", "/assigned_to",
+                                 code="not_member" if in_group else "not_agent"))
     if parent is not None:
         chain = await uow.tickets.parent_chain(parent)
         if not chain:
@@ -338,8 +362,9 @@ def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> Ticket
         "number": ticket.number, "state": ticket.state.api_name, "on_hold_reason": ticket.on_hold_reason,
         "impact": ticket.impact, "urgency": ticket.urgency, "priority": priority,
         "short_description": ticket.short_description, "description": ticket.description,
-        "caller": {"id": caller.id, "name": caller.name, "phone": caller.phone, "email": caller.email,
-                   "language": caller.language} if caller and caller.id is not None else None,
+        "caller": {"id": caller.id, "name": ticket.given_caller_name or caller.name, "contact_name": caller.name,
+                   "phone": caller.phone, "email": caller.email, "language": caller.language}
+        if caller and caller.id is not None else None,
         "category": ticket.category, "subcategory": ticket.subcategory, "channel": ticket.channel,
         "assignment_group": ticket.assignment_group, "assigned_to": ticket.assigned_to, "parent": ticket.parent,
         "close_code": ticket.close_code, "close_notes": ticket.close_notes, "version": ticket.version,

@@ -56,6 +56,11 @@ class CallersDataStore:
                           " WHERE contact_id = %s", (placeholder, contact_id))
         await self.db.run("UPDATE tickets SET short_description = %s WHERE caller_id = %s AND channel IN ('sms', 'email')",
                           ("Message from an erased requester", contact_id))
+        # The name another caller gave on this phone's tickets, and the names and addresses its changes recorded.
+        await self.db.run("UPDATE tickets SET given_caller_name = NULL WHERE caller_id = %s AND given_caller_name IS NOT NULL",
+                          (contact_id,))
+        await self.db.run("UPDATE contact_changes SET old_value = NULL, new_value = NULL"
+                          " WHERE contact_id = %s AND field IN ('name', 'email')", (contact_id,))
         await self.db.run("UPDATE ticket_activity SET body = %s WHERE ticket_id = ANY(%s) AND kind = 'comment'"
                           " AND (actor = ANY(%s) OR actor = (SELECT lower(email) FROM contacts WHERE id = %s))",
                           (placeholder, tickets, phones, contact_id))
@@ -77,6 +82,14 @@ class CallersDataStore:
                           " erased_by = %s WHERE id = %s", (at, actor, contact_id))
         return tickets
 
+    async def names_of(self, contact_id: int) -> tuple[str, ...]:
+        """Names the contact went by besides its own: given on its tickets, or held before a rename."""
+        rows = await self.db.all(
+            "SELECT given_caller_name FROM tickets WHERE caller_id = %(id)s AND given_caller_name IS NOT NULL UNION"
+            " SELECT old_value FROM contact_changes WHERE contact_id = %(id)s AND field = 'name'"
+            " AND old_value IS NOT NULL", {"id": contact_id})
+        return tuple(row[0] for row in rows)
+
     async def _scrub_tickets(self, tickets: list[int], traces: Traces, actor: str, at: datetime) -> None:
         """Titles and descriptions that name the caller ("Call from +52… with no description")."""
         rows = await self.db.all("SELECT id, short_description, description FROM tickets WHERE id = ANY(%s)",
@@ -93,13 +106,16 @@ class CallersDataStore:
         ("Another caller reports this problem (+34…)") and what agents wrote ("Hola Marta")."""
         patterns = traces.like_patterns
         rows = await self.db.all(
-            "SELECT id, body, old_value, new_value FROM ticket_activity WHERE ticket_id = ANY(%(tickets)s)"
-            " AND (body ILIKE ANY(%(p)s) OR old_value ILIKE ANY(%(p)s) OR new_value ILIKE ANY(%(p)s))",
+            "SELECT id, body, old_value, new_value, note_parts FROM ticket_activity WHERE ticket_id = ANY(%(tickets)s)"
+            " AND (body ILIKE ANY(%(p)s) OR old_value ILIKE ANY(%(p)s) OR new_value ILIKE ANY(%(p)s)"
+            " OR note_parts::text ILIKE ANY(%(p)s))",
             {"tickets": tickets, "p": patterns}, dicts=True)
         if rows:
+            # A note of the desk's own keeps its words in its parameters as well as in its English body.
             await self.db.run_many(
-                "UPDATE ticket_activity SET body = %s, old_value = %s, new_value = %s WHERE id = %s",
-                [(traces.scrub(r["body"]), traces.scrub(r["old_value"]), traces.scrub(r["new_value"]), r["id"])
+                "UPDATE ticket_activity SET body = %s, old_value = %s, new_value = %s, note_parts = %s WHERE id = %s",
+                [(traces.scrub(r["body"]), traces.scrub(r["old_value"]), traces.scrub(r["new_value"]),
+                  None if r["note_parts"] is None else Jsonb(traces.scrub_json(r["note_parts"])), r["id"])
                  for r in rows])
 
     async def _scrub_kept_answers(self, traces: Traces) -> None:

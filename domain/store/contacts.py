@@ -2,6 +2,9 @@
 stays the contact's phone, and another spelling of the same number (+52 1 and +52) finds the same contact."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from domain.contacts import Contact, phone_key
 from domain.store.statements import Statements
 
@@ -13,7 +16,8 @@ class ContactStore:
         self.db = db
 
     async def find_or_add(self, contact: Contact) -> Contact:
-        """The contact with this phone, created once; a known contact keeps its details and gains missing ones."""
+        """The contact with this phone, created once. A known contact is returned as it is: what it says about
+        someone changes only on purpose (rename), never as a side effect of a call or a ticket."""
         if contact.phone is None:
             row = await self.db.one(
                 f"INSERT INTO contacts (name, email, language) VALUES (%s, %s, %s) RETURNING {_COLUMNS}",
@@ -23,9 +27,7 @@ class ContactStore:
             row = await self.db.one(
                 f"""
                 INSERT INTO contacts (name, phone, email, language) VALUES (%s, %s, %s, %s)
-                ON CONFLICT (phone_key) DO UPDATE SET
-                    name = coalesce(contacts.name, EXCLUDED.name),
-                    email = coalesce(contacts.email, EXCLUDED.email)
+                ON CONFLICT (phone_key) DO UPDATE SET name = contacts.name
                 RETURNING {_COLUMNS}
                 """,
                 (contact.name, contact.phone, contact.email, contact.language or "es"), dicts=True,
@@ -49,3 +51,39 @@ class ContactStore:
             {"phone": None if phone is None else phone_key(phone), "email": email, "limit": limit}, dicts=True,
         )
         return [Contact(**row) for row in rows]
+
+    async def change(self, contact_id: int, values: dict[str, str | None], actor: str, at: datetime) -> Contact | None:
+        """Set the contact's `values` (name, email, language) and audit each that changed, in one statement;
+        None when there is no such contact or it was erased."""
+        row = await self.db.one(
+            """
+            WITH before AS (SELECT id, name, email, language FROM contacts
+                            WHERE id = %(id)s AND erased_at IS NULL FOR UPDATE),
+            after AS (UPDATE contacts c SET
+                          name = CASE WHEN %(set_name)s THEN %(name)s::text ELSE c.name END,
+                          email = CASE WHEN %(set_email)s THEN %(email)s::text ELSE c.email END,
+                          language = CASE WHEN %(set_language)s THEN %(language)s::text ELSE c.language END
+                      FROM before WHERE c.id = before.id
+                      RETURNING c.id, c.name, c.phone, c.email, c.language),
+            audited AS (INSERT INTO contact_changes (contact_id, actor, field, old_value, new_value, created_at)
+                        SELECT before.id, %(actor)s, f.field, f.old, f.new, %(at)s FROM before, after,
+                        LATERAL (VALUES ('name', before.name, after.name), ('email', before.email, after.email),
+                                        ('language', before.language, after.language)) AS f (field, old, new)
+                        WHERE f.old IS DISTINCT FROM f.new)
+            SELECT id, name, phone, email, language FROM after
+            """,
+            {"id": contact_id, "actor": actor, "at": at,
+             **{f"set_{name}": name in values for name in ("name", "email", "language")},
+             **{name: values.get(name) for name in ("name", "email", "language")}}, dicts=True,
+        )
+        return Contact(**row) if row else None
+
+    async def record_change(self, contact_id: int, actor: str, field: str, old: str | None, new: str | None,
+                            at: datetime) -> None:
+        await self.db.run("INSERT INTO contact_changes (contact_id, actor, field, old_value, new_value, created_at)"
+                          " VALUES (%s, %s, %s, %s, %s, %s)", (contact_id, actor, field, old, new, at))
+
+    async def changes(self, contact_id: int, limit: int = 100) -> list[dict[str, Any]]:
+        return await self.db.all(
+            "SELECT field, old_value, new_value, actor, created_at FROM contact_changes WHERE contact_id = %s"
+            " ORDER BY id DESC LIMIT %s", (contact_id, limit), dicts=True)

@@ -48,10 +48,41 @@ class ReferenceStore:
     async def put_member(self, group_id: int, user_name: str, display_name: str) -> bool:
         """Add the agent to the group, or rename them there; True when they were not a member before."""
         row = await self.db.one(
-            "INSERT INTO group_members (group_id, user_name, display_name) VALUES (%s, %s, %s)"
+            "WITH listed AS (INSERT INTO agents (user_name, display_name) VALUES (%(user)s, %(display)s)"
+            " ON CONFLICT (user_name) DO UPDATE SET display_name = EXCLUDED.display_name)"
+            " INSERT INTO group_members (group_id, user_name, display_name) VALUES (%(group)s, %(user)s, %(display)s)"
             " ON CONFLICT (group_id, user_name) DO UPDATE SET display_name = EXCLUDED.display_name"
-            " RETURNING (xmax = 0)", (group_id, user_name, display_name))
+            " RETURNING (xmax = 0)", {"group": group_id, "user": user_name, "display": display_name})
         return bool(row[0])
+
+    async def saw_agent(self, user_name: str, display_name: str, email: str | None, at: Any) -> None:
+        """An agent signed in: listed in the directory from their first request, as an admin may have listed
+        them before (their display name, which an admin chose, is kept)."""
+        await self.db.run(
+            "INSERT INTO agents (user_name, display_name, email, first_seen_at) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (user_name) DO UPDATE SET first_seen_at = coalesce(agents.first_seen_at, EXCLUDED.first_seen_at),"
+            " email = coalesce(agents.email, EXCLUDED.email)", (user_name, display_name, email, at))
+
+    async def agents(self, words: str | None, group: str | None, limit: int) -> list[dict[str, Any]]:
+        """Agents whose name, sign-in name or e-mail has a word starting with each of `words` (a tsquery of
+        prefixes), in the group when one is named."""
+        return await self._rows(
+            "SELECT a.user_name, a.display_name, a.email, a.first_seen_at IS NOT NULL AS signed_in FROM agents a"
+            " WHERE (%(group)s::text IS NULL OR EXISTS (SELECT 1 FROM group_members m JOIN assignment_groups g"
+            "   ON g.id = m.group_id WHERE g.name = %(group)s AND m.user_name = a.user_name))"
+            " AND (%(words)s::text IS NULL OR to_tsvector('simple', a.display_name || ' ' || a.user_name || ' '"
+            "   || coalesce(a.email, '')) @@ to_tsquery('simple', %(words)s))"
+            " ORDER BY lower(a.display_name), a.user_name LIMIT %(limit)s",
+            {"group": group, "words": words, "limit": limit})
+
+    async def may_be_assigned(self, user_name: str, group: str | None) -> bool:
+        """Whether a ticket in `group` (None: in no group) may be assigned to `user_name`: one of the group's
+        agents, or for a ticket in no group anyone in the directory."""
+        if group is None:
+            return bool(await self._rows("SELECT 1 FROM agents WHERE user_name = %s", (user_name,)))
+        return bool(await self._rows(
+            "SELECT 1 FROM group_members m JOIN assignment_groups g ON g.id = m.group_id"
+            " WHERE g.name = %s AND m.user_name = %s", (group, user_name)))
 
     async def remove_member(self, group_id: int, user_name: str) -> dict[str, Any] | None:
         rows = await self._rows("DELETE FROM group_members WHERE group_id = %s AND user_name = %s"

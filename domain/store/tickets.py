@@ -17,6 +17,7 @@ from domain.notifications import RequesterEvent
 from domain.store.kept import KeptForSeconds
 from domain.store.statements import Statements
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
+from domain.work_notes import WorkNote
 
 _SELECT = """
 SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_description, t.description,
@@ -24,7 +25,7 @@ SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_d
        c.language AS caller_language, cat.name AS category, t.subcategory, t.channel,
        g.name AS assignment_group, t.assigned_to, p.number AS parent, t.close_code, t.close_notes, t.version,
        t.opened_at, t.opened_by, t.updated_at, t.updated_by, t.resolved_at, t.resolved_by, t.closed_at,
-       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds, t.affected_callers
+       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds, t.affected_callers, t.given_caller_name
 FROM tickets t
 LEFT JOIN contacts c ON c.id = t.caller_id
 LEFT JOIN categories cat ON cat.id = t.category_id
@@ -37,6 +38,7 @@ _WRITTEN: tuple[tuple[str, str], ...] = (
     ("state", "%(state)s"), ("on_hold_reason", "%(on_hold_reason)s"), ("impact", "%(impact)s"),
     ("urgency", "%(urgency)s"), ("priority", "%(priority)s"), ("short_description", "%(short_description)s"),
     ("description", "%(description)s"), ("caller_id", "%(caller_id)s"),
+    ("given_caller_name", "%(given_caller_name)s"),
     ("category_id", "(SELECT id FROM categories WHERE name = %(category)s)"), ("subcategory", "%(subcategory)s"),
     ("assignment_group_id", "(SELECT id FROM assignment_groups WHERE name = %(assignment_group)s)"),
     ("assigned_to", "%(assigned_to)s"), ("parent_id", "(SELECT id FROM tickets WHERE number = %(parent)s)"),
@@ -53,7 +55,7 @@ NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0')
 _CREATED = (("number", NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
 # An activity row as the API shows it (ActivityOut, but for the actor's display name).
-_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at")
+_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at", "note_parts")
 # Every write of a ticket queues it for the vector index and adds its activity in the same statement (and so
 # the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
 # round trip of its own. Activity comes as one JSON array of entries, in order (the audit rows, then a comment or
@@ -61,11 +63,11 @@ _NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "cre
 _QUEUE_AND_AUDIT = (
     "queued AS (INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
     " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL),"
-    " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, body, created_at)"
-    " SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value, entry.new_value, entry.body,"
-    " %(audit_at)s FROM written, ROWS FROM (jsonb_to_recordset(%(audit)s::jsonb)"
-    " AS (kind text, field text, old_value text, new_value text, body text))"
-    " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, n) ORDER BY entry.n"
+    " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, body, created_at,"
+    " note_parts) SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value, entry.new_value,"
+    " entry.body, %(audit_at)s, entry.note_parts FROM written, ROWS FROM (jsonb_to_recordset(%(audit)s::jsonb)"
+    " AS (kind text, field text, old_value text, new_value text, body text, note_parts jsonb))"
+    " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, note_parts, n) ORDER BY entry.n"
     " RETURNING " + ", ".join(_NOTED) + ")"
 )
 _INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id, number), {} SELECT id, number FROM written".format(
@@ -96,15 +98,21 @@ _LABELLED = (
 )
 
 
+# A note is its kind and either what a person wrote or a note of the desk's own.
+Note = tuple[str, str | WorkNote]
+
+
 def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
-                  note: tuple[str, str] | None = None) -> dict[str, Any]:
+                  note: Note | None = None) -> dict[str, Any]:
     # The entries travel as one JSON array rather than five text arrays: psycopg dumps a list element by element
     # in Python, and five of them were about 40 µs of every write's client CPU.
-    entries: list[dict[str, str | None]] = [
+    entries: list[dict[str, Any]] = [
         {"kind": "audit", "field": c.field, "old_value": audit_text(c.old), "new_value": audit_text(c.new)}
         for c in changes]
     if note is not None:
-        entries.append({"kind": note[0], "body": note[1]})
+        kind, body = note
+        entries.append({"kind": kind, "body": body.body, "note_parts": body.parts} if isinstance(body, WorkNote)
+                       else {"kind": kind, "body": body})
     return {"audit_actor": actor, "audit_at": at, "audit": Jsonb(entries)}
 
 
@@ -140,6 +148,8 @@ class TicketFilter:
     category: str | None = None
     parent: str | None = None
     text: str | None = None
+    channel: Channel | None = None
+    member: str | None = None  # only the groups this agent belongs to
 
 
 class Matching(NamedTuple):
@@ -192,7 +202,8 @@ def _params(ticket: Ticket) -> dict[str, Any]:
         "number": ticket.number, "state": int(ticket.state), "on_hold_reason": audit_text(ticket.on_hold_reason),
         "impact": ticket.impact, "urgency": ticket.urgency, "priority": ticket.priority,
         "short_description": ticket.short_description, "description": ticket.description,
-        "caller_id": ticket.caller_id, "category": ticket.category, "subcategory": ticket.subcategory,
+        "caller_id": ticket.caller_id, "given_caller_name": ticket.given_caller_name, "category": ticket.category,
+        "subcategory": ticket.subcategory,
         "channel": ticket.channel.value, "assignment_group": ticket.assignment_group,
         "assigned_to": ticket.assigned_to, "parent": ticket.parent, "close_code": audit_text(ticket.close_code),
         "close_notes": ticket.close_notes, "opened_at": ticket.opened_at, "opened_by": ticket.opened_by,
@@ -201,6 +212,17 @@ def _params(ticket: Ticket) -> dict[str, Any]:
         "responded_at": ticket.responded_at, "paused_since": ticket.paused_since,
         "paused_seconds": ticket.paused_seconds, "version": ticket.version, "id": ticket.id,
     }
+
+
+# How many of the latest activity rows the desk's change tag counts: a transaction that took a lower id and
+# commits after a higher one was seen still changes the tag (the count in the window grows), up to this many ids
+# later.
+CHANGE_WINDOW = 200
+
+
+class DeskChanges(NamedTuple):
+    tag: str
+    latest: int
 
 
 class TicketStore:
@@ -247,7 +269,7 @@ class TicketStore:
         await self.db.run("SELECT pg_advisory_xact_lock(7402119)")
 
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
-                   audit: Sequence[FieldChange] = (), note: tuple[str, str] | None = None,
+                   audit: Sequence[FieldChange] = (), note: Note | None = None,
                    tell: Sequence[RequesterEvent] = ()) -> dict[str, Any] | None:
         """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
         comment or work note `note` (kind, body), which it returns as stored, and queue what the requester is to
@@ -336,21 +358,22 @@ class TicketStore:
         rows = await self.db.all(_SELECT + " WHERE t.number = ANY(%s)", (numbers,), dicts=True)
         return {row["number"]: _ticket(row) for row in rows}
 
-    async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime, body: str) -> dict[str, Any]:
+    async def add_note(self, ticket_id: int, kind: str, actor: str, at: datetime,
+                       body: str | WorkNote) -> dict[str, Any]:
         """A comment or a work note; returns it as stored."""
+        text, parts = (body.body, Jsonb(body.parts)) if isinstance(body, WorkNote) else (body, None)
         note: dict[str, Any] = await self.db.one(
-            "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at) VALUES (%s, %s, %s, %s, %s)"
-            " RETURNING " + ", ".join(_NOTED),
-            (ticket_id, kind, actor, body, at), dicts=True,
+            "INSERT INTO ticket_activity (ticket_id, kind, actor, body, created_at, note_parts)"
+            " VALUES (%s, %s, %s, %s, %s, %s) RETURNING " + ", ".join(_NOTED),
+            (ticket_id, kind, actor, text, at, parts), dicts=True,
         )
         return note
 
     async def activity(self, ticket_id: int) -> list[dict[str, Any]]:
         return await self.db.all(
             "SELECT a.id, a.kind, a.actor, who.display_name AS actor_name, a.body, a.field, a.old_value, a.new_value,"
-            " a.created_at FROM ticket_activity a"
-            " LEFT JOIN LATERAL (SELECT display_name FROM group_members m WHERE m.user_name = a.actor"
-            " ORDER BY m.added_at LIMIT 1) who ON true"
+            " a.created_at, a.note_parts FROM ticket_activity a"
+            " LEFT JOIN agents who ON who.user_name = a.actor"
             " WHERE a.ticket_id = %s ORDER BY a.id",
             (ticket_id,), dicts=True,
         )
@@ -443,6 +466,23 @@ class TicketStore:
         )
         return row[0] if row else None
 
+    async def desk_changes(self) -> DeskChanges:
+        """The desk's change tag: every write of a ticket adds an activity row, so the latest row's id, and how
+        many rows the window below it holds, change with every committed write. Two index probes, one round trip."""
+        row = await self.db.one(
+            "SELECT latest, (SELECT count(*) FROM ticket_activity WHERE id > latest - %s) FROM"
+            " (SELECT coalesce(max(id), 0) AS latest FROM ticket_activity) m", (CHANGE_WINDOW,))
+        return DeskChanges(f"{row[0]}.{row[1]}", row[0])
+
+    async def changed_since(self, after: int, limit: int = 100) -> list[dict[str, Any]]:
+        """The tickets written since activity row `after` (and the window before it, for writes that committed
+        late), newest first, each saying whether a write after `after` opened it."""
+        return await self.db.all(
+            "SELECT t.number, t.short_description, t.channel, t.priority, bool_or(a.id > %(after)s AND a.kind = 'audit'"
+            " AND a.field = 'state' AND a.old_value IS NULL) AS opened FROM ticket_activity a"
+            " JOIN tickets t ON t.id = a.ticket_id WHERE a.id > %(window)s GROUP BY t.id ORDER BY max(a.id) DESC"
+            " LIMIT %(limit)s", {"after": after, "window": max(after - CHANGE_WINDOW, 0), "limit": limit}, dicts=True)
+
     # A search that matches at most this many tickets is answered from their ids. PostgreSQL cannot know how rare
     # a word prefix is, and guessing "common" makes it walk every ticket in page order looking for a match.
     few_matches = 2_000
@@ -530,6 +570,10 @@ class TicketStore:
             add("t.assigned_to = %s", where.assigned_to)
         if where.unassigned:
             add("t.assigned_to IS NULL")
+        if where.member is not None:
+            add("t.assignment_group_id IN (SELECT group_id FROM group_members WHERE user_name = %s)", where.member)
+        if where.channel is not None:
+            add("t.channel = %s", where.channel.value)
         if where.ungrouped:
             add("t.assignment_group_id IS NULL")
         if where.caller_phone is not None:

@@ -9,9 +9,13 @@ export class ApiError extends Error {
   }
 }
 
+let keepingAlive = false;
+/** From now on requests outlive the page (fetch keepalive), for what is sent while it closes. */
+export function keepAlive(on) { keepingAlive = on; }
+
 /** @returns {Promise<{data: any, etag: string|null}>} */
 export async function request(method, path, { body, headers = {} } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin' };
+  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: 'same-origin', keepalive: keepingAlive };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -64,7 +68,19 @@ export const api = {
   revokeApiKey: (id) => request('DELETE', `/api-keys/${enc(id)}`),
   eraseCaller: (id) => request('POST', `/contacts/${enc(id)}/erase`),
   categories: () => request('GET', '/categories'),
+  agents: (params) => request('GET', `/agents?${new URLSearchParams(params)}`),
+  changeContact: (id, changes) => request('PATCH', `/contacts/${enc(id)}`, { body: changes }),
 };
+
+/** The desk's changes since `after`, or null when nothing changed since the answer tagged `tag` (304). */
+export async function changesSince(after, tag) {
+  const response = await fetch(`/api/changes${after == null ? '' : `?after=${after}`}`, {
+    credentials: 'same-origin', headers: tag ? { 'If-None-Match': tag, Accept: 'application/json' } : { Accept: 'application/json' },
+  });
+  if (response.status === 304) return null;
+  if (!response.ok) throw new ApiError(response.status, null);
+  return { ...(await response.json()), etag: response.headers.get('etag') };
+}
 
 /** The signed-in user, from Static Web Apps. */
 export async function me() {

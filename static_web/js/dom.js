@@ -40,3 +40,37 @@ export function report(err) {
     showError([err.problem.detail, ...fields].join(' · '));
   } else showError(String(err.message || err));
 }
+
+/** Say that something worked, in the status line: green and polite, never the alert's look. */
+export function showSaved(message) {
+  showError('');
+  const el = document.getElementById('saved');
+  el.textContent = message || '';
+  el.hidden = !message;
+  clearTimeout(showSaved.timer);
+  if (message) showSaved.timer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+/**
+ * Ask a question in a modal dialog; resolves with the chosen choice's value, or null when it is dismissed.
+ * @param {string} question @param {Array<[string, string]>} choices [value, label], the first the default
+ */
+export function ask(question, choices) {
+  const dialog = document.createElement('dialog');
+  dialog.className = 'ask';
+  const p = document.createElement('p');
+  p.textContent = question;
+  const form = document.createElement('form');
+  form.method = 'dialog';
+  for (const [i, [value, label]] of choices.entries()) {
+    const button = document.createElement('button');
+    Object.assign(button, { value, textContent: label, className: i === 0 ? 'primary' : '' });
+    form.append(button);
+  }
+  dialog.append(p, form);
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => { resolve(dialog.returnValue || null); dialog.remove(); });
+    dialog.showModal();
+  });
+}

@@ -97,6 +97,51 @@ const STRINGS = {
     'hold.awaiting_caller': 'Awaiting caller', 'hold.awaiting_change': 'Awaiting change', 'hold.awaiting_problem': 'Awaiting problem', 'hold.awaiting_vendor': 'Awaiting vendor',
     'close.solved_permanently': 'Solved (permanently)', 'close.solved_workaround': 'Solved (work around)', 'close.solved_remotely': 'Solved remotely',
     'close.not_solved_not_reproducible': 'Not solved (not reproducible)', 'close.not_solved_too_costly': 'Not solved (too costly)', 'close.resolved_by_caller': 'Resolved by caller',
+    'note.duplicate_of': 'Duplicate of {number}: {short}',
+    'note.call_opened_live': 'Opened from call {sid} ({locale}), described in the live transcript.',
+    'note.call_opened_recording': 'Opened from call {sid} ({locale}), described in the recording ({provider}).',
+    'note.call_unclear': 'The transcript is below the confidence the desk trusts: the title and the SMS leave it out.',
+    'note.call_summary': 'Summary: {summary}',
+    'note.untriaged': 'Untriaged: triage was not sure enough to choose a group.',
+    'note.suggested': 'Suggested, below the desk\'s thresholds:',
+    'note.suggested_item': '{field} {value} ({confidence_pct}).',
+    'note.another_caller': 'Another caller reports this problem (call {sid}): {said}',
+    'note.outage_raised': '{count} callers report this problem: impact raised to {impact}, priority now {priority}.',
+    'note.transcript_replaced': 'Description replaced by the recording\'s transcript ({provider}, confidence {confidence_pct}); the live transcript ({live_pct}) was: “{live}”',
+    'note.needs_review': 'Needs review: {reason} while turning call {sid} into this ticket.',
+    'note.recording_kept': 'The recording is kept ({blob}).',
+    'note.rated': 'The requester rated this ticket {rating}/5.',
+    'note.rated_with_comment': 'The requester rated this ticket {rating}/5, with a comment.',
+    'note.flagged': 'Flagged for a lead.',
+    'note.attachments_refused': 'Attachments not kept from the requester\'s e-mail: {files}',
+    'note.caller_erased': 'The caller\'s personal data (name, phone, e-mail, recordings, transcripts, messages, files) was erased by {who}.',
+    'note.recording_expired': 'The recording and transcript of call {sid} were deleted after {days} days, as the retention policy says.',
+    'note.unknown': 'unknown',
+    'admin.members.one': '{count} agent', 'admin.members.other': '{count} agents',
+    'bulk.selected.one': '{count} selected', 'bulk.selected.other': '{count} selected',
+    'list.affected.one': '{count} caller', 'list.affected.other': '{count} callers',
+    'call.status.queued': 'queued', 'call.status.ringing': 'ringing', 'call.status.in-progress': 'in progress', 'call.status.completed': 'completed',
+    'call.status.busy': 'busy', 'call.status.failed': 'failed', 'call.status.no-answer': 'no answer', 'call.status.canceled': 'canceled',
+    'contact.ask': 'This number belongs to {name}. Is this {typed}?', 'contact.rename': 'Update {name}\'s name to {typed}',
+    'contact.other': 'Record a different caller on this number', 'contact.ask_unnamed': 'This number\'s contact has no name yet. Save {typed} as its name?',
+    'contact.name_it': 'Save {typed} as the contact\'s name', 'contact.only_here': 'Only on this ticket',
+    'contact.edit': 'Edit contact', 'contact.save': 'Save contact', 'contact.cancel': 'Cancel', 'contact.saved': 'Contact saved: every ticket of theirs shows the new name.',
+    'contact.other_caller': 'Another caller on {name}\'s number',
+    'agents.none': 'Nobody in this group yet: an admin adds agents under Admin › Groups and agents.',
+    'error.not_member': 'Not an agent of this ticket\'s group.', 'error.not_agent': 'Not an agent in the directory.',
+    'undo.duplicate': '{number} will be marked a duplicate of {of}.', 'undo.resolve': '{number} will be resolved.',
+    'undo.bulk': '{count} tickets will be changed.', 'undo.button': 'Undo', 'undo.undone': 'Undone: nothing was changed.',
+    'undo.tells_caller': 'The caller will be told by SMS or e-mail.',
+    'confirm.duplicate': 'Mark {number} a duplicate of {of}? It is canceled, and its caller is told that {of} carries their problem.',
+    'form.saved_ok': 'Saved.', 'panel.sla': 'SLA',
+    'live.new_phone': 'New phone ticket: {short}', 'live.changed': 'Someone changed this ticket. Your edits are kept; reload to see theirs.',
+    'live.reload': 'Reload', 'live.updated': 'The list was updated.',
+    'view.my_groups': 'My groups', 'field.channel_any': 'Any channel', 'list.export': 'Export CSV',
+    'help.title': 'Keyboard shortcuts', 'help.close': 'Close', 'help.open': 'Show keyboard shortcuts (?)',
+    'help.keys.help': 'Show this help', 'help.keys.new': 'New ticket', 'help.keys.list': 'Go to the list',
+    'help.keys.search': 'Search tickets', 'help.keys.save': 'Save the ticket', 'help.keys.post': 'Post the comment',
+    'help.keys.canned': 'Insert a canned reply', 'help.keys.dashboard': 'Go to the dashboard', 'skip.main': 'Skip to content',
+    'channel.sms': 'SMS',
   },
   es: {
     'admin.callers': 'Datos de llamantes', 'admin.callers_hint': 'Borrar a un llamante elimina su nombre, teléfono, correo, grabaciones y transcripciones. Sus tickets se conservan, anonimizados, con una nota.',
@@ -194,6 +239,51 @@ const STRINGS = {
     'hold.awaiting_caller': 'Esperando al solicitante', 'hold.awaiting_change': 'Esperando un cambio', 'hold.awaiting_problem': 'Esperando un problema', 'hold.awaiting_vendor': 'Esperando al proveedor',
     'close.solved_permanently': 'Resuelto (permanente)', 'close.solved_workaround': 'Resuelto (solución temporal)', 'close.solved_remotely': 'Resuelto en remoto',
     'close.not_solved_not_reproducible': 'No resuelto (no reproducible)', 'close.not_solved_too_costly': 'No resuelto (demasiado costoso)', 'close.resolved_by_caller': 'Resuelto por el solicitante',
+    'note.duplicate_of': 'Duplicado de {number}: {short}',
+    'note.call_opened_live': 'Abierto desde la llamada {sid} ({locale}), descrito con la transcripción en directo.',
+    'note.call_opened_recording': 'Abierto desde la llamada {sid} ({locale}), descrito con la grabación ({provider}).',
+    'note.call_unclear': 'La transcripción está por debajo de la confianza que la mesa acepta: el título y el SMS no la incluyen.',
+    'note.call_summary': 'Resumen: {summary}',
+    'note.untriaged': 'Sin clasificar: la clasificación no estaba lo bastante segura para elegir un grupo.',
+    'note.suggested': 'Sugerido, por debajo de los umbrales de la mesa:',
+    'note.suggested_item': '{field} {value} ({confidence_pct}).',
+    'note.another_caller': 'Otro solicitante informa de este problema (llamada {sid}): {said}',
+    'note.outage_raised': '{count} solicitantes informan de este problema: impacto elevado a {impact}, prioridad ahora {priority}.',
+    'note.transcript_replaced': 'Descripción sustituida por la transcripción de la grabación ({provider}, confianza {confidence_pct}); la transcripción en directo ({live_pct}) decía: «{live}»',
+    'note.needs_review': 'Por revisar: {reason} al convertir la llamada {sid} en este ticket.',
+    'note.recording_kept': 'La grabación se conserva ({blob}).',
+    'note.rated': 'El solicitante valoró este ticket con {rating}/5.',
+    'note.rated_with_comment': 'El solicitante valoró este ticket con {rating}/5, con un comentario.',
+    'note.flagged': 'Señalado para un responsable.',
+    'note.attachments_refused': 'Adjuntos no guardados del correo del solicitante: {files}',
+    'note.caller_erased': '{who} borró los datos personales del solicitante (nombre, teléfono, correo, grabaciones, transcripciones, mensajes, archivos).',
+    'note.recording_expired': 'La grabación y la transcripción de la llamada {sid} se borraron pasados {days} días, como dice la política de conservación.',
+    'note.unknown': 'desconocida',
+    'admin.members.one': '{count} agente', 'admin.members.other': '{count} agentes',
+    'bulk.selected.one': '{count} seleccionado', 'bulk.selected.other': '{count} seleccionados',
+    'list.affected.one': '{count} solicitante', 'list.affected.other': '{count} solicitantes',
+    'call.status.queued': 'en cola', 'call.status.ringing': 'sonando', 'call.status.in-progress': 'en curso', 'call.status.completed': 'completada',
+    'call.status.busy': 'ocupado', 'call.status.failed': 'fallida', 'call.status.no-answer': 'sin respuesta', 'call.status.canceled': 'cancelada',
+    'contact.ask': 'Este número es de {name}. ¿Es {typed}?', 'contact.rename': 'Cambiar el nombre de {name} a {typed}',
+    'contact.other': 'Registrar otro solicitante con este número', 'contact.ask_unnamed': 'El contacto de este número aún no tiene nombre. ¿Guardar {typed} como su nombre?',
+    'contact.name_it': 'Guardar {typed} como nombre del contacto', 'contact.only_here': 'Solo en este ticket',
+    'contact.edit': 'Editar contacto', 'contact.save': 'Guardar contacto', 'contact.cancel': 'Cancelar', 'contact.saved': 'Contacto guardado: todos sus tickets muestran el nombre nuevo.',
+    'contact.other_caller': 'Otro solicitante con el número de {name}',
+    'agents.none': 'Aún no hay nadie en este grupo: un administrador añade agentes en Administración › Grupos y agentes.',
+    'error.not_member': 'No es agente del grupo de este ticket.', 'error.not_agent': 'No es un agente del directorio.',
+    'undo.duplicate': '{number} se marcará como duplicado de {of}.', 'undo.resolve': '{number} se resolverá.',
+    'undo.bulk': 'Se cambiarán {count} tickets.', 'undo.button': 'Deshacer', 'undo.undone': 'Deshecho: no se cambió nada.',
+    'undo.tells_caller': 'Se avisará al solicitante por SMS o correo.',
+    'confirm.duplicate': '¿Marcar {number} como duplicado de {of}? Se cancela, y se avisa a su solicitante de que {of} recoge su problema.',
+    'form.saved_ok': 'Guardado.', 'panel.sla': 'SLA',
+    'live.new_phone': 'Nuevo ticket telefónico: {short}', 'live.changed': 'Otra persona ha cambiado este ticket. Tus cambios se conservan; recarga para ver los suyos.',
+    'live.reload': 'Recargar', 'live.updated': 'La lista se ha actualizado.',
+    'view.my_groups': 'Mis grupos', 'field.channel_any': 'Cualquier canal', 'list.export': 'Exportar CSV',
+    'help.title': 'Atajos de teclado', 'help.close': 'Cerrar', 'help.open': 'Ver los atajos de teclado (?)',
+    'help.keys.help': 'Ver esta ayuda', 'help.keys.new': 'Nuevo ticket', 'help.keys.list': 'Ir a la lista',
+    'help.keys.search': 'Buscar tickets', 'help.keys.save': 'Guardar el ticket', 'help.keys.post': 'Publicar el comentario',
+    'help.keys.canned': 'Insertar una respuesta predefinida', 'help.keys.dashboard': 'Ir al panel', 'skip.main': 'Saltar al contenido',
+    'channel.sms': 'SMS',
   },
 };
 
@@ -220,10 +310,45 @@ export function translate(root) {
 }
 
 /** A whole number grouped as the agent's language writes it (1,204 or 1204). */
-export function formatNumber(value) { return new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-US').format(value); }
+export function formatNumber(value) { return new Intl.NumberFormat(locale()).format(value); }
 
 /** A date and time in the agent's language and time zone. */
 export function formatTime(iso) {
   if (!iso) return '';
   return new Intl.DateTimeFormat(language === 'es' ? 'es-ES' : 'en-US', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 }
+
+function locale() { return language === 'es' ? 'es-ES' : 'en-US'; }
+
+/** A fraction as a percentage the agent's language writes ("0,5 %" in Spanish, "0.5%" in English). */
+export function formatPercent(fraction, digits = 0) {
+  if (fraction == null) return t('note.unknown');
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(fraction);
+}
+
+/** The text for a count: `key.one` or `key.other` as the language's plural rules choose, with {count} filled. */
+export function plural(key, count) {
+  const form = new Intl.PluralRules(locale()).select(count);
+  const chosen = STRINGS[language][`${key}.${form}`] ?? STRINGS[language][`${key}.other`] ?? t(key);
+  return chosen.replace('{count}', formatNumber(count));
+}
+
+/** A template's {names} filled from values, each shown as it reads in the agent's language. */
+export function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? shownValue(name, values[name]) : whole));
+}
+
+function shownValue(name, value) {
+  if (name.endsWith('_pct')) return formatPercent(value);
+  if (name === 'field') return t(`field.${value}`);
+  if (typeof value === 'number') return formatNumber(value);
+  return value == null ? '' : String(value);
+}
+
+/** A note the desk wrote itself, in the reader's language: each sentence from its key and parameters. */
+export function renderNote(parts) {
+  return parts.map((part) => fill(t(`note.${part.key}`), part.params || {})).join(' ');
+}
+
+/** A call's status as Twilio names it, in the agent's words. */
+export function callStatus(status) { return t(`call.status.${status}`) === `call.status.${status}` ? status : t(`call.status.${status}`); }

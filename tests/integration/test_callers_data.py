@@ -132,6 +132,9 @@ def test_an_erased_caller_is_nowhere_in_the_database(phone_desk, saas, admin, ag
         "caller": {"name": name, "phone": new_form, "email": email}}).json()
     contact = typed["caller"]["id"]
     assert own.call["caller"]["id"] == contact
+    # The ticket keeps the name given on it; the contact learns it, and the e-mail, only when named on purpose.
+    assert typed["caller"]["name"] == name and typed["caller"]["contact_name"] is None
+    assert agent.patch(f"/api/contacts/{contact}", json={"name": name, "email": email}).status_code == 200
     assert agent.post(f"/api/tickets/{own.call['ticket']}/comments",
                       json={"body": f"Hola {first}, ya lo miramos."}).status_code == 201
     assert agent.post(f"/api/tickets/{theirs.call['ticket']}/comments", json={

@@ -5,7 +5,7 @@
  */
 import { api } from '../api.js';
 import { clone, text } from '../dom.js';
-import { formatTime, t } from '../i18n.js';
+import { formatTime, renderNote, t } from '../i18n.js';
 
 const FILTER_KEY = 'atiende.activity.filter';
 // How a field's stored value reads: the same words the form uses.
@@ -57,7 +57,7 @@ export async function renderActivity(section, number) {
         changes.append(row);
       }
       li.querySelector('.text').replaceWith(changes);
-    } else text(li, '.text', entry.body);
+    } else text(li, '.text', entry.note_parts ? renderNote(entry.note_parts) : entry.body);
     if (entry.kind === 'notification') {
       // Where the message went and what became of it, as Twilio or the mail system said.
       const sent = document.createElement('p');

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { clone, report, showError, text } from '../dom.js';
 import { dataTable } from '../charts.js';
-import { currentLanguage, formatNumber, formatTime, t, translate } from '../i18n.js';
+import { currentLanguage, formatNumber, formatTime, plural, t, translate } from '../i18n.js';
 import { showFieldErrors } from '../validation.js';
 
 /**
@@ -98,7 +98,7 @@ async function renderGroups(section, groups) {
   groups.forEach((group, i) => {
     const item = clone('admin-group-template');
     text(item, '.group-name', group.name);
-    text(item, '.member-count', t('admin.members').replace('{count}', String(members[i].data.items.length)));
+    text(item, '.member-count', plural('admin.members', members[i].data.items.length));
     const people = item.querySelector('.members');
     for (const member of members[i].data.items) {
       const li = document.createElement('li');

@@ -5,7 +5,7 @@
  */
 import { api, ApiError } from '../api.js';
 import { fillOptions, text } from '../dom.js';
-import { t } from '../i18n.js';
+import { plural, t } from '../i18n.js';
 import { errorText } from '../validation.js';
 
 const STATES = ['in_progress', 'on_hold', 'canceled'];
@@ -24,7 +24,7 @@ export function bindBulk(section, shown, groups, row) {
   const refresh = () => {
     const count = picked().length;
     bar.hidden = count === 0;
-    text(bar, '.selected-count', t('bulk.selected').replace('{count}', String(count)));
+    text(bar, '.selected-count', plural('bulk.selected', count));
     const all = section.querySelector('.select-all');
     const boxes = section.querySelectorAll('tbody input.pick');
     all.checked = boxes.length > 0 && count === boxes.length;

@@ -1,7 +1,7 @@
 /** The calls behind a ticket, beside its form: player, both transcripts, the SMS and the pipeline's steps. */
 import { api } from '../api.js';
 import { clone, text } from '../dom.js';
-import { formatTime, t, translate } from '../i18n.js';
+import { callStatus, formatPercent, formatTime, t, translate } from '../i18n.js';
 
 const STEPS = ['started', 'analyze', 'find_duplicate', 'create_or_join', 'notify', 'wait_recording', 'store_recording', 'transcribe', 'improve_ticket', 'done'];
 
@@ -22,7 +22,7 @@ function card(call) {
   time.textContent = formatTime(call.started_at);
   time.setAttribute('datetime', call.started_at);
   text(article, '.locale', call.locale);
-  text(article, '.status', call.status);
+  text(article, '.status', callStatus(call.status));
   article.querySelector('.joined').hidden = !call.joined_existing;
   const review = article.querySelector('.review');
   review.hidden = !call.pipeline.review_reason;
@@ -55,6 +55,6 @@ function card(call) {
 }
 
 function withConfidence(words, confidence, source) {
-  const sure = confidence == null ? '' : `, ${t('calls.confidence')} ${Math.round(confidence * 100)}%`;
+  const sure = confidence == null ? '' : `, ${t('calls.confidence')} ${formatPercent(confidence)}`;
   return `“${words}” (${source}${sure})`;
 }

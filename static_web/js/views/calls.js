@@ -1,7 +1,7 @@
 /** The calls list, newest first, and on a developer's machine a form that simulates a call. */
 import { api, devhost } from '../api.js';
 import { clone, report, text } from '../dom.js';
-import { formatTime, t, translate } from '../i18n.js';
+import { callStatus, formatTime, t, translate } from '../i18n.js';
 
 /**
  * @param {(node: HTMLElement) => void} mount
@@ -45,7 +45,7 @@ function row(call) {
   text(tr, '.started_at', formatTime(call.started_at));
   text(tr, '.from', call.caller?.name ? `${call.caller.name} (${call.from_phone})` : call.from_phone);
   text(tr, '.locale', call.locale);
-  text(tr, '.status', call.intent ? `${call.status}, ${t(`calls.intent.${call.intent}`)}` : call.status);
+  text(tr, '.status', call.intent ? `${callStatus(call.status)}, ${t(`calls.intent.${call.intent}`)}` : callStatus(call.status));
   const link = tr.querySelector('.ticket');
   if (call.ticket) {
     link.textContent = call.ticket;

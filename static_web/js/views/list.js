@@ -1,7 +1,7 @@
 /** The incident list: a view, filters, sortable columns and keyset pages. */
 import { api } from '../api.js';
 import { clone, delegate, fillOptions, text } from '../dom.js';
-import { formatNumber, formatTime, t, translate } from '../i18n.js';
+import { formatNumber, formatTime, plural, t, translate } from '../i18n.js';
 import { bindBulk } from './bulk.js';
 import { bindCrumbs } from './crumbs.js';
 
@@ -109,7 +109,7 @@ function row(ticket) {
     // An outage: how many people called about it, beside what it is.
     const affected = document.createElement('span');
     affected.className = 'affected';
-    affected.textContent = t('list.affected').replace('{count}', formatNumber(ticket.affected_callers));
+    affected.textContent = plural('list.affected', ticket.affected_callers);
     tr.querySelector('.short_description').append(' ', affected);
   }
   text(tr, '.caller', ticket.caller?.name || ticket.caller?.phone || '');

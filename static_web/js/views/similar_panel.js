@@ -1,7 +1,7 @@
 /** The tickets most like this one, beside its form: open ones can be its original, resolved ones show how. */
 import { api } from '../api.js';
 import { clone, report, text } from '../dom.js';
-import { t, translate } from '../i18n.js';
+import { formatPercent, t, translate } from '../i18n.js';
 
 /**
  * @param {HTMLElement} section the form page
@@ -29,7 +29,7 @@ export async function renderSimilarPanel(section, ticket, reload) {
     link.textContent = item.number;
     link.setAttribute('href', `#/tickets/${item.number}`);
     text(li, '.state', t(`state.${item.state}`));
-    text(li, '.score', `${Math.round(item.score * 100)}% ${t('similar.match')}`);
+    text(li, '.score', `${formatPercent(item.score)} ${t('similar.match')}`);
     text(li, '.short', item.short_description);
     if (!item.open && item.close_notes) {
       const resolution = li.querySelector('.resolution');

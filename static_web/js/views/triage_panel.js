@@ -2,7 +2,7 @@
  * open tickets it may duplicate. */
 import { api } from '../api.js';
 import { text } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatPercent, t } from '../i18n.js';
 
 const FIELDS = ['category', 'subcategory', 'assignment_group', 'impact', 'urgency'];
 
@@ -47,7 +47,7 @@ function show(panel, form, suggested, onCategory) {
   for (const field of offered) {
     const li = document.createElement('li');
     const label = ['impact', 'urgency'].includes(field) ? t(`level.${suggested[field].value}`) : String(suggested[field].value);
-    li.textContent = `${t(`field.${field}`)}: ${label} (${Math.round(suggested[field].confidence * 100)}%) `;
+    li.textContent = `${t(`field.${field}`)}: ${label} (${formatPercent(suggested[field].confidence)}) `;
     const accept = document.createElement('button');
     accept.type = 'button';
     accept.className = `accept accept-${field}`;
@@ -72,7 +72,7 @@ function show(panel, form, suggested, onCategory) {
     const link = document.createElement('a');
     link.href = `#/tickets/${c.number}`;
     link.textContent = c.number;
-    li.append(link, ` ${c.short_description} (${Math.round(c.score * 100)}%)`);
+    li.append(link, ` ${c.short_description} (${formatPercent(c.score)})`);
     return li;
   }));
   panel.querySelector('.candidates-title').hidden = suggested.duplicate_candidates.length === 0;

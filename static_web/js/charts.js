@@ -40,7 +40,7 @@ export function barChart(summary, items, format) {
   const width = 420;
   const labelWidth = 150;
   const max = Math.max(1, ...items.map((i) => i.value));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${items.length * rowHeight + 4}`, role: 'img', class: 'chart bars' });
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${items.length * rowHeight + 4}`, role: items.some((i) => i.href) ? 'group' : 'img', class: 'chart bars' });
   const title = svg('title');
   title.textContent = summary;
   chart.append(title);
@@ -52,7 +52,14 @@ export function barChart(summary, items, format) {
     const bar = svg('rect', { x: labelWidth, y: y + 4, width: Math.max(item.value ? 2 : 0, length), height: rowHeight - 8, class: `bar ${item.tone || ''}` });
     const value = svg('text', { x: labelWidth + length + 6, y: y + 17, class: 'value' });
     value.textContent = format(item.value);
-    chart.append(label, bar, value);
+    if (item.href) {
+      // A bar opens the list of the tickets it counts.
+      const link = svg('a', { href: item.href, class: 'bar-link' });
+      const name = svg('title');
+      name.textContent = `${item.label}: ${format(item.value)}`;
+      link.append(name, label, bar, value);
+      chart.append(link);
+    } else chart.append(label, bar, value);
   });
   return chart;
 }

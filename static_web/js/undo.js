@@ -5,7 +5,7 @@
 import { keepAlive } from './api.js';
 import { t } from './i18n.js';
 
-const WAIT_MS = 6000;
+const WAIT_MS = 5000;
 const waiting = new Set();
 
 /**

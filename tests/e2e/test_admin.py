@@ -32,14 +32,14 @@ def test_an_admin_keeps_groups_agents_categories_targets_and_keys(page: Page, ad
 
     page.fill(".new-group input[name=name]", group)
     page.click(".new-group button[type=submit]")
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
     entry = page.locator("details.group", has_text=group)
     entry.locator("summary").click()
     entry.locator("input[name=user_name]").fill("lucia@example.com")
     entry.locator("input[name=display_name]").fill("Lucía Fernández")
     entry.locator("button[type=submit]").click()
     entry = page.locator("details.group", has_text=group)
-    expect(entry.locator(".member-count")).to_have_text("1 agents")
+    expect(entry.locator(".member-count")).to_have_text("1 agent")
 
     page.fill(".new-category input[name=name]", category)
     page.fill(".new-category input[name=subcategories]", "Toner, Paper jam")
@@ -50,7 +50,7 @@ def test_an_admin_keeps_groups_agents_categories_targets_and_keys(page: Page, ad
     row = page.locator(".sla-targets tbody tr").nth(4)
     row.locator("input[name=response_minutes]").fill("1200")
     row.locator("button").click()
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
     assert admin.get("/api/sla-targets").json()["items"][4]["response_minutes"] == 1200
     row = page.locator(".sla-targets tbody tr").nth(4)
     row.locator("input[name=response_minutes]").fill("99999999")  # longer than the resolution target

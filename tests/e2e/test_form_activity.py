@@ -23,7 +23,7 @@ def test_activity_is_grouped_per_save_in_the_agents_words_and_its_filter_stays(p
     form.locator("select[name=state]").select_option("in_progress")
     form.locator("select[name=impact]").select_option("2")
     form.locator("button.save").click()
-    expect(page.locator("#error")).to_have_text("Guardado.")
+    expect(page.locator("#saved")).to_have_text("Guardado.")
 
     latest = page.locator(".entries > li.audit").first
     expect(latest.locator(".actor")).to_have_text("Elena Actividad")
@@ -95,7 +95,7 @@ def test_create_save_and_comment_with_the_keyboard_alone(page: Page, admin):
     expect(page.locator("#ticket-form select[name=urgency]")).to_have_value("2")
     tab_to(page, "button.save")
     page.keyboard.press("Enter")
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
     assert admin.get(f"/api/tickets/{number}").json()["urgency"] == 2
 
     tab_to(page, "#comment-form textarea")

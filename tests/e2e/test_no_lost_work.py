@@ -48,7 +48,7 @@ def test_a_stale_save_keeps_the_agents_edits_and_lets_them_choose_per_field(page
     expect(form.locator("textarea[name=description]")).to_have_value("Paper jam in tray 2 (theirs)")
     clashes.first.get_by_label(re.compile("Yours")).check()
     form.locator("button.save").click()
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
     saved = admin.get(f"/api/tickets/{ticket['number']}").json()
     assert saved["description"] == "The toner light blinks (mine)"
     assert saved["short_description"] == "Printer jam, floor 2" and saved["impact"] == 2

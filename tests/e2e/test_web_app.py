@@ -47,7 +47,7 @@ def test_an_agent_creates_works_and_finds_a_ticket(page: Page, reference_data):
     form.locator("input[name=assigned_to]").fill("e2e-agent@example.com")
     form.locator("button.save").click()
     expect(page.locator(".state-badge")).to_have_text("In Progress")
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
 
     comment = page.locator("#comment-form")
     comment.locator("textarea[name=body]").fill(f"Reinstalling the VPN client {hostile}")
@@ -150,7 +150,7 @@ def test_assign_to_me_ctrl_s_and_ctrl_enter_work_from_the_keyboard(page: Page, a
     page.click("text=Assign to me")
     expect(form.locator("input[name=assigned_to]")).to_have_value("e2e-keys@example.com")
     form.locator("input[name=short_description]").press("Control+s")
-    expect(page.locator("#error")).to_have_text("Saved.")
+    expect(page.locator("#saved")).to_have_text("Saved.")
     assert admin.get(f"/api/tickets/{ticket['number']}").json()["assigned_to"] == "e2e-keys@example.com"
 
     comment = page.locator("#comment-form textarea[name=body]")

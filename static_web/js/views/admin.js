@@ -1,6 +1,6 @@
 /** Admin pages: groups and their agents, categories, SLA targets and API keys. The API refuses agents too. */
 import { api } from '../api.js';
-import { clone, report, showError, text } from '../dom.js';
+import { clone, report, showError, showSaved, text } from '../dom.js';
 import { dataTable } from '../charts.js';
 import { currentLanguage, formatNumber, formatTime, plural, t, translate } from '../i18n.js';
 import { showFieldErrors } from '../validation.js';
@@ -39,7 +39,7 @@ export async function renderAdmin(mount, user) {
 
 /** Each form posts, then the page is drawn again from the API; invalid fields are shown beside themselves. */
 function bindForms(section, mount, user) {
-  const again = async (message) => { await renderAdmin(mount, user); showError(message); };
+  const again = async (message) => { await renderAdmin(mount, user); showSaved(message); };
   const submit = (selector, action) => section.querySelectorAll(selector).forEach((form) => form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showError('');

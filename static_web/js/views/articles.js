@@ -1,6 +1,6 @@
 /** The knowledge base: a searchable list, and each article read (Markdown, sanitised) and edited in place. */
 import { api, ApiError } from '../api.js';
-import { clone, report, showError, text } from '../dom.js';
+import { clone, report, showError, showSaved, text } from '../dom.js';
 import { formatTime, t, translate } from '../i18n.js';
 import { renderMarkdown } from '../markdown.js';
 
@@ -67,7 +67,7 @@ export async function renderArticle(mount, id, go) {
       const changes = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== article[k]));
       if (Object.keys(changes).length) ({ data: article, etag } = await api.updateArticle(article.id, changes, etag));
       show();
-      showError(t('kb.saved'));
+      showSaved(t('kb.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) showError(t('form.stale'));
       else report(err);

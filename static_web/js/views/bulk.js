@@ -6,6 +6,7 @@
 import { api, ApiError } from '../api.js';
 import { fillOptions, text } from '../dom.js';
 import { plural, t } from '../i18n.js';
+import { later } from '../undo.js';
 import { errorText } from '../validation.js';
 
 const STATES = ['in_progress', 'on_hold', 'canceled'];
@@ -17,8 +18,9 @@ const CLOSE = ['solved_permanently', 'solved_workaround', 'solved_remotely', 'no
  * @param {Map<string, object>} shown the tickets on the page by number
  * @param {string[]} groups assignment group names
  * @param {(ticket: object) => HTMLTableRowElement} row draws an updated ticket's row
+ * @param {() => Promise<void>} refreshed takes away the rows that left the view after a change
  */
-export function bindBulk(section, shown, groups, row) {
+export function bindBulk(section, shown, groups, row, refreshed) {
   const bar = section.querySelector('.bulk');
   const picked = () => [...section.querySelectorAll('tbody input.pick:checked')].map((box) => box.value);
   const refresh = () => {
@@ -45,9 +47,11 @@ export function bindBulk(section, shown, groups, row) {
   const resolve = bar.querySelector('.bulk-resolve');
   fillOptions(resolve.elements.close_code, CLOSE.map((c) => [c, t(`close.${c}`)]), 1);
 
-  const run = async (event, changesFor) => {
+  const run = async (event, changesFor, undoable = false) => {
     event.preventDefault();
     const numbers = picked();
+    // A change of state reaches callers (resolved, waiting for them): it waits a few seconds with Undo.
+    if (undoable && !(await later(plural('undo.bulk', numbers.length), async () => {}))) return;
     const failures = [];
     for (const number of numbers) {
       const ticket = shown.get(number);
@@ -75,6 +79,7 @@ export function bindBulk(section, shown, groups, row) {
       result.append(list);
     }
     refresh();
+    await refreshed();
   };
   const value = (form, name) => form.elements[name].value.trim() || null;
   assign.addEventListener('submit', (event) => run(event, () => {
@@ -83,12 +88,12 @@ export function bindBulk(section, shown, groups, row) {
     return changes;
   }));
   state.addEventListener('submit', (event) => run(event, () => (state.elements.state.value === 'on_hold'
-    ? { state: 'on_hold', on_hold_reason: state.elements.on_hold_reason.value } : { state: state.elements.state.value })));
+    ? { state: 'on_hold', on_hold_reason: state.elements.on_hold_reason.value } : { state: state.elements.state.value }), true));
   resolve.addEventListener('submit', (event) => run(event, () => {
     const changes = { state: 'resolved' };
     for (const name of ['close_code', 'close_notes']) if (value(resolve, name)) changes[name] = value(resolve, name);
     return changes;
-  }));
+  }, true));
 }
 
 /** Why one ticket was not updated, in the agent's language where the API said which rule it broke. */

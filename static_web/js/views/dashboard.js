@@ -2,7 +2,8 @@
 import { api } from '../api.js';
 import { barChart, dataTable, dayColumns } from '../charts.js';
 import { clone, text } from '../dom.js';
-import { currentLanguage, formatNumber, t, translate } from '../i18n.js';
+import { currentLanguage, formatNumber, plural, t, translate } from '../i18n.js';
+import { onDeskChange } from '../live.js';
 
 /** @param {(node: HTMLElement) => void} mount */
 export async function renderDashboard(mount) {
@@ -26,18 +27,20 @@ export async function renderDashboard(mount) {
     link.href = `#/tickets/${major.number}`;
     link.textContent = major.number;
     const what = document.createElement('span');
-    what.textContent = ` ${major.short_description} · ${t('list.affected').replace('{count}', n(major.affected_callers))} · ${t(`priority.${major.priority}`)}`;
+    what.textContent = ` ${major.short_description} · ${plural('list.affected', major.affected_callers)} · ${t(`priority.${major.priority}`)}`;
     item.append(link, what);
     majors.append(item);
   }
 
   renderSatisfaction(section, (await api.satisfaction()).data);
 
-  const priorities = board.by_priority.map((p) => ({ label: t(`priority.${p.priority}`), value: p.count, tone: `p${p.priority}` }));
+  const open = (filters) => `#/tickets?${new URLSearchParams({ view: 'open', ...filters })}`;
+  const priorities = board.by_priority.map((p) => ({ label: t(`priority.${p.priority}`), value: p.count, tone: `p${p.priority}`, href: open({ priority: String(p.priority) }) }));
   figure(section, '.by-priority', t('dash.by_priority'), priorities, [t('field.priority'), t('dash.open')]);
-  const states = board.by_state.map((s) => ({ label: t(`state.${s.state}`), value: s.count }));
+  const states = board.by_state.map((s) => ({ label: t(`state.${s.state}`), value: s.count, href: open({ state: s.state }) }));
   figure(section, '.by-state', t('dash.by_state'), states, [t('field.state'), t('dash.open')]);
-  const groups = board.by_group.slice(0, 8).map((g) => ({ label: g.assignment_group ?? t('dash.no_group'), value: g.count }));
+  const groups = board.by_group.slice(0, 8).map((g) => ({ label: g.assignment_group ?? t('dash.no_group'), value: g.count,
+    href: g.assignment_group ? open({ assignment_group: g.assignment_group }) : '#/tickets?view=untriaged' }));
   figure(section, '.by-group', t('dash.by_group'), groups, [t('field.assignment_group'), t('dash.open')]);
   const sla = [
     { label: t('dash.on_track'), value: board.sla.on_track, tone: 'good' },
@@ -54,6 +57,13 @@ export async function renderDashboard(mount) {
     [{ key: 'opened', tone: 'opened' }, { key: 'resolved', tone: 'resolved' }], day));
   trend.querySelector('.numbers').append(dataTable(t('dash.per_day'), [t('dash.day'), t('dash.opened'), t('dash.resolved')],
     board.per_day.map((d) => [day(d.date), n(d.opened), n(d.resolved)])));
+  // The numbers follow the desk: drawn again after a change, at most every ten seconds.
+  let drawnAt = Date.now();
+  onDeskChange(() => {
+    if (!section.isConnected || Date.now() - drawnAt < 10_000) return;
+    drawnAt = Date.now();
+    renderDashboard((node) => { if (section.isConnected) section.replaceWith(node); });
+  });
   mount(section);
 }
 

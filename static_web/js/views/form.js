@@ -1,8 +1,10 @@
 /** The incident form: create a ticket, or read and work one with its SLA and activity. */
 import { api, ApiError, me } from '../api.js';
-import { clone, fillOptions, report, showError, text } from '../dom.js';
+import { ask, clone, fillOptions, report, showError, showSaved, text } from '../dom.js';
 import { dropDraft, readDraft, writeDraft } from '../drafts.js';
-import { formatTime, t, translate } from '../i18n.js';
+import { fill as fillText, formatPercent, formatTime, t, translate } from '../i18n.js';
+import { onDeskChange } from '../live.js';
+import { later } from '../undo.js';
 import { clearFieldErrors, showFieldErrors } from '../validation.js';
 import { bindLookups } from '../lookups.js';
 import { renderActivity } from './activity.js';
@@ -167,14 +169,18 @@ export async function renderForm(mount, number, go) {
     clearFieldErrors(form);
     try {
       if (!number) {
+        if (!(await settleContact(form, section.knownContact))) return;
         const { data } = await api.createTicket(newTicket(form), idempotencyKey);
         dropDraft(draftId);
+        sessionStorage.setItem('atiende.focus', data.number);
         // Made: until the ticket's own form replaces this one, nothing typed here could be kept, so take no input.
         section.inert = true;
         go(`#/tickets/${data.number}`);
         return;
       }
       const changes = diff(form, ticket);
+      // Resolving tells the caller: it waits a few seconds with Undo before anything is sent.
+      if (changes.state === 'resolved' && !(await later(fillText(t('undo.resolve'), { number }) + (ticket.caller ? ` ${t('undo.tells_caller')}` : ''), async () => {}))) return;
       if (Object.keys(changes).length) {
         ({ data: ticket, etag } = await api.updateTicket(number, changes, etag));
       }
@@ -182,7 +188,7 @@ export async function renderForm(mount, number, go) {
       section.querySelector('.conflict').hidden = true;
       await load();
       keepDraft();
-      showError(t('form.saved'));
+      showSaved(t('form.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
         const mine = readDraft(draftId);
@@ -192,7 +198,81 @@ export async function renderForm(mount, number, go) {
       } else if (!showFieldErrors(form, err)) report(err);
     }
   });
+  bindFolds(section);
+  bindContactEditor(section, form, () => ticket, load);
+  // The desk changed: an open ticket reloads itself when nothing typed would be lost, else says so.
+  if (number) {
+    onDeskChange(async ({ tickets }) => {
+      if (!tickets.some((changed) => changed.number === number) || !section.isConnected) return;
+      const { data: fresh } = await api.getTicket(number);
+      if (fresh.version === ticket.version) return;
+      const draft = readDraft(draftId);
+      const typing = Object.keys(draft?.values || {}).length || comment.elements.body.value.trim();
+      if (typing) showError(t('live.changed'));
+      else await load();
+    });
+  }
   mount(section);
+  // Focus where work goes on: the new ticket's first field after Create, the caller on a new form.
+  const focusFor = sessionStorage.getItem('atiende.focus');
+  if (number && focusFor === number) {
+    sessionStorage.removeItem('atiende.focus');
+    form.elements.state.focus();
+  } else if (!number) form.elements.caller_name.focus();
+}
+
+/**
+ * Before a ticket is made for a known phone with another name typed: update the contact's name, or keep the
+ * name only on this ticket (someone else on that phone). False when the agent dismissed the question.
+ */
+async function settleContact(form, contact) {
+  const typed = form.elements.caller_name.value.trim();
+  if (!contact || !typed || sameName(typed, contact.name)) return true;
+  const choice = contact.name
+    ? await ask(fillText(t('contact.ask'), { name: contact.name, typed }),
+      [['other', t('contact.other')], ['rename', fillText(t('contact.rename'), { name: contact.name, typed })]])
+    : await ask(fillText(t('contact.ask_unnamed'), { typed }),
+      [['rename', fillText(t('contact.name_it'), { typed })], ['other', t('contact.only_here')]]);
+  if (choice === 'rename') await api.changeContact(contact.id, { name: typed });
+  return choice !== null;
+}
+
+/** Two spellings of one name, as an agent reads them: case, spacing and accents aside. */
+function sameName(a, b) {
+  const fold = (name) => (name || '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+  return fold(a) === fold(b);
+}
+
+/** Renaming the ticket's contact is its own action, audited: it shows on all their tickets. */
+function bindContactEditor(section, form, current, reload) {
+  const editor = section.querySelector('.contact-editor');
+  const open = section.querySelector('.edit-contact');
+  const field = section.querySelector('input[name=contact_name]');
+  open.addEventListener('click', () => {
+    field.value = current()?.caller?.contact_name || '';
+    editor.hidden = false;
+    open.hidden = true;
+    field.focus();
+  });
+  section.querySelector('.cancel-contact').addEventListener('click', () => { editor.hidden = true; open.hidden = false; });
+  section.querySelector('#contact-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api.changeContact(current().caller.id, { name: field.value.trim() });
+      editor.hidden = true;
+      await reload();
+      showSaved(t('contact.saved'));
+    } catch (err) { report(err); }
+  });
+}
+
+/** Side panels fold away, and stay as the agent left them. */
+function bindFolds(section) {
+  for (const fold of section.querySelectorAll('details.fold')) {
+    const key = `atiende.fold.${fold.dataset.fold}`;
+    if (localStorage.getItem(key) === 'closed') fold.open = false;
+    fold.addEventListener('toggle', () => localStorage.setItem(key, fold.open ? 'open' : 'closed'));
+  }
 }
 
 /** A field's value as the form shows it, from the ticket the server sent. */
@@ -240,6 +320,12 @@ function fill(section, form, ticket, showSubcategories) {
   text(section, '.state-badge', t(`state.${ticket.state}`));
   fillOptions(form.elements.state, MOVES[ticket.state].map((s) => [s, t(`state.${s}`)]));
   form.elements.caller_name.value = ticket.caller?.name || '';
+  // Someone else called from a known contact's phone: their name is on this ticket, the contact keeps its own.
+  const known = section.querySelector('.known-caller');
+  const other = ticket.caller && ticket.caller.contact_name && ticket.caller.name !== ticket.caller.contact_name;
+  known.hidden = !other;
+  if (other) known.textContent = fillText(t('contact.other_caller'), { name: ticket.caller.contact_name });
+  section.querySelector('.edit-contact').hidden = !ticket.caller?.id || ['closed', 'canceled'].includes(ticket.state);
   form.elements.caller_phone.value = ticket.caller?.phone || '';
   form.elements.caller_name.readOnly = true;
   form.elements.caller_phone.readOnly = true;
@@ -263,7 +349,7 @@ function fill(section, form, ticket, showSubcategories) {
     const clock = ticket.sla[name];
     const tr = document.createElement('tr');
     if (clock.breached) tr.classList.add('breached');
-    for (const value of [t(`sla.${name}`), t(`sla.${clock.stage}`) + (clock.breached ? ` (${t('sla.breached')})` : ''), `${clock.elapsed_percentage}%`, formatTime(clock.breach_at)]) {
+    for (const value of [t(`sla.${name}`), t(`sla.${clock.stage}`) + (clock.breached ? ` (${t('sla.breached')})` : ''), formatPercent(clock.elapsed_percentage / 100, 1), formatTime(clock.breach_at)]) {
       const td = document.createElement('td');
       td.textContent = value;
       tr.append(td);

@@ -4,8 +4,12 @@ import { clone, delegate, fillOptions, text } from '../dom.js';
 import { formatNumber, formatTime, plural, t, translate } from '../i18n.js';
 import { bindBulk } from './bulk.js';
 import { bindCrumbs } from './crumbs.js';
+import { onDeskChange } from '../live.js';
 
 const STATES = ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled'];
+const CHANNELS = ['phone', 'web', 'email', 'sms', 'api'];
+// Every filter the form sets, and the URL keeps.
+const FILTERS = ['q', 'state', 'priority', 'assignment_group', 'channel'];
 // Cursors are base64url; this word is never one, and marks the first page in the list of pages before.
 const FIRST = 'first';
 
@@ -21,6 +25,7 @@ export async function renderList(mount, params, navigate) {
   const form = section.querySelector('#filters');
   fillOptions(form.elements.state, STATES.map((s) => [s, t(`state.${s}`)]), 1);
   fillOptions(form.elements.priority, [1, 2, 3, 4, 5].map((p) => [String(p), t(`priority.${p}`)]), 1);
+  fillOptions(form.elements.channel, CHANNELS.map((c) => [c, t(`channel.${c}`)]), 1);
   // The page is all in the URL: the cursor, the cursors of the pages before it (for Previous), the size. Its
   // tickets are asked for at once, beside the groups, rather than after them.
   const limit = ['10', '25', '50', '100'].includes(params.get('limit')) ? params.get('limit') : '25';
@@ -32,7 +37,11 @@ export async function renderList(mount, params, navigate) {
   asked.catch(() => {}); // reported where it is awaited; a rejection must not surface before that
   const groups = (await api.groups()).data.items;
   fillOptions(form.elements.assignment_group, groups.map((g) => [g.name, g.name]), 1);
-  for (const name of ['q', 'state', 'priority', 'assignment_group']) form.elements[name].value = params.get(name) || '';
+  for (const name of FILTERS) form.elements[name].value = params.get(name) || '';
+  // The CSV has every row this view and its filters keep, in its order, not only this page.
+  const exported = new URLSearchParams(query);
+  for (const name of ['cursor', 'limit']) exported.delete(name);
+  section.querySelector('.export').href = `/api/tickets.csv?${exported}`;
 
   bindCrumbs(section, params, navigate);
   const sort = params.get('sort') || '-number';
@@ -47,7 +56,7 @@ export async function renderList(mount, params, navigate) {
     event.preventDefault();
     const next = new URLSearchParams({ view: params.get('view') || 'all', sort });
     if (params.get('limit')) next.set('limit', params.get('limit'));
-    for (const name of ['q', 'state', 'priority', 'assignment_group']) {
+    for (const name of FILTERS) {
       const value = form.elements[name].value.trim();
       if (value) next.set(name, value);
     }
@@ -64,7 +73,18 @@ export async function renderList(mount, params, navigate) {
   const page = (await asked).data;
   const body = section.querySelector('tbody');
   for (const ticket of page.items) body.append(row(ticket));
-  bindBulk(section, new Map(page.items.map((ticket) => [ticket.number, ticket])), groups.map((g) => g.name), row);
+  // After a bulk change, and when the desk changes while nothing is selected, the page is drawn again: rows
+  // that left this view's queue go, new ones come.
+  const redraw = () => navigate(new URLSearchParams(params));
+  const dropLeavers = async () => {
+    const still = new Set((await api.listTickets(query)).data.items.map((ticket) => ticket.number));
+    body.querySelectorAll('tr[data-number]').forEach((tr) => { if (!still.has(tr.dataset.number)) tr.remove(); });
+  };
+  bindBulk(section, new Map(page.items.map((ticket) => [ticket.number, ticket])), groups.map((g) => g.name), row, dropLeavers);
+  onDeskChange(() => {
+    const busy = section.querySelector('tbody input.pick:checked') || section.contains(document.activeElement) && document.activeElement.matches('input, select, textarea');
+    if (section.isConnected && !busy) redraw();
+  });
   section.querySelector('.empty').hidden = page.items.length > 0;
   const start = back.length * Number(limit) + 1;
   text(section, '.count', page.items.length ? t('list.count').replace('{start}', formatNumber(start))
@@ -124,6 +144,7 @@ function row(ticket) {
   text(tr, '.category', ticket.category);
   text(tr, '.assignment_group', ticket.assignment_group);
   text(tr, '.assigned_to', ticket.assigned_to);
+  text(tr, '.channel', t(`channel.${ticket.channel}`));
   text(tr, '.updated_at', formatTime(ticket.updated_at || ticket.opened_at));
   // Late or nearly late tickets carry a word as well as a colour: the legend under the list explains both.
   const clock = ticket.sla.resolution;

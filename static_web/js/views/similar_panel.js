@@ -1,7 +1,8 @@
 /** The tickets most like this one, beside its form: open ones can be its original, resolved ones show how. */
 import { api } from '../api.js';
-import { clone, report, text } from '../dom.js';
-import { formatPercent, t, translate } from '../i18n.js';
+import { ask, clone, report, text } from '../dom.js';
+import { fill, formatPercent, t, translate } from '../i18n.js';
+import { later } from '../undo.js';
 
 /**
  * @param {HTMLElement} section the form page
@@ -38,11 +39,17 @@ export async function renderSimilarPanel(section, ticket, reload) {
     }
     const mark = li.querySelector('.mark-duplicate');
     mark.hidden = !(item.open && canBeDuplicate);
+    // Cancelling a ticket as a duplicate tells its caller: asked first when there is one, then a few seconds
+    // with Undo before anything is sent.
     mark.addEventListener('click', async () => {
-      try {
-        await api.markDuplicate(ticket.number, item.number);
-        await reload();
-      } catch (err) { report(err); }
+      const words = { number: ticket.number, of: item.number };
+      if (ticket.caller && (await ask(fill(t('confirm.duplicate'), words), [['yes', t('similar.mark_duplicate')], ['', t('contact.cancel')]])) !== 'yes') return;
+      await later(fill(t('undo.duplicate'), words), async () => {
+        try {
+          await api.markDuplicate(ticket.number, item.number);
+          await reload();
+        } catch (err) { report(err); }
+      });
     });
     list.append(li);
   }

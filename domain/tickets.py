@@ -147,6 +147,8 @@ class Ticket:
     paused_seconds: float = 0.0
     # Distinct callers who reported this problem, its own caller first: an outage raises it call by call.
     affected_callers: int = 1
+    # Minutes its comments and work notes recorded as worked, kept as a total on the ticket.
+    time_worked_minutes: int = 0
     id: int | None = None
     caller: Contact | None = field(default=None, compare=False)
     changes: list[FieldChange] = field(default_factory=list, repr=False)

@@ -135,11 +135,14 @@ class FakeTickets:
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                    audit: list[FieldChange] | tuple[FieldChange, ...] = (),
                    note: tuple[str, str] | None = None,
-                   tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = ()) -> dict[str, Any] | None:
+                   tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = (),
+                   worked: int = 0) -> dict[str, Any] | None:
         stored = self.state.tickets[ticket.number]
         if stored.version != ticket.version:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version += 1
+        worked = worked if note else 0
+        ticket.time_worked_minutes += worked
         saved = copy.deepcopy(ticket)
         saved.affected_callers = stored.affected_callers  # counted by its own statement, never by a save
         self.state.tickets[ticket.number] = saved
@@ -147,7 +150,7 @@ class FakeTickets:
         self._audit(ticket.id, actor, at, audit)
         self._queue(ticket.id)
         self.state.told.extend((ticket.id, event) for event in tell)
-        return self._note(ticket.id, note[0], actor, at, note[1]) if note else None
+        return self._note(ticket.id, note[0], actor, at, note[1], worked or None) if note else None
 
     async def get_by_id(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
         found = next((t for t in self.state.tickets.values() if t.id == ticket_id), None)
@@ -263,9 +266,10 @@ class FakeTickets:
             self._row(ticket_id, kind="audit", actor=actor, body=None, field=change.field,
                       old_value=_text(change.old), new_value=_text(change.new), created_at=at)
 
-    def _note(self, ticket_id: int, kind: str, actor: str | None, at: datetime | None, body: str) -> dict[str, Any]:
+    def _note(self, ticket_id: int, kind: str, actor: str | None, at: datetime | None, body: str,
+              worked: int | None = None) -> dict[str, Any]:
         return self._row(ticket_id, kind=kind, actor=actor, body=body, field=None, old_value=None, new_value=None,
-                         created_at=at)
+                         created_at=at, time_worked_minutes=worked)
 
     def _row(self, ticket_id: int, **values: Any) -> dict[str, Any]:
         row = {"id": self.state.next_activity, "actor_name": None, **values}
@@ -743,6 +747,17 @@ class FakeBlobs:
     async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
         self._reachable()
         return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=r"
+
+    async def write_url(self, container: str, name: str, minutes: int) -> str:
+        self._reachable()
+        return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=c"
+
+    async def head(self, container: str, name: str, length: int):
+        from domain.ports import BlobHead
+
+        self._reachable()
+        data = self.stored.get((container, name))
+        return None if data is None else BlobHead(len(data), data[:length])
 
 
 class FakeTelephony:

@@ -75,6 +75,14 @@ from domain.schemas.reference import (
     SlaTargetOut,
     SubcategoriesIn,
 )
+from domain.schemas.replies import (
+    CannedReplyIn,
+    CannedReplyList,
+    CannedReplyOut,
+    CannedReplyPatch,
+    CannedReplyQuery,
+    RenderedReplyOut,
+)
 from domain.schemas.similar import (
     SearchItem,
     SearchPage,
@@ -90,24 +98,31 @@ from domain.schemas.similar import (
     TriageQuality,
 )
 from domain.schemas.tickets import (
+    ActivityAttachment,
     ActivityOut,
     ActivityPage,
     CallerIn,
     CallerOut,
     CommentIn,
+    ExportQuery,
     MarkDuplicateIn,
     SlaClockOut,
     SlaOut,
     SortKey,
     TicketCreate,
     TicketCreatedOut,
+    TicketFilters,
     TicketOut,
     TicketPage,
     TicketPatch,
     TicketQuery,
 )
+from domain.schemas.uploads import AttachmentQuery, UploadCompleteIn, UploadIn, UploadOut
 
 __all__ = [
+    "CannedReplyIn", "CannedReplyList", "CannedReplyOut", "CannedReplyPatch", "CannedReplyQuery", "RenderedReplyOut",
+    "AttachmentQuery", "UploadCompleteIn", "UploadIn", "UploadOut", "ActivityAttachment", "ExportQuery",
+    "TicketFilters",
     "AttachmentList", "AttachmentOut", "ContactChannelsIn", "RatingForm", "RatingQuery", "ReachOut",
     "SatisfactionOut", "TwilioMessageStatusForm", "TwilioSmsForm",
     "Body",

@@ -6,6 +6,7 @@ from blueprints import (
     articles,
     callers,
     calls,
+    canned_replies,
     dashboard,
     health,
     messages,
@@ -14,6 +15,7 @@ from blueprints import (
     roles,
     search,
     tickets,
+    uploads,
     voice,
 )
 
@@ -32,3 +34,5 @@ app.register_functions(articles.bp)
 app.register_functions(dashboard.bp)
 app.register_functions(callers.bp)
 app.register_functions(messages.bp)
+app.register_functions(canned_replies.bp)
+app.register_functions(uploads.bp)

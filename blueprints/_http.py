@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
@@ -18,6 +19,7 @@ from domain.errors import (
     AtiendeError,
     Conflict,
     DependencyUnavailable,
+    Expired,
     FieldError,
     Forbidden,
     InvalidInput,
@@ -46,6 +48,7 @@ STATUS_FOR: dict[type[AtiendeError], int] = {
     NotFound: 404,
     TransitionNotAllowed: 409,
     Conflict: 409,
+    Expired: 410,
     StaleVersion: 412,
     PayloadTooLarge: 413,
     TooManyRequests: 429,
@@ -194,6 +197,16 @@ def if_match(req: func.HttpRequest) -> int | None:
 def etag(version: int) -> dict[str, str]:
     """The header that hands a client the version to send back in If-Match."""
     return {"ETag": f'"{version}"'}
+
+
+def disposition(kind: str, filename: str) -> str:
+    """Content-Disposition as RFC 6266 writes it: an ASCII name for old clients, the name itself in UTF-8."""
+    plain = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_").replace("\\", "_")
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def inline_disposition(filename: str) -> str:
+    return disposition("inline", filename)
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> func.HttpResponse:

@@ -35,6 +35,8 @@ class Operation:
     media: str | None = None
     # A form-encoded request body (a web page's form), not JSON.
     form: bool = False
+    # Statuses answered with something other than `media` or JSON: an image, say, beside a redirect.
+    media_for: tuple[tuple[int, str], ...] = ()
 
 
 _TICKET = "/tickets/{number}"
@@ -44,6 +46,12 @@ OPERATIONS: tuple[Operation, ...] = (
               description="The answer also lists open tickets that may report the same problem."),
     Operation("get", "/tickets", "listTickets", "List, filter, sort and search tickets", "tickets", "tickets:read",
               {200: s.TicketPage}, query=s.TicketQuery, errors=(422,)),
+    Operation("get", "/tickets.csv", "exportTickets", "A list view as CSV", "tickets", "tickets:read",
+              {200: None}, query=s.ExportQuery, errors=(422,), media="text/csv",
+              description="The list's view, filters and sort; every matching ticket up to EXPORT_MAX_ROWS (100,000 "
+                          "by default), read in keyset pages from one snapshot. UTF-8 with a BOM, RFC 4180 quoting, "
+                          "a cell that would start a formula (= + - @ tab CR) behind an apostrophe. X-Export-Rows "
+                          "says how many rows came, X-Export-Truncated whether more matched."),
     Operation("get", _TICKET, "getTicket", "Read a ticket", "tickets", "tickets:read",
               {200: s.TicketOut}, errors=(404,)),
     Operation("patch", _TICKET, "updateTicket", "Update a ticket", "tickets", "tickets:write",
@@ -147,11 +155,43 @@ OPERATIONS: tuple[Operation, ...] = (
               description="Its recording_link goes straight to Blob Storage and works for 15 minutes."),
     Operation("get", "/calls/{sid}/recording", "getCallRecording", "The call's recording (WAV)", "calls",
               "tickets:read", {200: None}, errors=(404, 503), media="audio/wav"),
-    Operation("get", _TICKET + "/attachments", "listAttachments", "Files the requester sent with their e-mail",
+    Operation("get", _TICKET + "/attachments", "listAttachments", "Files the requester sent and agents uploaded",
               "tickets", "tickets:read", {200: s.AttachmentList}, errors=(404,)),
-    Operation("get", _TICKET + "/attachments/{id}", "downloadAttachment", "Download an attachment", "tickets",
-              "tickets:read", {302: None}, errors=(404, 503), media="",
-              description="Redirects to a link to Blob Storage that works for five minutes and always downloads."),
+    Operation("get", _TICKET + "/attachments/{id}", "downloadAttachment", "Download an attachment, or show an image",
+              "tickets", "tickets:read", {200: None, 302: None}, query=s.AttachmentQuery,
+              errors=(404, 409, 422, 503), media="", media_for=((200, "image/*"),),
+              description="Redirects to a link to Blob Storage that works for five minutes and always downloads. "
+                          "With inline=1, a PNG, JPEG, GIF or WebP image comes itself (200, Content-Disposition "
+                          "inline, nosniff), checked again to still be that image; any other type is 422."),
+    Operation("post", _TICKET + "/uploads", "startUpload", "A link to upload a file to the ticket", "tickets",
+              "tickets:write", {201: s.UploadOut}, request=s.UploadIn, errors=(400, 404, 409, 415, 422, 503),
+              description="PUT the file's bytes to upload_url with the headers given, within UPLOAD_LINK_MINUTES; "
+                          "the link can create that one blob and nothing else (no read, no list). Then complete."),
+    Operation("post", _TICKET + "/uploads/{upload}/complete", "completeUpload", "Keep an uploaded file as an "
+              "attachment", "tickets", "tickets:write", {200: s.AttachmentOut, 201: s.AttachmentOut},
+              request=s.UploadCompleteIn, errors=(400, 404, 409, 410, 415, 422, 503),
+              description="Checks the stored file's real size and first bytes against the declared type; a file "
+                          "that fails is deleted (422), a link past its time is 410, nothing uploaded yet is 409. "
+                          "Completing again answers 200 with the same attachment. Only whoever asked for the link "
+                          "may complete it."),
+    Operation("get", "/canned-replies", "listCannedReplies", "Canned replies the caller may use", "canned replies",
+              "tickets:read", {200: s.CannedReplyList}, query=s.CannedReplyQuery, errors=(422,),
+              description="The whole desk's and those of the agent's own groups (an admin sees every group's); "
+                          "with assignment_group, the whole desk's and that group's."),
+    Operation("post", "/canned-replies", "createCannedReply", "Write a canned reply", "canned replies",
+              "reference:write", {201: s.CannedReplyOut}, request=s.CannedReplyIn, errors=(400, 415, 422),
+              description="An unknown placeholder or an unclosed brace is 422, located at /body."),
+    Operation("get", "/canned-replies/{id}", "getCannedReply", "Read a canned reply", "canned replies",
+              "tickets:read", {200: s.CannedReplyOut}, errors=(404,)),
+    Operation("patch", "/canned-replies/{id}", "updateCannedReply", "Edit a canned reply", "canned replies",
+              "reference:write", {200: s.CannedReplyOut}, request=s.CannedReplyPatch, headers=("If-Match",),
+              errors=(400, 404, 412, 415, 422, 428)),
+    Operation("delete", "/canned-replies/{id}", "deleteCannedReply", "Delete a canned reply", "canned replies",
+              "reference:write", {204: None}, errors=(404,)),
+    Operation("get", _TICKET + "/canned-replies/{id}/render", "renderCannedReply", "A canned reply filled in for "
+              "the ticket", "canned replies", "tickets:read", {200: s.RenderedReplyOut}, errors=(404,),
+              description="Plain text: the ticket's and the signed-in agent's values in place of the placeholders; "
+                          "`missing` names those the ticket had none for. Nothing is written."),
     Operation("patch", "/contacts/{id}/channels", "setContactChannels", "Opt a contact out of SMS or e-mail, or "
               "set their time zone", "reference", "tickets:write", {200: s.ReachOut}, request=s.ContactChannelsIn,
               errors=(400, 404, 415, 422),
@@ -198,6 +238,7 @@ _PATH_PARAMS: dict[str, dict[str, Any]] = {
     "token": {"type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"},
     "sid": {"type": "string", "pattern": "^CA[0-9a-f]{32}$", "examples": ["CA" + "0" * 32]},
     "user": {"type": "string", "minLength": 1, "maxLength": 200, "examples": ["ana@example.com"]},
+    "upload": {"type": "string", "format": "uuid", "examples": ["0b9f3c1e-6d1a-4c8e-9a57-2f0e8e7d4b21"]},
 }
 _HEADERS: dict[str, dict[str, Any]] = {
     "Idempotency-Key": {"description": "Retries with the same key and body get the first answer again",
@@ -271,6 +312,13 @@ def _operation(op: Operation, keys: dict[Any, Any]) -> dict[str, Any]:
     params += [{"name": name, "in": "header", "required": False, **_HEADERS[name]} for name in op.headers]
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():
+        if status in dict(op.media_for):
+            responses[str(status)] = {"description": "The answer",
+                                      "content": {dict(op.media_for)[status]: {"schema": {"type": "string"}}}}
+            continue
+        if status == 204:
+            responses[str(status)] = {"description": "No content"}
+            continue
         if op.twilio or op.media is not None:
             media = "application/xml" if op.twilio else op.media
             if status == 204:

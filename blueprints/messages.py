@@ -11,7 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 from twilio.twiml.messaging_response import MessagingResponse
 
-from blueprints._http import body, endpoint, json_response, now, query
+from blueprints._http import body, endpoint, inline_disposition, json_response, now, query
 from blueprints._twilio import messaging_webhook, twiml
 from domain.auth import Principal
 from domain.bootstrap import services
@@ -28,8 +28,10 @@ from domain.schemas.messages import (
     TwilioMessageStatusForm,
     TwilioSmsForm,
 )
+from domain.schemas.uploads import AttachmentQuery
 from domain.services import inbound, notifications, satisfaction
 from domain.services.requesters import attachment_link, attachments_of, set_channels
+from domain.services.uploads import preview
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
@@ -157,8 +159,15 @@ async def list_attachments(req: func.HttpRequest, who: Principal) -> func.HttpRe
 @bp.route(route="tickets/{number}/attachments/{id:int}", methods=["GET"])
 @endpoint("tickets:read")
 async def download_attachment(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
-    """A redirect to a five-minute link that downloads the file (never shows it in the browser)."""
+    """A redirect to a five-minute link that downloads the file (never shows it in the browser); with ?inline=1,
+    a PNG, JPEG, GIF or WebP image itself, to show, from this origin (the web app's CSP allows images from it)."""
     desk = services()
+    if query(req, AttachmentQuery).inline:
+        kind, filename, data = await preview(req.route_params["number"], int(req.route_params["id"]), desk.settings,
+                                             desk.uow(), desk.blobs)
+        return func.HttpResponse(data, status_code=200, mimetype=kind, headers={
+            "Content-Disposition": inline_disposition(filename), "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, max-age=300"})
     link = await attachment_link(req.route_params["number"], int(req.route_params["id"]), desk.settings,
                                  desk.uow(), desk.blobs)
     if link is None:

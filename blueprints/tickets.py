@@ -6,7 +6,7 @@ import logging
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints._http import body, endpoint, etag, header, if_match, json_response, now, query
+from blueprints._http import body, disposition, endpoint, etag, header, if_match, json_response, now, query
 from domain.auth import Principal
 from domain.bootstrap import services
 from domain.schemas.similar import SimilarQuery
@@ -15,12 +15,13 @@ from domain.schemas.tickets import (
     ChangesOut,
     ChangesQuery,
     CommentIn,
+    ExportQuery,
     MarkDuplicateIn,
     TicketCreate,
     TicketPatch,
     TicketQuery,
 )
-from domain.services import changes, similar, tickets
+from domain.services import changes, exports, similar, tickets
 from domain.services.idempotency import check_key
 
 bp = df.Blueprint()
@@ -49,6 +50,18 @@ async def list_tickets(req: func.HttpRequest, who: Principal) -> func.HttpRespon
     uow = desk.uow()
     page = await tickets.list_tickets(query(req, TicketQuery), who, now(), desk.settings, uow)
     return json_response(200, page)
+
+
+@bp.route(route="tickets.csv", methods=["GET"])
+@endpoint("tickets:read")
+async def export_tickets(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
+    """The list view as CSV: the list's filters, view and sort, every matching row up to EXPORT_MAX_ROWS."""
+    desk = services()
+    export = await exports.export_tickets(query(req, ExportQuery), who, now(), desk.settings, desk.uow())
+    headers = {"Content-Disposition": disposition("attachment", export.filename), "Cache-Control": "no-store",
+               "X-Content-Type-Options": "nosniff", "X-Export-Rows": str(export.rows),
+               "X-Export-Truncated": "true" if export.truncated else "false"}
+    return func.HttpResponse(export.body, status_code=200, mimetype="text/csv", charset="utf-8", headers=headers)
 
 
 @bp.route(route="tickets/{number}", methods=["GET"])

@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         stopped = stop_services((args.data_dir or DATA_DIR).resolve())
         print("\n".join(f"stopped {name}" for name in stopped) or "nothing to stop")
         return 0
-    from devhost.services import ensure_azurite, ensure_postgres, ensure_redis
+    from devhost.services import allow_browser_uploads, ensure_azurite, ensure_postgres, ensure_redis
     from domain import bootstrap
     from domain.settings import Settings, get_settings
 
@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         return 0
     ensure_azurite(settings.AzureWebJobsStorage)
+    allow_browser_uploads(settings.AzureWebJobsStorage)
     ensure_redis(settings.REDIS_URL)
     # An empty host turns that half of e-mail off; the servers are started only for a local one.
     mail_hosts = {settings.SMTP_HOST, settings.IMAP_HOST} - {""}

@@ -66,6 +66,31 @@ def ensure_azurite(storage: str, data_dir: Path = DATA_DIR) -> subprocess.Popen 
     return start_azurite(AZURITE_BLOB_PORT, data_dir / "azurite")
 
 
+# Agents' browsers PUT files straight to Azurite (upload links, domain/services/uploads.py): a request from the
+# devhost's origin to Azurite's, which the browser sends only after a CORS preflight that Azurite answers from its
+# blob service properties, as Blob Storage does. Any origin, since every devhost on the machine shares one Azurite
+# on its fixed port and each serves on a port of its own: the emulator's account key is public anyway, and the
+# link in the request is what authorizes it. In Azure the storage account allows the Static Web App's origin only
+# (infra/bicep/app/storage.bicep).
+
+def allow_browser_uploads(storage: str) -> bool:
+    """Let browsers PUT to development storage's blob service from any origin, once (the rule stays with
+    Azurite's data, beside any other rules); True when it set the rule just now."""
+    if storage.strip().rstrip(";") != DEVELOPMENT_STORAGE:
+        return False
+    from azure.storage.blob import BlobServiceClient, CorsRule
+
+    with BlobServiceClient.from_connection_string(storage) as service:
+        rules = service.get_service_properties().get("cors") or []
+        if any(r.allowed_origins == "*" and "PUT" in r.allowed_methods.split(",") for r in rules):
+            return False
+        wanted = CorsRule(["*"], ["PUT"], allowed_headers=["*"], exposed_headers=["etag", "x-ms-request-id"],
+                          max_age_in_seconds=3600)
+        service.set_service_properties(cors=[*rules, wanted])
+    log.info("let browsers upload to Azurite's blob service (CORS for PUT)")
+    return True
+
+
 def start_azurite(port: int, location: Path) -> subprocess.Popen:
     """Azurite's blob service on `port`, keeping its blobs under `location`."""
     if not AZURITE.exists():

@@ -54,6 +54,10 @@ class SavedMeanwhile(StaleVersion):
     """Someone else saved the row between this request's reading it and saving it."""
 
 
+class Expired(AtiendeError):
+    """What the request names existed but ran out (an upload link past its time)."""
+
+
 class PreconditionRequired(AtiendeError):
     pass
 

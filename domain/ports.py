@@ -67,6 +67,12 @@ class RateLimiter(Protocol):
         """Spend one of the caller's requests, or raise TooManyRequests when none is left."""
 
 
+@dataclass(frozen=True)
+class BlobHead:
+    size: int  # the whole blob's, in bytes
+    data: bytes  # its first bytes
+
+
 class Blobs(Protocol):
     async def put(self, container: str, name: str, data: bytes, content_type: str) -> None: ...
 
@@ -80,6 +86,12 @@ class Blobs(Protocol):
     async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
         """A URL anyone holding it may read the blob from, for `minutes`; with `download_as`, served as a download
         of that file name whatever its content."""
+
+    async def write_url(self, container: str, name: str, minutes: int) -> str:
+        """A URL anyone holding it may create the blob at (one PUT), for `minutes`: it cannot read or list."""
+
+    async def head(self, container: str, name: str, length: int) -> BlobHead | None:
+        """The blob's size and first `length` bytes; None when there is no such blob."""
 
 
 class Embedder(Protocol):

@@ -126,6 +126,11 @@ class Settings(BaseSettings):
                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
                              "application/msword,application/vnd.ms-excel,message/rfc822")
     ATTACHMENTS_CONTAINER: str = "attachments"
+    # An agent's file goes straight from the browser to Blob Storage through a create-only link that works this
+    # many minutes; an upload not completed by then (and a few minutes' grace for a PUT still running) is swept.
+    UPLOAD_LINK_MINUTES: int = Field(default=10, ge=1, le=60)
+    # A list view exported as CSV holds at most this many rows, read in keyset pages.
+    EXPORT_MAX_ROWS: int = Field(default=100_000, ge=1, le=1_000_000)
     # A resolved ticket's requester is asked for a rating 1-5, answerable this many days; this rating or lower
     # flags the ticket for a lead (and reopens nothing).
     SATISFACTION_REPLY_DAYS: int = Field(default=7, ge=1, le=90)

@@ -149,6 +149,8 @@ class Ticket:
     affected_callers: int = 1
     # The name this ticket's caller gave, when it is not their contact's (someone else on that phone).
     given_caller_name: str | None = None
+    # Minutes its comments and work notes recorded as worked, kept as a total on the ticket.
+    time_worked_minutes: int = 0
     id: int | None = None
     caller: Contact | None = field(default=None, compare=False)
     changes: list[FieldChange] = field(default_factory=list, repr=False)

@@ -140,11 +140,14 @@ class FakeTickets:
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                    audit: list[FieldChange] | tuple[FieldChange, ...] = (),
                    note: Note | None = None,
-                   tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = ()) -> dict[str, Any] | None:
+                   tell: list[RequesterEvent] | tuple[RequesterEvent, ...] = (),
+                   worked: int = 0) -> dict[str, Any] | None:
         stored = self.state.tickets[ticket.number]
         if stored.version != ticket.version:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version += 1
+        worked = worked if note else 0
+        ticket.time_worked_minutes += worked
         saved = copy.deepcopy(ticket)
         saved.affected_callers = stored.affected_callers  # counted by its own statement, never by a save
         self.state.tickets[ticket.number] = saved
@@ -152,7 +155,7 @@ class FakeTickets:
         self._audit(ticket.id, actor, at, audit)
         self._queue(ticket.id)
         self.state.told.extend((ticket.id, event) for event in tell)
-        return self._note(ticket.id, note[0], actor, at, note[1]) if note else None
+        return self._note(ticket.id, note[0], actor, at, note[1], worked or None) if note else None
 
     async def get_by_id(self, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
         found = next((t for t in self.state.tickets.values() if t.id == ticket_id), None)
@@ -270,10 +273,10 @@ class FakeTickets:
                       old_value=_text(change.old), new_value=_text(change.new), created_at=at)
 
     def _note(self, ticket_id: int, kind: str, actor: str | None, at: datetime | None,
-              body: str | WorkNote) -> dict[str, Any]:
+              body: str | WorkNote, worked: int | None = None) -> dict[str, Any]:
         text, parts = (body.body, body.parts) if isinstance(body, WorkNote) else (body, None)
         return self._row(ticket_id, kind=kind, actor=actor, body=text, field=None, old_value=None, new_value=None,
-                         created_at=at, note_parts=parts)
+                         created_at=at, note_parts=parts, time_worked_minutes=worked)
 
     def _row(self, ticket_id: int, **values: Any) -> dict[str, Any]:
         row = {"id": self.state.next_activity, "actor_name": None, **values}
@@ -762,6 +765,17 @@ class FakeBlobs:
     async def read_url(self, container: str, name: str, minutes: int, download_as: str | None = None) -> str:
         self._reachable()
         return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=r"
+
+    async def write_url(self, container: str, name: str, minutes: int) -> str:
+        self._reachable()
+        return f"https://blobs.example/{container}/{name}?se={minutes}m&sp=c"
+
+    async def head(self, container: str, name: str, length: int):
+        from domain.ports import BlobHead
+
+        self._reachable()
+        data = self.stored.get((container, name))
+        return None if data is None else BlobHead(len(data), data[:length])
 
 
 class FakeTelephony:

@@ -85,6 +85,14 @@ from domain.schemas.reference import (
     SlaTargetOut,
     SubcategoriesIn,
 )
+from domain.schemas.replies import (
+    CannedReplyIn,
+    CannedReplyList,
+    CannedReplyOut,
+    CannedReplyPatch,
+    CannedReplyQuery,
+    RenderedReplyOut,
+)
 from domain.schemas.similar import (
     SearchItem,
     SearchPage,
@@ -100,6 +108,7 @@ from domain.schemas.similar import (
     TriageQuality,
 )
 from domain.schemas.tickets import (
+    ActivityAttachment,
     ActivityOut,
     ActivityPage,
     CallerIn,
@@ -107,19 +116,25 @@ from domain.schemas.tickets import (
     ChangesOut,
     ChangesQuery,
     CommentIn,
+    ExportQuery,
     MarkDuplicateIn,
     SlaClockOut,
     SlaOut,
     SortKey,
     TicketCreate,
     TicketCreatedOut,
+    TicketFilters,
     TicketOut,
     TicketPage,
     TicketPatch,
     TicketQuery,
 )
+from domain.schemas.uploads import AttachmentQuery, UploadCompleteIn, UploadIn, UploadOut
 
 __all__ = [
+    "CannedReplyIn", "CannedReplyList", "CannedReplyOut", "CannedReplyPatch", "CannedReplyQuery", "RenderedReplyOut",
+    "AttachmentQuery", "UploadCompleteIn", "UploadIn", "UploadOut", "ActivityAttachment", "ExportQuery",
+    "TicketFilters",
     "AttachmentList", "AttachmentOut", "ContactChannelsIn", "RatingForm", "RatingQuery", "ReachOut",
     "SatisfactionOut", "TwilioMessageStatusForm", "TwilioSmsForm",
     "Body",

@@ -37,6 +37,12 @@ class AttachmentOut(BaseModel):
     content_type: str
     size_bytes: int
     created_at: datetime
+    image: bool = Field(default=False, description="An image of any kind (content_type image/*)")
+    preview: bool = Field(default=False, description="An image the browser may show: ?inline=1 on its download "
+                                                     "serves it (PNG, JPEG, GIF, WebP; never SVG)")
+    uploaded_by: str | None = Field(default=None, description="The agent who uploaded it; none: it came with the "
+                                                              "requester's e-mail")
+    activity_id: int | None = Field(default=None, description="The comment or work note it belongs to")
 
 
 class ContactChannelsIn(BaseModel):

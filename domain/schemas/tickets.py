@@ -125,6 +125,7 @@ class TicketOut(BaseModel):
     closed_at: datetime | None
     closed_by: str | None
     affected_callers: int = Field(description="Distinct callers who reported this problem, its own caller first")
+    time_worked_minutes: int = Field(default=0, description="The time worked its comments and work notes add up to")
     sla: SlaOut
 
 
@@ -142,7 +143,9 @@ SortKey = Literal[
 ]
 
 
-class TicketQuery(BaseModel):
+class TicketFilters(BaseModel):
+    """A list view's filters and sort, as the list and its CSV export take them."""
+
     model_config = ConfigDict(extra="forbid")
 
     view: Literal["mine", "my_groups", "unassigned", "untriaged", "open", "resolved", "all"] = Field(
@@ -157,6 +160,13 @@ class TicketQuery(BaseModel):
     parent: TicketNumber | None = Field(default=None, description="Only this ticket's children")
     q: SearchText | None = None
     sort: Annotated[str, StringConstraints(pattern=r"^-?[a-z_]+$", max_length=40)] = "-number"
+
+
+class ExportQuery(TicketFilters):
+    """The list's filters and sort, for every matching row (up to EXPORT_MAX_ROWS) rather than a page."""
+
+
+class TicketQuery(TicketFilters):
     cursor: Annotated[str, StringConstraints(max_length=500)] | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25
 
@@ -165,6 +175,16 @@ class CommentIn(Input):
     body: Body
     visibility: Literal["public", "internal"] = "public"
     from_caller: bool = Field(default=False, description="The caller wrote it (by phone, SMS or e-mail bridge)")
+    time_worked_minutes: Annotated[int, Field(ge=1, le=1440)] | None = Field(
+        default=None, description="Time worked that this entry records, in minutes; added to the ticket's total")
+
+
+class ActivityAttachment(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+    preview: bool = Field(default=False, description="An image the browser may show (its download with ?inline=1)")
 
 
 class NotePartOut(BaseModel):
@@ -188,6 +208,8 @@ class ActivityOut(BaseModel):
     note_parts: list[NotePartOut] | None = Field(
         default=None, description="For a note the desk wrote itself, its sentences as keys and parameters; `body` "
                                   "has them in English")
+    time_worked_minutes: int | None = Field(default=None, description="What a comment or work note recorded")
+    attachments: list[ActivityAttachment] = Field(default=[], description="Files uploaded to this comment or note")
 
 
 class ActivityPage(BaseModel):

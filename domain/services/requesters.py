@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.auth import Principal
 from domain.errors import FieldError, InvalidInput, NotFound
+from domain.files import described
 from domain.ports import Blobs
 from domain.schemas.messages import ContactChannelsIn
 from domain.services.tickets import find_ticket
@@ -21,7 +22,7 @@ async def attachments_of(number: str, uow: UnitOfWork) -> list[dict[str, Any]]:
     async with uow.reading():
         ticket = await find_ticket(uow, number)
         assert ticket.id is not None
-        return await uow.requesters.attachments(ticket.id)
+        return [described(row) for row in await uow.requesters.attachments(ticket.id)]
 
 
 async def attachment_link(number: str, attachment_id: int, settings: Settings, uow: UnitOfWork,

@@ -9,8 +9,18 @@ from typing import Any, TypeVar
 from domain.auth import Principal
 from domain.contacts import Contact, caller_phone_key, same_name, to_e164
 from domain.errors import FieldError, InvalidInput, NotFound, SavedMeanwhile, StaleVersion
+from domain.files import previewable
 from domain.notifications import RequesterEvent, requester_events
-from domain.schemas.tickets import ActivityOut, CommentIn, TicketCreate, TicketOut, TicketPage, TicketPatch, TicketQuery
+from domain.schemas.tickets import (
+    ActivityOut,
+    CommentIn,
+    TicketCreate,
+    TicketFilters,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    TicketQuery,
+)
 from domain.services.idempotency import run_once
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget, measure
@@ -188,6 +198,9 @@ async def add_comment(number: str, comment: CommentIn, who: Principal, now: date
     """Add a public comment or an internal work note. A caller's comment wakes a ticket waiting on them."""
     if comment.from_caller and comment.visibility != "public":
         raise InvalidInput("A caller's comment is public.", [FieldError("must be public for a caller", "/visibility")])
+    if comment.from_caller and comment.time_worked_minutes is not None:
+        raise InvalidInput("Time worked is the desk's, not the caller's.",
+                           [FieldError("not for a caller's comment", "/time_worked_minutes", code="not_allowed")])
 
     async def comment_on(ticket: Ticket) -> ActivityOut:
         ticket.refuse_if_final()
@@ -200,7 +213,8 @@ async def add_comment(number: str, comment: CommentIn, who: Principal, now: date
         kind = "comment" if comment.visibility == "public" else "work_note"
         changes, note = ticket.changes[before:], (kind, comment.body)
         row = await uow.tickets.save(ticket, who.name, now, changes, note=note,
-                                     tell=_told(ticket, changes, note, by_requester=comment.from_caller))
+                                     tell=_told(ticket, changes, note, by_requester=comment.from_caller),
+                                     worked=comment.time_worked_minutes or 0)
         assert row is not None  # save returns the note it was given
         return ActivityOut(**row)
 
@@ -227,6 +241,9 @@ async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
         ticket = await find_ticket(uow, number)
         assert ticket.id is not None  # read from the database, so it has its id
         rows = [ActivityOut(**row) for row in await uow.tickets.activity(ticket.id)]
+        for entry in rows:
+            for file in entry.attachments:
+                file.preview = previewable(file.content_type)
         sent = [ActivityOut(id=n["id"], kind="notification", created_at=n["created_at"], actor=SYSTEM_ACTOR,
                             body=n["body"], field=n["channel"], old_value=n["recipient"], new_value=n["status"],
                             detail=n["last_error"])
@@ -236,6 +253,20 @@ async def list_activity(number: str, uow: UnitOfWork) -> list[ActivityOut]:
 
 async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settings: Settings,
                        uow: UnitOfWork) -> TicketPage:
+    where = ticket_filter(query, who, settings)
+    if where is None:
+        return TicketPage(items=[], next_cursor=None, total=0)
+    async with uow.reading():
+        matching = await uow.tickets.count_matching(where)
+        tickets, next_cursor = await uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
+        targets = await uow.reference.sla_targets()
+        return TicketPage(items=[_out(t, now, targets) for t in tickets], next_cursor=next_cursor,
+                          total=matching.total, total_is_estimate=matching.estimated)
+
+
+def ticket_filter(query: TicketFilters, who: Principal, settings: Settings) -> TicketFilter | None:
+    """What a list view and its filters keep, as the store reads it; None when no state is left (an empty
+    answer). InvalidInput for a sort key the list does not have."""
     key = query.sort.lstrip("-")
     if key not in SORT_COLUMNS:
         raise InvalidInput(
@@ -262,14 +293,7 @@ async def list_tickets(query: TicketQuery, who: Principal, now: datetime, settin
         channel=Channel(query.channel) if query.channel else None,
         member=who.name if query.view == "my_groups" else None,
     )
-    if not states:
-        return TicketPage(items=[], next_cursor=None, total=0)
-    async with uow.reading():
-        matching = await uow.tickets.count_matching(where)
-        tickets, next_cursor = await uow.tickets.find(where, query.sort, query.cursor, query.limit, matching)
-        targets = await uow.reference.sla_targets()
-        return TicketPage(items=[_out(t, now, targets) for t in tickets], next_cursor=next_cursor,
-                          total=matching.total, total_is_estimate=matching.estimated)
+    return where if states else None
 
 
 async def close_resolved_tickets(now: datetime, settings: Settings, uow: UnitOfWork) -> list[str]:
@@ -371,5 +395,6 @@ def _out(ticket: Ticket, now: datetime, targets: dict[int, SlaTarget]) -> Ticket
         "opened_at": ticket.opened_at, "opened_by": ticket.opened_by, "updated_at": ticket.updated_at,
         "updated_by": ticket.updated_by, "resolved_at": ticket.resolved_at, "resolved_by": ticket.resolved_by,
         "closed_at": ticket.closed_at, "closed_by": ticket.closed_by, "affected_callers": ticket.affected_callers,
+        "time_worked_minutes": ticket.time_worked_minutes,
         "sla": {"response": response._asdict(), "resolution": resolution._asdict()},
     })

@@ -199,8 +199,8 @@ class RequesterStore:
 
     async def attachments(self, ticket_id: int) -> list[dict[str, Any]]:
         return await self.db.all(
-            "SELECT id, filename, content_type, size_bytes, blob_name, created_at FROM attachments"
-            " WHERE ticket_id = %s ORDER BY id", (ticket_id,), dicts=True)
+            "SELECT id, filename, content_type, size_bytes, blob_name, created_at, uploaded_by, activity_id"
+            " FROM attachments WHERE ticket_id = %s ORDER BY id", (ticket_id,), dicts=True)
 
     # Satisfaction.
     async def ask_rating(self, ticket_id: int, contact_id: int, token: str, at: datetime) -> None:

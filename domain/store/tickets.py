@@ -25,7 +25,8 @@ SELECT t.id, t.number, t.state, t.on_hold_reason, t.impact, t.urgency, t.short_d
        c.language AS caller_language, cat.name AS category, t.subcategory, t.channel,
        g.name AS assignment_group, t.assigned_to, p.number AS parent, t.close_code, t.close_notes, t.version,
        t.opened_at, t.opened_by, t.updated_at, t.updated_by, t.resolved_at, t.resolved_by, t.closed_at,
-       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds, t.affected_callers, t.given_caller_name
+       t.closed_by, t.responded_at, t.paused_since, t.paused_seconds, t.affected_callers, t.given_caller_name,
+       t.time_worked_minutes
 FROM tickets t
 LEFT JOIN contacts c ON c.id = t.caller_id
 LEFT JOIN categories cat ON cat.id = t.category_id
@@ -55,7 +56,8 @@ NEXT_NUMBER = "(SELECT 'INC' || lpad(n::text, greatest(7, length(n::text)), '0')
 _CREATED = (("number", NEXT_NUMBER), ("channel", "%(channel)s"), ("opened_at", "%(opened_at)s"),
             ("opened_by", "%(opened_by)s"))
 # An activity row as the API shows it (ActivityOut, but for the actor's display name).
-_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at", "note_parts")
+_NOTED = ("id", "kind", "actor", "body", "field", "old_value", "new_value", "created_at", "note_parts",
+          "time_worked_minutes")
 # Every write of a ticket queues it for the vector index and adds its activity in the same statement (and so
 # the same transaction): the index catches up after the commit whatever happens to Redis, and neither costs a
 # round trip of its own. Activity comes as one JSON array of entries, in order (the audit rows, then a comment or
@@ -64,10 +66,11 @@ _QUEUE_AND_AUDIT = (
     "queued AS (INSERT INTO index_outbox (ticket_id) SELECT id FROM written"
     " ON CONFLICT (ticket_id) DO UPDATE SET enqueued_at = clock_timestamp(), attempts = 0, last_error = NULL),"
     " audited AS (INSERT INTO ticket_activity (ticket_id, kind, actor, field, old_value, new_value, body, created_at,"
-    " note_parts) SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value, entry.new_value,"
-    " entry.body, %(audit_at)s, entry.note_parts FROM written, ROWS FROM (jsonb_to_recordset(%(audit)s::jsonb)"
-    " AS (kind text, field text, old_value text, new_value text, body text, note_parts jsonb))"
-    " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, note_parts, n) ORDER BY entry.n"
+    " note_parts, time_worked_minutes) SELECT written.id, entry.kind, %(audit_actor)s, entry.field, entry.old_value,"
+    " entry.new_value, entry.body, %(audit_at)s, entry.note_parts, entry.worked FROM written,"
+    " ROWS FROM (jsonb_to_recordset(%(audit)s::jsonb)"
+    " AS (kind text, field text, old_value text, new_value text, body text, note_parts jsonb, worked integer))"
+    " WITH ORDINALITY AS entry (kind, field, old_value, new_value, body, note_parts, worked, n) ORDER BY entry.n"
     " RETURNING " + ", ".join(_NOTED) + ")"
 )
 _INSERT = "WITH written AS (INSERT INTO tickets ({}) VALUES ({}) RETURNING id, number), {} SELECT id, number FROM written".format(
@@ -79,8 +82,10 @@ _TELL_REQUESTER = (
     " told AS (INSERT INTO requester_events (ticket_id, event, body) SELECT written.id, e.event, e.body FROM written,"
     " jsonb_to_recordset(%(tell)s::jsonb) AS e (event text, body text))"
 )
-# The version, and the note the write added as stored (all None without one).
-_UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1 WHERE id = %(id)s AND version = %(version)s"
+# The version, and the note the write added as stored (all None without one). The time its note records as
+# worked adds to the ticket's total here, in the same row write (mostly 0).
+_UPDATE = ("WITH written AS (UPDATE tickets SET {}, version = version + 1,"
+           " time_worked_minutes = time_worked_minutes + %(worked)s WHERE id = %(id)s AND version = %(version)s"
            " RETURNING id, version), {}, {} SELECT written.version, {} FROM written"
            " LEFT JOIN audited noted ON noted.kind <> 'audit'").format(
     ", ".join(f"{c} = {e}" for c, e in _WRITTEN), _QUEUE_AND_AUDIT, _TELL_REQUESTER,
@@ -103,7 +108,7 @@ Note = tuple[str, str | WorkNote]
 
 
 def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[FieldChange],
-                  note: Note | None = None) -> dict[str, Any]:
+                  note: Note | None = None, worked: int = 0) -> dict[str, Any]:
     # The entries travel as one JSON array rather than five text arrays: psycopg dumps a list element by element
     # in Python, and five of them were about 40 µs of every write's client CPU.
     entries: list[dict[str, Any]] = [
@@ -111,8 +116,11 @@ def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[Fiel
         for c in changes]
     if note is not None:
         kind, body = note
-        entries.append({"kind": kind, "body": body.body, "note_parts": body.parts} if isinstance(body, WorkNote)
-                       else {"kind": kind, "body": body})
+        entry: dict[str, Any] = ({"kind": kind, "body": body.body, "note_parts": body.parts}
+                                 if isinstance(body, WorkNote) else {"kind": kind, "body": body})
+        if worked:
+            entry["worked"] = worked
+        entries.append(entry)
     return {"audit_actor": actor, "audit_at": at, "audit": Jsonb(entries)}
 
 
@@ -270,15 +278,19 @@ class TicketStore:
 
     async def save(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                    audit: Sequence[FieldChange] = (), note: Note | None = None,
-                   tell: Sequence[RequesterEvent] = ()) -> dict[str, Any] | None:
+                   tell: Sequence[RequesterEvent] = (), worked: int = 0) -> dict[str, Any] | None:
         """Write the ticket, bump its version and add the audit rows of `audit` (by `actor` at `at`), then the
-        comment or work note `note` (kind, body), which it returns as stored, and queue what the requester is to
-        be `tell`-ed; SavedMeanwhile if someone else saved the ticket since it was read."""
+        comment or work note `note` (kind, body), which it returns as stored, with the minutes it records as
+        `worked` (added to the ticket's total), and queue what the requester is to be `tell`-ed; SavedMeanwhile if
+        someone else saved the ticket since it was read."""
         told = Jsonb([{"event": e.event, "body": e.body} for e in tell]) if tell else _NOTHING_TO_TELL
-        row = await self.db.one(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note), "tell": told})
+        worked = worked if note is not None else 0
+        row = await self.db.one(_UPDATE, {**_params(ticket), **_audit_params(actor, at, audit, note, worked),
+                                          "tell": told, "worked": worked})
         if row is None:
             raise SavedMeanwhile(f"Ticket {ticket.number} changed while this update ran.")
         ticket.version = row[0]
+        ticket.time_worked_minutes += worked
         return dict(zip(_NOTED, row[1:], strict=False)) if note is not None else None
 
     async def queue_all_for_index(self) -> int:
@@ -370,13 +382,26 @@ class TicketStore:
         return note
 
     async def activity(self, ticket_id: int) -> list[dict[str, Any]]:
+        """The ticket's activity, oldest first, each entry with the files uploaded to it: those of the whole
+        ticket gathered once, by the ticket's index, rather than looked up entry by entry."""
         return await self.db.all(
             "SELECT a.id, a.kind, a.actor, who.display_name AS actor_name, a.body, a.field, a.old_value, a.new_value,"
-            " a.created_at, a.note_parts FROM ticket_activity a"
+            " a.created_at, a.note_parts, a.time_worked_minutes, coalesce(files.list, '[]') AS attachments"
+            " FROM ticket_activity a"
             " LEFT JOIN agents who ON who.user_name = a.actor"
-            " WHERE a.ticket_id = %s ORDER BY a.id",
-            (ticket_id,), dicts=True,
+            " LEFT JOIN (SELECT activity_id, jsonb_agg(jsonb_build_object('id', id, 'filename', filename,"
+            " 'content_type', content_type, 'size_bytes', size_bytes) ORDER BY id) AS list FROM attachments"
+            " WHERE ticket_id = %(ticket)s AND activity_id IS NOT NULL GROUP BY activity_id) files"
+            " ON files.activity_id = a.id"
+            " WHERE a.ticket_id = %(ticket)s ORDER BY a.id",
+            {"ticket": ticket_id}, dicts=True,
         )
+
+    async def activity_entry(self, ticket_id: int, activity_id: int) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = await self.db.one(
+            "SELECT id, kind, actor FROM ticket_activity WHERE id = %s AND ticket_id = %s", (activity_id, ticket_id),
+            dicts=True)
+        return found
 
     async def resolved_before(self, cutoff: datetime, limit: int = 500) -> list[str]:
         rows = await self.db.all(
@@ -520,6 +545,33 @@ class TicketStore:
         for row in rows:
             row.pop("sort_value")
         return [_ticket(row) for row in rows], next_cursor
+
+    async def export_page(self, where: TicketFilter, sort: str, after: tuple[Any, int] | None,
+                          limit: int) -> list[tuple[Any, ...]]:
+        """Up to `limit` tickets in `sort` order after the (sort value, id) `after`, each as the list's columns
+        after those two: number, opened, short description, caller, priority, state, category, group, assignee,
+        channel, updated. A keyset page, as the list's own: the millionth row costs what the first does."""
+        descending = sort.startswith("-")
+        order_expr = SORT_COLUMNS[sort.lstrip("-")]
+        clauses, params = await self._conditions(where)
+        if after is not None:
+            clauses.append(f"({order_expr}, t.id) {'<' if descending else '>'} (%s, %s)")
+            params += list(after)
+        direction = "DESC" if descending else "ASC"
+        params.append(limit)
+        return await self.db.all(
+            f"SELECT {order_expr}, t.id, t.number, t.opened_at, t.short_description,"
+            " coalesce(c.name, c.phone, c.email), t.priority, t.state, cat.name, g.name, t.assigned_to, t.channel,"
+            " t.updated_at FROM tickets t LEFT JOIN contacts c ON c.id = t.caller_id"
+            " LEFT JOIN categories cat ON cat.id = t.category_id"
+            " LEFT JOIN assignment_groups g ON g.id = t.assignment_group_id"
+            + _where(clauses) + f" ORDER BY {order_expr} {direction}, t.id {direction} LIMIT %s",
+            params, prepare=False)
+
+    async def one_snapshot(self) -> None:
+        """Every later read of this transaction sees the tickets as they were at its first: an export read in
+        pages neither skips nor repeats a ticket that changes meanwhile."""
+        await self.db.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     # Counted exactly up to this many; past it the planner's estimate is close enough to say "about N", and
     # counting a million rows for every page costs more than the page itself.

@@ -18,9 +18,11 @@ from domain.store.contacts import ContactStore
 from domain.store.dashboard import DashboardStore
 from domain.store.idempotency import IdempotencyStore
 from domain.store.reference import ReferenceStore
+from domain.store.replies import CannedReplyStore
 from domain.store.requesters import RequesterStore
 from domain.store.statements import Statements
 from domain.store.tickets import TicketStore
+from domain.store.uploads import UploadStore
 
 # Where a unit of work leases its connection: the pool of the running event loop, to which its connections
 # belong (see domain/store/pool.py), looked up when the work starts rather than when it is made.
@@ -38,6 +40,8 @@ class UnitOfWork:
     dashboard: DashboardStore
     callers_data: CallersDataStore
     requesters: RequesterStore
+    canned_replies: CannedReplyStore
+    uploads: UploadStore
     db: Statements
     conn: psycopg.AsyncConnection[Any]
 
@@ -58,6 +62,8 @@ class UnitOfWork:
         self.dashboard = DashboardStore(db)
         self.callers_data = CallersDataStore(db)
         self.requesters = RequesterStore(db)
+        self.canned_replies = CannedReplyStore(db)
+        self.uploads = UploadStore(db)
 
     def beside(self) -> Self:
         """Another unit of work over the same pool, for reads made at the same time as this one's, on a

@@ -97,7 +97,13 @@ module monitoring 'app/monitoring.bicep' = {
 module storage 'app/storage.bicep' = {
   scope: rg
   name: 'storage'
-  params: { location: location, tags: tags, name: names.storage, logAnalyticsId: monitoring.outputs.logAnalyticsId }
+  params: {
+    location: location
+    tags: tags
+    name: names.storage
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    uploadOrigins: ['https://${web.outputs.defaultHostname}']
+  }
 }
 
 module postgres 'app/postgres.bicep' = {
@@ -236,6 +242,8 @@ var codeSettings = {
   ATTACHMENT_MAX_BYTES: '10485760'
   ATTACHMENT_TYPES: 'image/*,application/pdf,text/plain,text/csv,application/zip,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/msword,application/vnd.ms-excel,message/rfc822'
   ATTACHMENTS_CONTAINER: 'attachments'
+  UPLOAD_LINK_MINUTES: '10'
+  EXPORT_MAX_ROWS: '100000'
   SATISFACTION_REPLY_DAYS: '7'
   SATISFACTION_FLAG_AT_MOST: '2'
   SMTP_HOST: ''

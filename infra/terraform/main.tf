@@ -96,6 +96,8 @@ locals {
     ATTACHMENT_MAX_BYTES      = "10485760"
     ATTACHMENT_TYPES          = "image/*,application/pdf,text/plain,text/csv,application/zip,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/msword,application/vnd.ms-excel,message/rfc822"
     ATTACHMENTS_CONTAINER     = "attachments"
+    UPLOAD_LINK_MINUTES       = "10"
+    EXPORT_MAX_ROWS           = "100000"
     SATISFACTION_REPLY_DAYS   = "7"
     SATISFACTION_FLAG_AT_MOST = "2"
     SMTP_HOST                 = ""

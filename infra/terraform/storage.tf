@@ -22,6 +22,15 @@ resource "azurerm_storage_account" "main" {
     container_delete_retention_policy {
       days = 7
     }
+    # The web app PUTs an agent's file to the write-only link the API gave it: a cross-origin request, so the
+    # blob service answers its preflight for the site's origin only, and only for PUT.
+    cors_rule {
+      allowed_origins    = ["https://${azurerm_static_web_app.main.default_host_name}"]
+      allowed_methods    = ["PUT"]
+      allowed_headers    = ["content-type", "x-ms-blob-type", "x-ms-blob-content-type", "x-ms-version", "x-ms-date", "x-ms-client-request-id"]
+      exposed_headers    = ["etag", "x-ms-request-id"]
+      max_age_in_seconds = 3600
+    }
   }
 }
 

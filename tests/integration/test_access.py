@@ -48,6 +48,17 @@ ROUTES = [
     ("GET", "/api/tickets/{n}/attachments/999999", None, "tickets:read"),
     ("PATCH", "/api/contacts/999999999/channels", {"email_opted_out": True}, "tickets:write"),
     ("GET", "/api/dashboard/satisfaction", None, "tickets:read"),
+    ("GET", "/api/tickets.csv", None, "tickets:read"),
+    ("GET", "/api/tickets/{n}/attachments/999999?inline=1", None, "tickets:read"),
+    ("POST", "/api/tickets/{n}/uploads", {"filename": "a.png", "content_type": "image/png", "size": 10}, "tickets:write"),
+    ("POST", "/api/tickets/{n}/uploads/00000000-0000-4000-8000-000000000000/complete", {}, "tickets:write"),
+    ("GET", "/api/canned-replies", None, "tickets:read"),
+    ("POST", "/api/canned-replies", {"title": "Thanks", "body": "Hola {{caller.name}}", "language": "es"},
+     "reference:write"),
+    ("GET", "/api/canned-replies/999999", None, "tickets:read"),
+    ("PATCH", "/api/canned-replies/999999", {"title": "y"}, "reference:write"),
+    ("DELETE", "/api/canned-replies/999999", None, "reference:write"),
+    ("GET", "/api/tickets/{n}/canned-replies/999999/render", None, "tickets:read"),
 ]
 GRANTS = {
     "agent": {"tickets:read", "tickets:write", "reference:read"},

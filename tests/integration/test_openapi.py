@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document: valid, complete, and true to the API when fuzzed by schemathesis."""
+import psycopg
 import pytest
 import requests
 import schemathesis
@@ -8,7 +9,7 @@ from openapi_spec_validator import validate
 import function_app
 from blueprints._openapi import document as openapi_document
 from devhost.functions import http_functions
-from tests.conftest import Devhost, fresh_database, principal_cookie
+from tests.conftest import TEST_DATABASE_URL, Devhost, fresh_database, principal_cookie
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,9 @@ schema = schemathesis.openapi.from_dict(openapi_document("http://127.0.0.1"))
 def fuzzed_desk(search_redis, tmp_path_factory):
     """A desk of its own: an admin's schema-valid requests rename groups and replace any category's subcategories,
     which on the suite's desk would pull labels from under other tests' feet."""
-    host = Devhost(fresh_database("atiende_fuzzed"), tmp_path_factory.mktemp("fuzzed") / "devhost.log").start()
+    # Named after the run's own test database, so that runs beside each other on one server keep to their own.
+    name = psycopg.conninfo.conninfo_to_dict(TEST_DATABASE_URL)["dbname"] + "_fuzzed"
+    host = Devhost(fresh_database(name), tmp_path_factory.mktemp("fuzzed") / "devhost.log").start()
     yield host.base
     host.stop()
 

@@ -11,7 +11,8 @@ def test_the_timers_are_found_with_their_schedules():
     timers = {name: schedule for name, schedule, _, _ in timer_functions(function_app.app)}
     assert timers == {"close_resolved_tickets": "0 */15 * * * *", "index_changed_tickets": "*/5 * * * * *",
                       "forget_old_recordings": "0 15 3 * * *", "tell_callers_outage_resolved": "*/10 * * * * *",
-                      "tell_requesters": "*/15 * * * * *", "read_desk_mailbox": "*/30 * * * * *"}
+                      "tell_requesters": "*/15 * * * * *", "read_desk_mailbox": "*/30 * * * * *",
+                      "sweep_uploads": "0 */10 * * * *"}
 
 
 def test_ncrontab_reads_seconds_first():

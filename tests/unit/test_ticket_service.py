@@ -136,3 +136,24 @@ def test_a_ticket_that_is_not_there_is_not_found(desk):
     for number in ("INC0099999", "not-a-number"):
         with pytest.raises(NotFound):
             on_own_loop(tickets.get_ticket(number, NOW, FakeUnitOfWork(desk)))
+
+
+def test_time_worked_on_comments_and_notes_adds_up_on_the_ticket(desk):
+    number = create(desk)["number"]
+    noted = on_own_loop(tickets.add_comment(number, CommentIn(body="Rebooted the router", visibility="internal",
+                                                              time_worked_minutes=25), AGENT, NOW,
+                                            FakeUnitOfWork(desk)))
+    assert noted.time_worked_minutes == 25
+    on_own_loop(tickets.add_comment(number, CommentIn(body="Called back", time_worked_minutes=5), AGENT, NOW,
+                                    FakeUnitOfWork(desk)))
+    on_own_loop(tickets.add_comment(number, CommentIn(body="No time"), AGENT, NOW, FakeUnitOfWork(desk)))
+    assert on_own_loop(tickets.get_ticket(number, NOW, FakeUnitOfWork(desk))).time_worked_minutes == 30
+
+
+def test_a_callers_comment_records_no_time_worked(desk):
+    number = create(desk)["number"]
+    caller = Principal("+15550001", "user", ROLE_PERMISSIONS["agent"])
+    with pytest.raises(InvalidInput) as refused:
+        on_own_loop(tickets.add_comment(number, CommentIn(body="Hi", from_caller=True, time_worked_minutes=3), caller,
+                                        NOW, FakeUnitOfWork(desk)))
+    assert refused.value.errors[0].pointer == "/time_worked_minutes"

@@ -4,6 +4,8 @@ param location string
 param tags object
 param name string
 param logAnalyticsId string
+@description('Origins whose pages may PUT agents\' files straight into the account with an upload link (the Static Web App)')
+param uploadOrigins array
 
 var containers = ['recordings', 'prompt-audio', 'deployment']
 
@@ -31,6 +33,19 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   properties: {
     deleteRetentionPolicy: { enabled: true, days: 7 }
     containerDeleteRetentionPolicy: { enabled: true, days: 7 }
+    // The web app PUTs an agent's file to the write-only link the API gave it: a cross-origin request, so the
+    // blob service answers its preflight for the site's origin only, and only for PUT.
+    cors: {
+      corsRules: [
+        {
+          allowedOrigins: uploadOrigins
+          allowedMethods: ['PUT']
+          allowedHeaders: ['content-type', 'x-ms-blob-type', 'x-ms-blob-content-type', 'x-ms-version', 'x-ms-date', 'x-ms-client-request-id']
+          exposedHeaders: ['etag', 'x-ms-request-id']
+          maxAgeInSeconds: 3600
+        }
+      ]
+    }
   }
 }
 

@@ -93,7 +93,8 @@ def operations(numbers: list[str]) -> list[tuple[str, str, list[str], dict | lis
     ]
 
 
-def wrk_script(method: str, paths: list[str], body: dict | list[dict] | None) -> str:
+def wrk_script(method: str, paths: list[str], body: dict | list[dict] | None,
+               headers: dict[str, str] | None = None) -> str:
     """A wrk Lua script sending the agent's cookie, and the method of the operation to its paths in turn, with
     its body (or the next of its bodies each time round the paths), where "{n}" becomes words no other request
     of any run has sent."""
@@ -110,6 +111,7 @@ def wrk_script(method: str, paths: list[str], body: dict | list[dict] | None) ->
         lines.append('wrk.headers["Content-Type"] = "application/json"')
     if method == "PATCH":
         lines.append('wrk.headers["If-Match"] = "*"')
+    lines += [f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in (headers or {}).items()]
     # The first few refused answers are printed whole, so a failed run says why.
     lines += ["shown = 0", "function response(status, headers, body)",
               "  if status >= 300 and shown < 3 then shown = shown + 1; io.write(status, ' ', body, '\\n') end",
@@ -132,10 +134,10 @@ def function_cpu_seconds(url: str) -> tuple[int, float]:
 
 
 def drive(url: str, method: str, paths: list[str], body: dict | list[dict] | None, seconds: int, pid: int,
-          in_functions_too: bool = True) -> dict:
+          in_functions_too: bool = True, headers: dict[str, str] | None = None) -> dict:
     """wrk sending `method` to the paths of `url` for `seconds`: requests per second and CPU ms per request."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(method, paths, body))
+        script.write(wrk_script(method, paths, body, headers))
     calls, in_functions = function_cpu_seconds(url) if in_functions_too else (0, 0.0)
     before = cpu_seconds(pid)
     out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, url],

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 # The row the API reads, with its joins, the text search's own helpers and its limits: the statements stay
 # Atiende's.
-from domain.store.tickets import _SELECT, TicketStore, _number_like, _prefix_query
+from domain.store.tickets import _SELECT, CHANGE_WINDOW, TicketStore, _number_like, _prefix_query
 
 _BY_NUMBER = _SELECT + " WHERE t.number = %s"
 
@@ -96,6 +96,26 @@ async def list_or_search(request: Request) -> Response:
     return _json(200, {"items": rows[:limit], "total": counted["total"]})
 
 
+async def desk_changes(request: Request) -> Response:
+    """A live-update poll: the desk's change tag in one round trip, 304 when the client's is the same, else the
+    tickets written since `after` in a second."""
+    after = int(request.query_params.get("after", 0))
+    async with pool.connection() as conn:
+        row = await (await conn.execute(
+            "SELECT latest, (SELECT count(*) FROM ticket_activity WHERE id > latest - %s) AS window FROM"
+            " (SELECT coalesce(max(id), 0) AS latest FROM ticket_activity) m", (CHANGE_WINDOW,))).fetchone()
+        tag = f'"{row["latest"]}.{row["window"]}"'
+        if request.headers.get("if-none-match") == tag:
+            return Response(status_code=304, headers={"ETag": tag})
+        rows = await (await conn.execute(
+            "SELECT t.number, t.short_description, t.channel, t.priority, bool_or(a.id > %(after)s AND a.kind = 'audit'"
+            " AND a.field = 'state' AND a.old_value IS NULL) AS opened FROM ticket_activity a"
+            " JOIN tickets t ON t.id = a.ticket_id WHERE a.id > %(window)s GROUP BY t.id ORDER BY max(a.id) DESC"
+            " LIMIT 100", {"after": after, "window": max(after - CHANGE_WINDOW, 0)})).fetchall()
+    return Response(pydantic_core.to_json({"tag": tag, "latest": row["latest"], "tickets": rows}), 200,
+                    media_type="application/json", headers={"ETag": tag})
+
+
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await pool.open()
@@ -105,4 +125,4 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 app = Starlette(routes=[Route("/api/tickets/{number}", get_ticket), Route("/api/tickets/{number}", update, methods=["PATCH"]),
                         Route("/api/tickets/{number}/comments", comment, methods=["POST"]),
-                        Route("/api/tickets", list_or_search)], lifespan=lifespan)
+                        Route("/api/tickets", list_or_search), Route("/api/changes", desk_changes)], lifespan=lifespan)

@@ -16,6 +16,7 @@ from devhost.durable import WEBHOOK_PREFIX, DurableEngine
 from devhost.functions import FunctionRouter, route_prefix
 from devhost.requester import API_PREFIX as REQUESTER_API
 from devhost.requester import LocalMessaging
+from devhost.services import AZURITE_BLOB_PORT
 from devhost.simulations import PREFIX as SIMULATIONS_PREFIX
 from devhost.simulations import Simulations
 from devhost.swa import StaticWebApp
@@ -40,7 +41,9 @@ class DevHost:
         self.simulations = simulations
         values = {"durableClient": durable.client_binding} if durable else {}
         router = FunctionRouter(function_app, route_prefix(ROOT / "host.json"), values)
-        self.site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra))
+        # The browser uploads agents' files straight to Blob Storage: here, Azurite.
+        self.site = StaticWebApp(ROOT / "static_web", lambda request, extra: router(request, extra),
+                                 connect_sources=(f"http://127.0.0.1:{AZURITE_BLOB_PORT}",))
         self.run_timer_functions = run_timer_functions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

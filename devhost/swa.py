@@ -74,7 +74,9 @@ def encode_principal(user: str, roles: list[str], provider: str = "aad") -> str:
 
 
 class StaticWebApp:
-    def __init__(self, root: Path, api: ApiHandler):
+    def __init__(self, root: Path, api: ApiHandler, connect_sources: tuple[str, ...] = ()):
+        """`connect_sources`: origins the page may also send requests to, added to the policy's connect-src
+        (devhost's Azurite, where the browser uploads files, as it uploads to Blob Storage in Azure)."""
         self.root = root.resolve()
         self.api = api
         config = json.loads((root / "staticwebapp.config.json").read_text())
@@ -88,8 +90,13 @@ class StaticWebApp:
         ]
         self.fallback = config.get("navigationFallback")
         self.overrides = config.get("responseOverrides", {})
+        headers = dict(config.get("globalHeaders", {}))
+        policy = headers.get("Content-Security-Policy")
+        if policy and connect_sources:
+            headers["Content-Security-Policy"] = policy.replace("connect-src 'self'",
+                                                                "connect-src 'self' " + " ".join(connect_sources))
         self.global_headers = [(name.lower().encode("latin-1"), value.encode("latin-1"))
-                               for name, value in config.get("globalHeaders", {}).items()]
+                               for name, value in headers.items()]
         self.platform_token = secrets.token_urlsafe(24)
 
     async def __call__(self, request: Request) -> Response:

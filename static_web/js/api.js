@@ -52,7 +52,7 @@ export const api = {
   triageQuality: () => request('GET', '/triage/quality'),
   dashboard: (tz) => request('GET', `/dashboard?${new URLSearchParams({ tz })}`),
   satisfaction: () => request('GET', '/dashboard/satisfaction'),
-  attachments: (number) => request('GET', `/tickets/${encodeURIComponent(number)}/attachments`),
+  attachments: (number) => request('GET', `/tickets/${enc(number)}/attachments`),
   groups: () => request('GET', '/groups'),
   contacts: (params) => request('GET', `/contacts?${new URLSearchParams(params)}`),
   createGroup: (group) => request('POST', '/groups', { body: group }),
@@ -69,6 +69,12 @@ export const api = {
   eraseCaller: (id) => request('POST', `/contacts/${enc(id)}/erase`),
   categories: () => request('GET', '/categories'),
   agents: (params) => request('GET', `/agents?${new URLSearchParams(params)}`),
+  startUpload: (number, file) => request('POST', `/tickets/${enc(number)}/uploads`, { body: file }),
+  completeUpload: (number, id, body) => request('POST', `/tickets/${enc(number)}/uploads/${enc(id)}/complete`, { body }),
+  cannedReplies: (params) => request('GET', `/canned-replies?${new URLSearchParams(params)}`),
+  renderCanned: (number, id) => request('GET', `/tickets/${enc(number)}/canned-replies/${enc(id)}/render`),
+  createCanned: (reply) => request('POST', '/canned-replies', { body: reply }),
+  deleteCanned: (id) => request('DELETE', `/canned-replies/${enc(id)}`),
   changeContact: (id, changes) => request('PATCH', `/contacts/${enc(id)}`, { body: changes }),
 };
 
@@ -120,3 +126,14 @@ export const devhost = {
     return response.json();
   },
 };
+
+/**
+ * Upload a file straight to Blob Storage: a create-only link from the desk, the bytes PUT there, then the desk
+ * checks what arrived (size, real type) and keeps it on the ticket, or on the comment `commentId`.
+ */
+export async function uploadFile(number, file, commentId) {
+  const { data: slot } = await api.startUpload(number, { filename: file.name, content_type: file.type || 'application/octet-stream', size: file.size });
+  const put = await fetch(slot.upload_url, { method: slot.method, headers: slot.headers, body: file });
+  if (!put.ok) throw new ApiError(put.status, { detail: `Blob Storage refused the upload (HTTP ${put.status}).` });
+  return (await api.completeUpload(number, slot.id, commentId ? { comment_id: commentId } : {})).data;
+}

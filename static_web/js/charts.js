@@ -54,10 +54,8 @@ export function barChart(summary, items, format) {
     value.textContent = format(item.value);
     if (item.href) {
       // A bar opens the list of the tickets it counts.
-      const link = svg('a', { href: item.href, class: 'bar-link' });
-      const name = svg('title');
-      name.textContent = `${item.label}: ${format(item.value)}`;
-      link.append(name, label, bar, value);
+      const link = svg('a', { href: item.href, class: 'bar-link', 'aria-label': `${item.label}: ${format(item.value)}` });
+      link.append(label, bar, value);
       chart.append(link);
     } else chart.append(label, bar, value);
   });

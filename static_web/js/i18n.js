@@ -88,7 +88,7 @@ const STRINGS = {
     'sla.in_progress': 'In progress', 'sla.paused': 'Paused', 'sla.completed': 'Completed', 'sla.canceled': 'Canceled', 'sla.breached': 'breached',
     'activity.title': 'Activity', 'activity.comment': 'Additional comment (caller sees it)', 'activity.work_note': 'Work note (internal)',
     'kind.comment': 'commented', 'kind.work_note': 'added a work note', 'kind.audit': 'changed',
-    'kind.notification': 'messaged the caller', 'nav.requester': "Requester's side", 'requester.title': "The requester's side", 'requester.hint': "On this machine devhost plays the requester's phone and mailbox: what the desk sends them shows here, and what you write goes to the desk the way a real SMS or e-mail would.", 'requester.phone': 'Their phone', 'requester.email': 'Their e-mail', 'requester.sms': 'SMS', 'requester.mail': 'Mailbox', 'requester.write_sms': 'Write an SMS to the desk', 'requester.write_mail': 'Write an e-mail to the desk', 'requester.subject': 'Subject', 'requester.send': 'Send', 'requester.reply': 'Reply', 'requester.none': 'Nothing yet.', 'files.title': 'Files from the requester', 'dash.csat': "Requesters' satisfaction, last 8 weeks", 'dash.no_csat': 'No requester has rated a resolved ticket yet.', 'dash.flagged': 'Rated low, for a lead to look at', 'dash.no_flagged': 'No ticket was rated low.', 'dash.week': 'Week of', 'dash.ratings': 'Ratings', 'dash.average': 'Average (1–5)', 'dash.satisfied': 'Rated 4 or 5', 'via.sms': 'SMS', 'via.email': 'E-mail',
+    'kind.notification': 'messaged the caller', 'nav.requester': "Requester's side", 'requester.title': "The requester's side", 'requester.hint': "On this machine devhost plays the requester's phone and mailbox: what the desk sends them shows here, and what you write goes to the desk the way a real SMS or e-mail would.", 'requester.phone': 'Their phone', 'requester.email': 'Their e-mail', 'requester.sms': 'SMS', 'requester.mail': 'Mailbox', 'requester.write_sms': 'Write an SMS to the desk', 'requester.write_mail': 'Write an e-mail to the desk', 'requester.subject': 'Subject', 'requester.send': 'Send', 'requester.reply': 'Reply', 'requester.none': 'Nothing yet.', 'files.title': 'Files', 'dash.csat': "Requesters' satisfaction, last 8 weeks", 'dash.no_csat': 'No requester has rated a resolved ticket yet.', 'dash.flagged': 'Rated low, for a lead to look at', 'dash.no_flagged': 'No ticket was rated low.', 'dash.week': 'Week of', 'dash.ratings': 'Ratings', 'dash.average': 'Average (1–5)', 'dash.satisfied': 'Rated 4 or 5', 'via.sms': 'SMS', 'via.email': 'E-mail',
     'delivery.queued': 'waiting to be sent', 'delivery.sent': 'sent', 'delivery.delivered': 'delivered', 'delivery.undelivered': 'not delivered', 'delivery.failed': 'failed', 'delivery.bounced': 'bounced',
     'state.new': 'New', 'state.in_progress': 'In Progress', 'state.on_hold': 'On Hold', 'state.resolved': 'Resolved', 'state.closed': 'Closed', 'state.canceled': 'Canceled',
     'priority.1': '1 - Critical', 'priority.2': '2 - High', 'priority.3': '3 - Moderate', 'priority.4': '4 - Low', 'priority.5': '5 - Planning',
@@ -142,6 +142,12 @@ const STRINGS = {
     'help.keys.search': 'Search tickets', 'help.keys.save': 'Save the ticket', 'help.keys.post': 'Post the comment',
     'help.keys.canned': 'Insert a canned reply', 'help.keys.dashboard': 'Go to the dashboard', 'skip.main': 'Skip to content',
     'channel.sms': 'SMS',
+    'files.none': 'No files yet.', 'files.add': 'Add files to the ticket', 'files.requester': 'the requester',
+    'canned.pick': 'Canned reply…', 'canned.insert': 'Insert', 'canned.title': 'Canned replies',
+    'canned.hint': 'Placeholders: {{caller.name}}, {{ticket.number}}, {{ticket.short_description}}, {{ticket.state}}, {{agent.name}}.',
+    'canned.name': 'Title', 'canned.desk': 'Whole desk', 'canned.body': 'Text', 'canned.delete': 'Delete', 'canned.none': 'No canned replies yet.',
+    'activity.time_worked': 'Time worked (minutes)', 'activity.attach': 'Attach files',
+    'worked.total': '{time} worked', 'worked.entry': '{time} worked',
   },
   es: {
     'admin.callers': 'Datos de llamantes', 'admin.callers_hint': 'Borrar a un llamante elimina su nombre, teléfono, correo, grabaciones y transcripciones. Sus tickets se conservan, anonimizados, con una nota.',
@@ -230,7 +236,7 @@ const STRINGS = {
     'sla.in_progress': 'En curso', 'sla.paused': 'En pausa', 'sla.completed': 'Completado', 'sla.canceled': 'Cancelado', 'sla.breached': 'incumplido',
     'activity.title': 'Actividad', 'activity.comment': 'Comentario adicional (lo ve el solicitante)', 'activity.work_note': 'Nota de trabajo (interna)',
     'kind.comment': 'comentó', 'kind.work_note': 'añadió una nota de trabajo', 'kind.audit': 'cambió',
-    'kind.notification': 'escribió al solicitante', 'nav.requester': 'Lado del solicitante', 'requester.title': 'El lado del solicitante', 'requester.hint': 'En esta máquina devhost hace de teléfono y buzón del solicitante: aquí se ve lo que la mesa le envía, y lo que escriba llega a la mesa como llegaría un SMS o un correo real.', 'requester.phone': 'Su teléfono', 'requester.email': 'Su correo', 'requester.sms': 'SMS', 'requester.mail': 'Buzón', 'requester.write_sms': 'Escribir un SMS a la mesa', 'requester.write_mail': 'Escribir un correo a la mesa', 'requester.subject': 'Asunto', 'requester.send': 'Enviar', 'requester.reply': 'Responder', 'requester.none': 'Nada todavía.', 'files.title': 'Archivos del solicitante', 'dash.csat': 'Satisfacción de los solicitantes, últimas 8 semanas', 'dash.no_csat': 'Ningún solicitante ha valorado aún una incidencia resuelta.', 'dash.flagged': 'Valoradas bajo, para que las revise un responsable', 'dash.no_flagged': 'Ninguna incidencia tiene una valoración baja.', 'dash.week': 'Semana del', 'dash.ratings': 'Valoraciones', 'dash.average': 'Media (1–5)', 'dash.satisfied': 'Valoradas 4 o 5', 'via.sms': 'SMS', 'via.email': 'Correo',
+    'kind.notification': 'escribió al solicitante', 'nav.requester': 'Lado del solicitante', 'requester.title': 'El lado del solicitante', 'requester.hint': 'En esta máquina devhost hace de teléfono y buzón del solicitante: aquí se ve lo que la mesa le envía, y lo que escriba llega a la mesa como llegaría un SMS o un correo real.', 'requester.phone': 'Su teléfono', 'requester.email': 'Su correo', 'requester.sms': 'SMS', 'requester.mail': 'Buzón', 'requester.write_sms': 'Escribir un SMS a la mesa', 'requester.write_mail': 'Escribir un correo a la mesa', 'requester.subject': 'Asunto', 'requester.send': 'Enviar', 'requester.reply': 'Responder', 'requester.none': 'Nada todavía.', 'files.title': 'Archivos', 'dash.csat': 'Satisfacción de los solicitantes, últimas 8 semanas', 'dash.no_csat': 'Ningún solicitante ha valorado aún una incidencia resuelta.', 'dash.flagged': 'Valoradas bajo, para que las revise un responsable', 'dash.no_flagged': 'Ninguna incidencia tiene una valoración baja.', 'dash.week': 'Semana del', 'dash.ratings': 'Valoraciones', 'dash.average': 'Media (1–5)', 'dash.satisfied': 'Valoradas 4 o 5', 'via.sms': 'SMS', 'via.email': 'Correo',
     'delivery.queued': 'pendiente de envío', 'delivery.sent': 'enviado', 'delivery.delivered': 'entregado', 'delivery.undelivered': 'no entregado', 'delivery.failed': 'falló', 'delivery.bounced': 'devuelto',
     'state.new': 'Nuevo', 'state.in_progress': 'En curso', 'state.on_hold': 'En espera', 'state.resolved': 'Resuelto', 'state.closed': 'Cerrado', 'state.canceled': 'Cancelado',
     'priority.1': '1 - Crítica', 'priority.2': '2 - Alta', 'priority.3': '3 - Moderada', 'priority.4': '4 - Baja', 'priority.5': '5 - Planificación',
@@ -284,6 +290,12 @@ const STRINGS = {
     'help.keys.search': 'Buscar tickets', 'help.keys.save': 'Guardar el ticket', 'help.keys.post': 'Publicar el comentario',
     'help.keys.canned': 'Insertar una respuesta predefinida', 'help.keys.dashboard': 'Ir al panel', 'skip.main': 'Saltar al contenido',
     'channel.sms': 'SMS',
+    'files.none': 'Aún no hay archivos.', 'files.add': 'Añadir archivos al ticket', 'files.requester': 'el solicitante',
+    'canned.pick': 'Respuesta predefinida…', 'canned.insert': 'Insertar', 'canned.title': 'Respuestas predefinidas',
+    'canned.hint': 'Marcadores: {{caller.name}}, {{ticket.number}}, {{ticket.short_description}}, {{ticket.state}}, {{agent.name}}.',
+    'canned.name': 'Título', 'canned.desk': 'Toda la mesa', 'canned.body': 'Texto', 'canned.delete': 'Borrar', 'canned.none': 'Aún no hay respuestas predefinidas.',
+    'activity.time_worked': 'Tiempo trabajado (minutos)', 'activity.attach': 'Adjuntar archivos',
+    'worked.total': '{time} trabajados', 'worked.entry': '{time} trabajados',
   },
 };
 
@@ -352,3 +364,10 @@ export function renderNote(parts) {
 
 /** A call's status as Twilio names it, in the agent's words. */
 export function callStatus(status) { return t(`call.status.${status}`) === `call.status.${status}` ? status : t(`call.status.${status}`); }
+
+/** Minutes as hours and minutes, in the agent's language ("1 h 30 min"). */
+export function formatMinutes(minutes) {
+  const hours = Math.floor(minutes / 60);
+  const unit = (value, name) => new Intl.NumberFormat(locale(), { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  return [hours ? unit(hours, 'hour') : '', minutes % 60 || !hours ? unit(minutes % 60, 'minute') : ''].filter(Boolean).join(' ');
+}

@@ -10,10 +10,16 @@ import { announce } from './undo.js';
 const EVERY_MS = 2500;
 let tag = null;
 let latest = null;
-let listener = null;
+const listeners = new Set();
 
-/** The page on screen's one listener, replaced on each navigation: fn({tickets}) after a change. */
-export function onDeskChange(fn) { listener = fn; }
+/**
+ * Call fn({tickets}) after a change; null forgets every listener (a navigation). A page drawn for a navigation
+ * that lost the race adds one too: each checks that its page is still the one on screen.
+ */
+export function onDeskChange(fn) {
+  if (fn === null) listeners.clear();
+  else listeners.add(fn);
+}
 
 async function poll() {
   if (document.hidden) return;
@@ -30,7 +36,7 @@ async function poll() {
       link.textContent = ticket.number;
       announce(t('live.new_phone').replace('{short}', ticket.short_description), link);
     }
-    if (listener && found.tickets.length) listener(found);
+    if (found.tickets.length) for (const listener of [...listeners]) listener(found);
   } catch { /* the next poll tries again: a flaky network only delays the news */ }
 }
 

@@ -2,6 +2,7 @@
 directory, a duplicate confirmed and undoable, a calm form that says "saved" as a success, one language at a
 time, a phone-sized form, and new tickets arriving in an open list without a reload."""
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -109,7 +110,6 @@ def test_the_similar_panels_duplicate_button_waits_for_undo_before_cancelling(pa
     expect(page.locator(".toast.undo")).to_be_visible()
     assert admin.get(f"/api/tickets/{copy['number']}").json()["state"] == "new"  # not yet: Undo is still offered
     expect(page.locator(".toast.undo")).to_be_hidden(timeout=8000)
-    expect.poll if False else None  # noqa: B018 - Playwright's poll is not in every version; read the API instead
     page.wait_for_timeout(500)
     assert admin.get(f"/api/tickets/{copy['number']}").json()["state"] == "canceled"
 
@@ -176,3 +176,67 @@ def test_a_new_phone_ticket_appears_in_an_open_list_without_a_reload(page: Page,
     expect(row).to_be_visible(timeout=5000)
     expect(row.locator(".channel")).to_have_text("Phone")
     expect(page.locator(".toasts")).to_contain_text("New phone ticket")
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_canned_replies_fill_in_the_ticket_and_are_inserted_with_a_keystroke(page: Page, admin, language):
+    body = {"es": "Hola {{caller.name}}, revisamos {{ticket.number}} ({{ticket.state}}).",
+            "en": "Hi {{caller.name}}, we are looking at {{ticket.number}} ({{ticket.state}})."}[language]
+    title = random_name(f"Canned {language}")
+    assert admin.post("/api/canned-replies", json={"title": title, "body": body, "language": language}).status_code == 201
+    ticket = admin.post("/api/tickets", json={"short_description": random_name("Canned"),
+                                              "caller": {"name": "Marta Ruiz", "phone": random_phone(), "language": language}}).json()
+    sign_in(page, f"e2e-canned-{language}@example.com")
+    page.select_option("#language", language)
+    page.goto(f"/#/tickets/{ticket['number']}")
+    box = page.locator("#comment-form textarea[name=body]")
+    box.fill("")
+    box.press("Alt+r")
+    picker = page.locator("#comment-form select[name=canned]")
+    expect(picker).to_be_focused()
+    picker.select_option(label=title)
+    picker.press("Enter")
+    state = {"es": "Nueva", "en": "New"}[language]  # the ticket's state as the reply's language says it
+    greeting = {"es": "Hola Marta Ruiz, revisamos", "en": "Hi Marta Ruiz, we are looking at"}[language]
+    expect(box).to_have_value(f"{greeting} {ticket['number']} ({state}).")
+
+
+def test_files_go_up_to_blob_storage_and_come_back_with_time_worked(page: Page, admin, tmp_path):
+    ticket = admin.post("/api/tickets", json={"short_description": random_name("Files")}).json()
+    png = tmp_path / "screen.png"
+    png.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                                  "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"))
+    sign_in(page, "e2e-files@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets/{ticket['number']}")
+    comment = page.locator("#comment-form")
+    comment.locator("textarea[name=body]").fill("Screenshot of the error attached")
+    comment.locator("input[name=time_worked_minutes]").fill("45")
+    comment.locator("input[name=files]").set_input_files(str(png))
+    comment.locator("button[type=submit]").click()
+    entry = page.locator(".entries li", has_text="Screenshot of the error attached")
+    expect(entry.locator(".files a")).to_have_text("screen.png")
+    expect(entry.locator(".worked")).to_have_text("45 min worked")
+    expect(entry.locator("img.preview")).to_have_js_property("naturalWidth", 1)  # the preview loaded
+    expect(page.locator(".badge.worked")).to_have_text("45 min worked")
+    with page.expect_download() as download:
+        entry.locator(".files a").click()
+    assert download.value.suggested_filename == "screen.png"
+    assert Path(download.value.path()).read_bytes() == png.read_bytes()
+    files = admin.get(f"/api/tickets/{ticket['number']}/attachments").json()["items"]
+    assert [(f["filename"], f["uploaded_by"]) for f in files] == [("screen.png", "e2e-files@example.com")]
+
+
+def test_a_list_view_exports_as_csv(page: Page, admin):
+    word = random_name("csv").replace("-", "")
+    numbers = {admin.post("/api/tickets", json={"short_description": f"{word} export {i}"}).json()["number"] for i in range(3)}
+    sign_in(page, "e2e-csv@example.com")
+    page.select_option("#language", "en")
+    page.goto(f"/#/tickets?view=all&q={word}")
+    expect(page.locator("tbody tr")).to_have_count(3)
+    with page.expect_download() as download:
+        page.locator(".export").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Number,")
+    assert {line.split(",")[0] for line in lines[1:]} == numbers

@@ -29,7 +29,8 @@ def test_the_similar_panel_offers_the_original_and_marks_the_duplicate(page: Pag
     page.screenshot(path=str(RESULTS / "ticket-similar-en.png"), full_page=True)
     item.locator(".mark-duplicate").click()
 
-    expect(page.locator(".state-badge")).to_have_text("Canceled")
+    expect(page.locator(".toast.undo")).to_be_visible()  # five seconds to take it back
+    expect(page.locator(".state-badge")).to_have_text("Canceled", timeout=10_000)
     expect(page.locator("#ticket-form input[name=parent]")).to_have_value(original["number"])
     expect(page.locator(".entries")).to_contain_text(f"Duplicate of {original['number']}")
     page.select_option("#language", "es")

@@ -105,12 +105,13 @@ def test_a_ticket_is_assigned_only_to_an_agent_of_its_group(agent, admin, refere
 
 
 def test_my_groups_and_the_channel_filter(client_for, admin, reference_data):
-    member = random_name("member").lower()
-    groups = {g["name"]: g["id"] for g in admin.get("/api/groups").json()["items"]}
-    assert admin.post(f"/api/groups/{groups[reference_data['other_group']]}/members",
+    member, own_group = random_name("member").lower(), random_name("Own group")
+    made = admin.post("/api/groups", json={"name": own_group})
+    assert made.status_code == 201
+    assert admin.post(f"/api/groups/{made.json()['id']}/members",
                       json={"user_name": member, "display_name": "Member"}).status_code == 201
     agent = client_for("agent", user=member)
-    mine = create(agent, assignment_group=reference_data["other_group"])
+    mine = create(agent, assignment_group=own_group)
     create(agent, assignment_group=reference_data["group"])
     numbers = {t["number"] for t in agent.get("/api/tickets", params={"view": "my_groups"}).json()["items"]}
     assert numbers == {mine["number"]}

@@ -5,7 +5,8 @@
  */
 import { api } from '../api.js';
 import { clone, text } from '../dom.js';
-import { formatTime, renderNote, t } from '../i18n.js';
+import { fill as fillText, formatMinutes, formatTime, renderNote, t } from '../i18n.js';
+import { fileItem } from './attachments_panel.js';
 
 const FILTER_KEY = 'atiende.activity.filter';
 // How a field's stored value reads: the same words the form uses.
@@ -58,6 +59,18 @@ export async function renderActivity(section, number) {
       }
       li.querySelector('.text').replaceWith(changes);
     } else text(li, '.text', entry.note_parts ? renderNote(entry.note_parts) : entry.body);
+    if (entry.time_worked_minutes) {
+      const worked = document.createElement('p');
+      worked.className = 'worked hint';
+      worked.textContent = fillText(t('worked.entry'), { time: formatMinutes(entry.time_worked_minutes) });
+      li.append(worked);
+    }
+    if (entry.attachments?.length) {
+      const files = document.createElement('ul');
+      files.className = 'files';
+      files.append(...entry.attachments.map((file) => fileItem(number, file)));
+      li.append(files);
+    }
     if (entry.kind === 'notification') {
       // Where the message went and what became of it, as Twilio or the mail system said.
       const sent = document.createElement('p');

@@ -19,8 +19,9 @@ export async function renderAdmin(mount, user) {
   }
   const section = clone('admin-template');
   translate(section);
-  const [groups, categories, targets, keys, quality] = await Promise.all([api.groups(), api.categories(), api.slaTargets(),
-    api.apiKeys(), api.triageQuality()]);
+  const [groups, categories, targets, keys, quality, canned] = await Promise.all([api.groups(), api.categories(), api.slaTargets(),
+    api.apiKeys(), api.triageQuality(), api.cannedReplies({})]);
+  renderCanned(section, canned.data.items, groups.data.items);
   renderTriageQuality(section, quality.data);
   await renderGroups(section, groups.data.items);
   renderCategories(section, categories.data.items);
@@ -50,6 +51,12 @@ function bindForms(section, mount, user) {
       if (!showFieldErrors(form, err)) report(err);
     }
   }));
+  submit('.new-canned', async (form) => {
+    const reply = { title: form.elements.title.value, body: form.elements.body.value, language: form.elements.language.value };
+    if (form.elements.assignment_group.value) reply.assignment_group = form.elements.assignment_group.value;
+    await api.createCanned(reply);
+    return t('admin.saved');
+  });
   submit('.new-group', async (form) => { await api.createGroup({ name: form.elements.name.value }); return t('admin.saved'); });
   submit('.add-member', async (form) => {
     await api.putMember(form.dataset.group, { user_name: form.elements.user_name.value, display_name: form.elements.display_name.value });
@@ -85,6 +92,7 @@ function bindForms(section, mount, user) {
     try {
       if (button.dataset.action === 'remove-member') await api.removeMember(button.dataset.group, button.dataset.user);
       if (button.dataset.action === 'revoke-key') await api.revokeApiKey(button.dataset.key);
+      if (button.dataset.action === 'delete-canned') await api.deleteCanned(button.dataset.reply);
       await again(t('admin.saved'));
     } catch (err) { report(err); }
   });
@@ -232,4 +240,26 @@ function renderTriageQuality(section, quality) {
       'triage.recall_vectors', 'triage.recall_even', 'triage.recall_shipped', 'triage.mrr_vectors', 'triage.mrr_shipped',
       'triage.text_weight'].map(t), searchRows));
   }
+}
+
+/** Each canned reply with its language and group, and a way to delete it; the form below adds one. */
+function renderCanned(section, replies, groups) {
+  const list = section.querySelector('.canned-list');
+  list.replaceChildren(...(replies.length ? replies.map((reply) => {
+    const li = document.createElement('li');
+    const title = document.createElement('strong');
+    title.textContent = reply.title;
+    const about = document.createElement('span');
+    about.textContent = ` · ${t(`language.${reply.language}`)} · ${reply.assignment_group || t('canned.desk')} — ${reply.body}`;
+    const remove = document.createElement('button');
+    Object.assign(remove, { type: 'button', textContent: t('canned.delete') });
+    remove.dataset.action = 'delete-canned';
+    remove.dataset.reply = String(reply.id);
+    remove.setAttribute('aria-label', `${t('canned.delete')}: ${reply.title}`);
+    li.append(title, about, ' ', remove);
+    return li;
+  }) : [Object.assign(document.createElement('li'), { textContent: t('canned.none') })]));
+  const form = section.querySelector('.new-canned');
+  for (const group of groups) form.elements.assignment_group.add(new Option(group.name, group.name));
+  form.elements.language.value = currentLanguage();
 }

@@ -47,11 +47,11 @@ export function bindBulk(section, shown, groups, row, refreshed) {
   const resolve = bar.querySelector('.bulk-resolve');
   fillOptions(resolve.elements.close_code, CLOSE.map((c) => [c, t(`close.${c}`)]), 1);
 
-  const run = async (event, changesFor, undoable = false) => {
+  const run = async (event, changesFor, undoable = () => false) => {
     event.preventDefault();
     const numbers = picked();
     // A change of state reaches callers (resolved, waiting for them): it waits a few seconds with Undo.
-    if (undoable && !(await later(plural('undo.bulk', numbers.length), async () => {}))) return;
+    if (undoable(numbers) && !(await later(plural('undo.bulk', numbers.length), async () => {}))) return;
     const failures = [];
     for (const number of numbers) {
       const ticket = shown.get(number);
@@ -88,12 +88,12 @@ export function bindBulk(section, shown, groups, row, refreshed) {
     return changes;
   }));
   state.addEventListener('submit', (event) => run(event, () => (state.elements.state.value === 'on_hold'
-    ? { state: 'on_hold', on_hold_reason: state.elements.on_hold_reason.value } : { state: state.elements.state.value }), true));
+    ? { state: 'on_hold', on_hold_reason: state.elements.on_hold_reason.value } : { state: state.elements.state.value }), () => true));
   resolve.addEventListener('submit', (event) => run(event, () => {
     const changes = { state: 'resolved' };
     for (const name of ['close_code', 'close_notes']) if (value(resolve, name)) changes[name] = value(resolve, name);
     return changes;
-  }, true));
+  }, () => Boolean(value(resolve, 'close_code') && value(resolve, 'close_notes'))));
 }
 
 /** Why one ticket was not updated, in the agent's language where the API said which rule it broke. */

@@ -1,8 +1,8 @@
 /** The incident form: create a ticket, or read and work one with its SLA and activity. */
-import { api, ApiError, me } from '../api.js';
+import { api, ApiError, me, uploadFile } from '../api.js';
 import { ask, clone, fillOptions, report, showError, showSaved, text } from '../dom.js';
 import { dropDraft, readDraft, writeDraft } from '../drafts.js';
-import { fill as fillText, formatPercent, formatTime, t, translate } from '../i18n.js';
+import { currentLanguage, fill as fillText, formatMinutes, formatPercent, formatTime, t, translate } from '../i18n.js';
 import { onDeskChange } from '../live.js';
 import { later } from '../undo.js';
 import { clearFieldErrors, showFieldErrors } from '../validation.js';
@@ -94,7 +94,9 @@ export async function renderForm(mount, number, go) {
     applyDraft(readDraft(draftId));
     showPriority();
     showStateFields();
-    await Promise.all([showAgents(), renderActivity(section, number), renderRelated(section, ticket), renderCallPanel(section, number), renderAttachmentsPanel(section, number),
+    const final = ['closed', 'canceled'].includes(ticket.state);
+    await Promise.all([showAgents(), renderActivity(section, number), renderRelated(section, ticket), renderCallPanel(section, number), renderAttachmentsPanel(section, number, final),
+      showCanned(section, ticket),
       renderSimilarPanel(section, ticket, load), renderArticlesPanel(section, ticket, go)]);
   };
 
@@ -104,8 +106,15 @@ export async function renderForm(mount, number, go) {
     comment.addEventListener('submit', async (event) => {
       event.preventDefault();
       try {
-        await api.addComment(number, { body: comment.elements.body.value, visibility: comment.elements.visibility.value });
+        const minutes = comment.elements.time_worked_minutes.value.trim();
+        const posted = { body: comment.elements.body.value, visibility: comment.elements.visibility.value };
+        if (minutes) posted.time_worked_minutes = Number(minutes);
+        const { data: entry } = await api.addComment(number, posted);
+        // Files go with the comment once it exists: each checked by the desk when its upload completes.
+        for (const file of comment.elements.files.files) await uploadFile(number, file, entry.id);
         comment.elements.body.value = '';
+        comment.elements.time_worked_minutes.value = '';
+        comment.elements.files.value = '';
         keepDraft(); // the comment is posted; edits to the fields stay as they are
         await load();
       } catch (err) { report(err); }
@@ -150,6 +159,28 @@ export async function renderForm(mount, number, go) {
     const user = await me();
     if (user) form.elements.assigned_to.value = user.userDetails;
   });
+  // A canned reply is inserted where the cursor is, filled in for this ticket; Alt+R reaches the picker.
+  const insertCanned = async () => {
+    const id = comment.elements.canned.value;
+    if (!id) return;
+    try {
+      const { data } = await api.renderCanned(number, id);
+      const box = comment.elements.body;
+      const at = box.selectionStart ?? box.value.length;
+      box.value = box.value.slice(0, at) + data.body + box.value.slice(box.selectionEnd ?? at);
+      box.focus();
+      box.setSelectionRange(at + data.body.length, at + data.body.length);
+      keepDraft();
+    } catch (err) { report(err); }
+  };
+  section.querySelector('.insert-canned').addEventListener('click', insertCanned);
+  comment.elements.canned.addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); insertCanned(); } });
+  section.addEventListener('keydown', (event) => {
+    if (event.altKey && !event.ctrlKey && (event.key === 'r' || event.key === 'R' || event.code === 'KeyR')) {
+      event.preventDefault();
+      comment.elements.canned.focus();
+    }
+  });
   // Ctrl+S saves the ticket, Ctrl+Enter posts the comment being written, as agents expect from ServiceNow.
   section.addEventListener('keydown', (event) => {
     if (!(event.ctrlKey || event.metaKey)) return;
@@ -180,7 +211,8 @@ export async function renderForm(mount, number, go) {
       }
       const changes = diff(form, ticket);
       // Resolving tells the caller: it waits a few seconds with Undo before anything is sent.
-      if (changes.state === 'resolved' && !(await later(fillText(t('undo.resolve'), { number }) + (ticket.caller ? ` ${t('undo.tells_caller')}` : ''), async () => {}))) return;
+      // (Without its code and notes the desk refuses it at once, beside the fields: nothing to take back.)
+      if (changes.state === 'resolved' && changes.close_code && changes.close_notes && !(await later(fillText(t('undo.resolve'), { number }) + (ticket.caller ? ` ${t('undo.tells_caller')}` : ''), async () => {}))) return;
       if (Object.keys(changes).length) {
         ({ data: ticket, etag } = await api.updateTicket(number, changes, etag));
       }
@@ -275,6 +307,17 @@ function bindFolds(section) {
   }
 }
 
+/** The canned replies for this ticket's group, in its caller's language (else the agent's). */
+async function showCanned(section, ticket) {
+  const language = ticket.caller?.language || currentLanguage();
+  const params = { language };
+  if (ticket.assignment_group) params.assignment_group = ticket.assignment_group;
+  const { data } = await api.cannedReplies(params);
+  const select = section.querySelector('select[name=canned]');
+  fillOptions(select, data.items.map((reply) => [String(reply.id), reply.title]), 1);
+  section.querySelector('.canned').hidden = data.items.length === 0;
+}
+
 /** A field's value as the form shows it, from the ticket the server sent. */
 function serverText(ticket, name) { return ticket[name] == null ? '' : String(ticket[name]); }
 
@@ -318,6 +361,9 @@ function showConflict(section, form, ticket, mine, changed) {
 function fill(section, form, ticket, showSubcategories) {
   text(section, '.title', ticket.number);
   text(section, '.state-badge', t(`state.${ticket.state}`));
+  const worked = section.querySelector('.badge.worked');
+  worked.hidden = !ticket.time_worked_minutes;
+  worked.textContent = fillText(t('worked.total'), { time: formatMinutes(ticket.time_worked_minutes || 0) });
   fillOptions(form.elements.state, MOVES[ticket.state].map((s) => [s, t(`state.${s}`)]));
   form.elements.caller_name.value = ticket.caller?.name || '';
   // Someone else called from a known contact's phone: their name is on this ticket, the contact keeps its own.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.auth import ROLE_PERMISSIONS, Principal
-from domain.schemas.reference import CategoryIn, GroupIn
+from domain.schemas.reference import CategoryIn, GroupIn, MemberIn
 from domain.schemas.tickets import CommentIn, TicketCreate, TicketPatch
 from domain.services import reference, tickets
 from domain.settings import Settings
@@ -15,6 +15,8 @@ from domain.store.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 GROUPS = ["Service Desk", "Redes", "Hardware", "Aplicaciones", "Accesos e identidad"]
+# The demo's agents, in every group: the tickets below are assigned to them, and "Assigned to" offers them.
+AGENTS = {"ana.lopez@atiende.local": "Ana López", "agent@atiende.local": "Alex Agent"}
 CATEGORIES = {
     "Hardware": ["Laptop", "Impresora", "Monitor", "Teléfono"],
     "Red": ["Wi-Fi", "VPN", "Cableado"],
@@ -83,7 +85,9 @@ async def seed_if_empty(settings: Settings, make_uow: Callable[[], UnitOfWork]) 
         return False
     admin = Principal("seed@atiende.local", "user", ROLE_PERMISSIONS["admin"], frozenset({"admin"}))
     for name in GROUPS:
-        await reference.add_group(GroupIn(name=name), make_uow())
+        group = await reference.add_group(GroupIn(name=name), make_uow())
+        for user_name, display_name in AGENTS.items():
+            await reference.put_member(group.id, MemberIn(user_name=user_name, display_name=display_name), make_uow())
     for name, subs in CATEGORIES.items():
         await reference.add_category(CategoryIn(name=name, subcategories=subs), make_uow())
     start = datetime.now(UTC) - timedelta(days=3)

@@ -54,7 +54,7 @@ def uow(config: Settings | None = None) -> UnitOfWork:
             await asyncio.to_thread(migrate_once, config.DATABASE_URL)  # once per worker, off the loop
         return await get_pool(config.DATABASE_URL, config.DATABASE_POOL_MAX_SIZE)
 
-    return UnitOfWork(pool)
+    return UnitOfWork(pool, config.DATABASE_URL)
 
 
 # Each async client keeps a connection pool whose connections belong to the event loop they were opened on. A

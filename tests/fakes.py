@@ -72,6 +72,7 @@ class FakeUnitOfWork:
         self.state = state or DeskState()
         # What KeptForSeconds keys its answers by: a database of its own per fake desk.
         self.db = SimpleNamespace(info=SimpleNamespace(host="memory", port=id(self.state), dbname="fake"))
+        self.database = f"memory:{id(self.state)}"
         self._before: DeskState | None = None
         # The stores read and write the desk's state, which a rollback restores in place.
         self.tickets, self.reference = FakeTickets(self.state), FakeReference(self.state)

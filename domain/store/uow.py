@@ -45,8 +45,10 @@ class UnitOfWork:
     db: Statements
     conn: psycopg.AsyncConnection[Any]
 
-    def __init__(self, pool: PoolSource):
+    def __init__(self, pool: PoolSource, database: str | None = None):
         self._pool = pool
+        # Which database this works on, known without a connection: what a process's memory of it is kept under.
+        self.database = database
         self._leased: AbstractAsyncContextManager[psycopg.AsyncConnection[Any]] | None = None
         self._lent_autocommit = True
 

@@ -4,7 +4,7 @@
  * the result names each ticket that was not updated, and why.
  */
 import { api, ApiError } from '../api.js';
-import { fillOptions, text } from '../dom.js';
+import { ask, fillOptions, text } from '../dom.js';
 import { plural, t } from '../i18n.js';
 import { later } from '../undo.js';
 import { errorText } from '../validation.js';
@@ -50,8 +50,13 @@ export function bindBulk(section, shown, groups, row, refreshed) {
   const run = async (event, changesFor, undoable = () => false) => {
     event.preventDefault();
     const numbers = picked();
-    // A change of state reaches callers (resolved, waiting for them): it waits a few seconds with Undo.
-    if (undoable(numbers) && !(await later(plural('undo.bulk', numbers.length), async () => {}))) return;
+    // A change of state reaches callers (resolved, waiting for them): asked first when any ticket has one, then
+    // it waits a few seconds with Undo.
+    if (undoable(numbers)) {
+      const callers = numbers.filter((number) => shown.get(number)?.caller).length;
+      if (callers && (await ask(plural('confirm.bulk', callers), [['yes', t('confirm.go_on')], ['', t('contact.cancel')]])) !== 'yes') return;
+      if (!(await later(plural('undo.bulk', numbers.length), async () => {}))) return;
+    }
     const failures = [];
     for (const number of numbers) {
       const ticket = shown.get(number);

@@ -125,12 +125,15 @@ async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> S
     return SlaTargetOut(**vars(target))
 
 
-async def find_contacts(phone: str | None, email: str | None, settings: Settings,
-                        uow: UnitOfWork) -> list[CallerOut]:
-    if phone is None and email is None:
+async def find_contacts(phone: str | None, email: str | None, settings: Settings, uow: UnitOfWork,
+                        text: str | None = None) -> list[CallerOut]:
+    """Contacts by their whole phone number (in any spelling the region reads), their e-mail, or `text`: the
+    beginning of their name or a run of their phone's digits, as an agent types it."""
+    if phone is None and email is None and text is None:
         raise InvalidInput(
-            "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]
+            "Look contacts up by phone, e-mail or q.", [FieldError("phone, email or q is required", parameter="phone")]
         )
     key = caller_phone_key(phone, settings.DEFAULT_PHONE_REGION, parameter="phone") if phone else None
     async with uow:
-        return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=key, email=email)]
+        found = await uow.contacts.find(phone=key, email=email, text=text)
+        return [CallerOut.model_validate(c, from_attributes=True) for c in found]

@@ -23,7 +23,8 @@ from starlette.routing import Route
 
 # The row the API reads, with its joins, the text search's own helpers and its limits: the statements stay
 # Atiende's.
-from domain.store.tickets import _SELECT, CHANGE_WINDOW, TicketStore, _number_like, _prefix_query
+from domain.search_terms import joined_compounds, prefix_query
+from domain.store.tickets import _SELECT, _WORDS_ASKED, CHANGE_WINDOW, TicketStore, _number_like
 
 _BY_NUMBER = _SELECT + " WHERE t.number = %s"
 
@@ -80,16 +81,17 @@ async def list_or_search(request: Request) -> Response:
             rows = await (await conn.execute(_SELECT + " ORDER BY t.id DESC LIMIT %s", (limit + 1,),
                                              prepare=False)).fetchall()
         return _json(200, {"items": rows[:limit]})
-    prefixes = _prefix_query(text)
+    joined = joined_compounds(text)
     async with pool.connection() as conn:
         callers = [row["id"] for row in await (await conn.execute(
-            "SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, '')) @@ to_tsquery('simple', %s)"
-            " LIMIT %s", (prefixes, TicketStore.callers_named_up_to))).fetchall()]
+            "SELECT id FROM contacts WHERE to_tsvector('atiende_simple', coalesce(name, ''))"
+            " @@ to_tsquery('atiende_simple', %s) LIMIT %s",
+            (prefix_query(text), TicketStore.callers_named_up_to))).fetchall()]
         counted = await (await conn.execute(
             "SELECT count(*) AS total, coalesce(array_agg(id)::text, '{}') AS ids FROM (SELECT t.id FROM tickets t"
-            " WHERE t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
-            " OR t.search @@ to_tsquery('simple', %s) OR t.number = %s OR t.caller_id = ANY(%s::bigint[])"
-            " LIMIT %s) kept", (text, text, prefixes, _number_like(text), callers, TicketStore.exact_up_to + 1),
+            f" WHERE t.search @@ ({_WORDS_ASKED}) OR t.search @@ to_tsquery('atiende_simple', %s)"
+            " OR t.number = %s OR t.caller_id = ANY(%s::bigint[]) LIMIT %s) kept",
+            (joined, joined, joined, prefix_query(joined), _number_like(text), callers, TicketStore.exact_up_to + 1),
             prepare=False)).fetchone()
         rows = await (await conn.execute(_SELECT + " WHERE t.id = ANY(%s::bigint[]) ORDER BY t.id DESC LIMIT %s",
                                          (counted["ids"], limit + 1), prepare=False)).fetchall()

@@ -100,7 +100,7 @@ async def set_sla_target(req: func.HttpRequest, who: Principal) -> func.HttpResp
 async def find_contacts(req: func.HttpRequest, who: Principal) -> func.HttpResponse:
     desk = services()
     wanted = query(req, ContactQuery)
-    found = await reference.find_contacts(wanted.phone, wanted.email, desk.settings, desk.uow())
+    found = await reference.find_contacts(wanted.phone, wanted.email, desk.settings, desk.uow(), wanted.q)
     return json_response(200, ContactList(items=found))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from domain.erasure import Traces
 from domain.errors import Conflict, DependencyUnavailable, FieldError, NotFound, SavedMeanwhile
 from domain.notifications import RequesterEvent
 from domain.ports import Document, Hit, LearnedModels
+from domain.search_terms import phone_run
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.dashboard import AT_RISK_SHARE
 from domain.store.tickets import Note
@@ -359,10 +361,12 @@ class FakeContacts:
     async def get(self, contact_id: int) -> Contact | None:
         return copy.deepcopy(self.state.contacts.get(contact_id))
 
-    async def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
+    async def find(self, phone: str | None = None, email: str | None = None, text: str | None = None,
+                   limit: int = 50) -> list[Contact]:
         found = [c for _, c in sorted(self.state.contacts.items())
                  if (phone is None or phone_key(c.phone) == phone_key(phone))
-                 and (email is None or (c.email or "").lower() == email.lower())]
+                 and (email is None or (c.email or "").lower() == email.lower())
+                 and (text is None or _named_or_dialled(c, text))]
         return copy.deepcopy(found[:limit])
 
 
@@ -814,3 +818,17 @@ class FakeRequesters:
 
     async def of_ticket(self, ticket_id: int) -> list[dict[str, Any]]:
         return []
+
+
+def _named_or_dialled(contact: Contact, text: str) -> bool:
+    """What ContactStore.find keeps for `text`, in memory: names starting with its words, accents and case
+    aside, or a phone holding its digits."""
+    def plain(value: str) -> list[str]:
+        return re.findall(r"\w+", "".join(ch for ch in unicodedata.normalize("NFKD", value.lower())
+                                          if not unicodedata.combining(ch)))
+
+    names = plain(contact.name or "")
+    if all(any(name.startswith(word) for name in names) for word in plain(text)) and plain(text):
+        return True
+    digits = phone_run(text)
+    return digits is not None and digits in re.sub(r"[^0-9]", "", contact.phone or "")

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.schemas.common import Input, Language, Name, SearchText, ShortDescription, no_defaults, text_field
+from domain.schemas.common import (
+    WORDS_MATCH,
+    Input,
+    Language,
+    Name,
+    SearchText,
+    ShortDescription,
+    no_defaults,
+    text_field,
+)
 
 ArticleState = Literal["draft", "published"]
 
@@ -68,6 +77,6 @@ class ArticleHits(BaseModel):
 class ArticleQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    q: SearchText | None = None
+    q: SearchText | None = Field(default=None, description=WORDS_MATCH + "; best match first.")
     state: ArticleState | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 25

@@ -5,15 +5,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.schemas.common import Email, Input, Language, Person, Phone
+from domain.schemas.common import Email, Input, Language, Person, Phone, SearchText
 from domain.schemas.tickets import CallerOut
 
 
 class ContactQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    phone: Phone | None = None
+    phone: Phone | None = Field(default=None, description="The whole number, in any spelling of it")
     email: Email | None = None
+    q: SearchText | None = Field(default=None, description=(
+        "The beginning of the caller's name, accents and case aside (\"gonzalez\" finds \"González\"), or a run of "
+        "at least four digits of their phone, written with or without separators (\"555 0134\")"))
 
 
 class ErasedOut(BaseModel):

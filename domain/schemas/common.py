@@ -47,6 +47,11 @@ Phone = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"
 
 SearchText = Annotated[str, text_field(1, 200)]
 
+# What the words of a search match, for the OpenAPI document: the same rules in every search (migration 013).
+WORDS_MATCH = ("Words in Spanish or English, stemmed, accents and case aside (\"gonzalez\" finds \"González\", "
+               "\"informacion\" \"información\"); hyphenated compounds match their joined form and back (\"wifi\" "
+               "finds \"Wi-Fi\")")
+
 
 Level = Annotated[int, Field(ge=1, le=3, description="1 high, 2 medium, 3 low")]
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.schemas.common import Input, LongText, SearchText, ShortDescription, StateName
+from domain.schemas.common import WORDS_MATCH, Input, LongText, SearchText, ShortDescription, StateName
 
 
 class SimilarItem(BaseModel):
@@ -52,7 +52,9 @@ class SearchPage(BaseModel):
 class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    q: SearchText
+    q: SearchText = Field(description=(
+        "By meaning, and by " + WORDS_MATCH[0].lower() + WORDS_MATCH[1:] + ". For tickets, a ticket's number with "
+        "or without INC and zeros ranks first, then numbers holding the digits typed (\"0019\")."))
     k: Annotated[int, Field(ge=1, le=50)] = 10
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.schemas.common import (
+    WORDS_MATCH,
     Body,
     Email,
     Input,
@@ -158,7 +159,11 @@ class TicketFilters(BaseModel):
     caller_phone: Phone | None = None
     category: Name | None = None
     parent: TicketNumber | None = Field(default=None, description="Only this ticket's children")
-    q: SearchText | None = None
+    q: SearchText | None = Field(default=None, description=(
+        WORDS_MATCH + ", and the beginnings of words being typed; a caller by the beginning of their name or a run "
+        "of at least four digits of their phone (\"0134\" for +14155550134); a ticket by its number with or "
+        "without INC and zeros, which comes first on the first page, and any number holding a run of at least two "
+        "digits typed (\"0019\" and \"19\" find INC0010019)."))
     sort: Annotated[str, StringConstraints(pattern=r"^-?[a-z_]+$", max_length=40)] = "-number"
 
 

@@ -22,11 +22,11 @@ from domain.schemas.reference import (
     SubcategoriesIn,
 )
 from domain.schemas.tickets import CallerOut
+from domain.search_terms import prefix_query
 from domain.settings import Settings
 from domain.sla import DEFAULT_TARGETS, SlaTarget
 from domain.store.reference import forget_sla_targets
 from domain.store.uow import UnitOfWork
-from domain.text import prefix_query
 
 
 async def add_group(data: GroupIn, uow: UnitOfWork) -> GroupOut:
@@ -131,15 +131,18 @@ async def set_sla_target(priority: int, data: SlaTargetIn, uow: UnitOfWork) -> S
     return SlaTargetOut(**vars(target))
 
 
-async def find_contacts(phone: str | None, email: str | None, settings: Settings,
-                        uow: UnitOfWork) -> list[CallerOut]:
-    if phone is None and email is None:
+async def find_contacts(phone: str | None, email: str | None, settings: Settings, uow: UnitOfWork,
+                        text: str | None = None) -> list[CallerOut]:
+    """Contacts by their whole phone number (in any spelling the region reads), their e-mail, or `text`: the
+    beginning of their name or a run of their phone's digits, as an agent types it."""
+    if phone is None and email is None and text is None:
         raise InvalidInput(
-            "Look contacts up by phone or e-mail.", [FieldError("phone or email is required", parameter="phone")]
+            "Look contacts up by phone, e-mail or q.", [FieldError("phone, email or q is required", parameter="phone")]
         )
     key = caller_phone_key(phone, settings.DEFAULT_PHONE_REGION, parameter="phone") if phone else None
     async with uow:
-        return [CallerOut.model_validate(c, from_attributes=True) for c in await uow.contacts.find(phone=key, email=email)]
+        found = await uow.contacts.find(phone=key, email=email, text=text)
+        return [CallerOut.model_validate(c, from_attributes=True) for c in found]
 
 
 async def change_contact(contact_id: int, change: ContactChange, who: Principal, now: datetime,
@@ -171,6 +174,6 @@ async def contact_changes(contact_id: int, uow: UnitOfWork) -> list[ContactChang
 async def find_agents(wanted: AgentQuery, uow: UnitOfWork) -> list[AgentOut]:
     """The directory's agents matching what is typed (each word the start of a name, sign-in name or e-mail),
     in a group when one is named."""
-    words = prefix_query(wanted.q or "")
+    words = prefix_query(wanted.q) if wanted.q and wanted.q.strip() else None
     async with uow.reading():
         return [AgentOut(**row) for row in await uow.reference.agents(words or None, wanted.group, wanted.limit)]

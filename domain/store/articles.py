@@ -7,6 +7,7 @@ from typing import Any
 from psycopg import sql
 
 from domain.errors import StaleVersion
+from domain.search_terms import joined_compounds
 from domain.store.statements import Statements
 
 _COLUMNS = ("id, title, body, language, category, state, source_ticket, version, created_at, created_by,"
@@ -48,17 +49,19 @@ class ArticleStore:
         return row
 
     async def find(self, text: str | None, state: str | None, limit: int) -> list[dict[str, Any]]:
-        """Newest first; with `text`, best match first."""
+        """Newest first; with `text`, best match first: its words in either language, accents aside, and its
+        compounds joined or not, as the search column holds them (migration 013)."""
         return await self.db.all(
             f"""
-            WITH asked AS (SELECT websearch_to_tsquery('english', coalesce(%(q)s, ''))
-                                  || websearch_to_tsquery('spanish', coalesce(%(q)s, '')) AS q)
+            WITH asked AS (SELECT websearch_to_tsquery('atiende_english', coalesce(%(q)s, ''))
+                                  || websearch_to_tsquery('spanish', coalesce(%(q)s, ''))
+                                  || websearch_to_tsquery('atiende_spanish', coalesce(%(q)s, '')) AS q)
             SELECT {_COLUMNS} FROM articles, asked
             WHERE (%(q)s::text IS NULL OR search @@ asked.q) AND (%(state)s::text IS NULL OR state = %(state)s)
             ORDER BY CASE WHEN %(q)s::text IS NULL THEN 0 ELSE ts_rank_cd(search, asked.q) END DESC, id DESC
             LIMIT %(limit)s
             """,
-            {"q": text, "state": state, "limit": limit}, dicts=True,
+            {"q": None if text is None else joined_compounds(text), "state": state, "limit": limit}, dicts=True,
         )
 
     async def by_ids(self, ids: list[int]) -> dict[int, dict[str, Any]]:

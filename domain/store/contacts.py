@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.contacts import Contact, phone_key
+from domain.search_terms import digits_query, phone_run, prefix_query
 from domain.store.statements import Statements
 
 _COLUMNS = "id, name, phone, email, language"
@@ -40,16 +41,29 @@ class ContactStore:
         )
         return Contact(**row) if row else None
 
-    async def find(self, phone: str | None = None, email: str | None = None, limit: int = 50) -> list[Contact]:
-        rows = await self.db.all(
-            f"""
-            SELECT {_COLUMNS} FROM contacts
-            WHERE (%(phone)s::text IS NULL OR phone_key = %(phone)s)
-              AND (%(email)s::text IS NULL OR lower(email) = lower(%(email)s))
-            ORDER BY id LIMIT %(limit)s
-            """,
-            {"phone": None if phone is None else phone_key(phone), "email": email, "limit": limit}, dicts=True,
-        )
+    async def find(self, phone: str | None = None, email: str | None = None, text: str | None = None,
+                   limit: int = 50) -> list[Contact]:
+        """Contacts with this phone (any spelling of it) and e-mail; with `text`, those whose name starts with its
+        words, accents and case aside, or whose phone holds its digits ("0134", "555 0134"). Only the conditions
+        asked are written, so that each is planned on its index."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if phone is not None:
+            clauses.append("phone_key = %s")
+            params.append(phone_key(phone))
+        if email is not None:
+            clauses.append("lower(email) = lower(%s)")
+            params.append(email)
+        if text is not None:
+            named = "to_tsvector('atiende_simple', coalesce(name, '')) @@ to_tsquery('atiende_simple', %s)"
+            params.append(prefix_query(text))
+            if (digits := phone_run(text)) is not None:
+                named = f"({named} OR digit_suffixes(phone, 4) @@ to_tsquery('simple', %s))"
+                params.append(digits_query(digits))
+            clauses.append(named)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        rows = await self.db.all(f"SELECT {_COLUMNS} FROM contacts{where} ORDER BY id LIMIT %s", (*params, limit),
+                                 dicts=True)
         return [Contact(**row) for row in rows]
 
     async def change(self, contact_id: int, values: dict[str, str | None], actor: str, at: datetime) -> Contact | None:

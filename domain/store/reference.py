@@ -70,8 +70,8 @@ class ReferenceStore:
             "SELECT a.user_name, a.display_name, a.email, a.first_seen_at IS NOT NULL AS signed_in FROM agents a"
             " WHERE (%(group)s::text IS NULL OR EXISTS (SELECT 1 FROM group_members m JOIN assignment_groups g"
             "   ON g.id = m.group_id WHERE g.name = %(group)s AND m.user_name = a.user_name))"
-            " AND (%(words)s::text IS NULL OR to_tsvector('simple', a.display_name || ' ' || a.user_name || ' '"
-            "   || coalesce(a.email, '')) @@ to_tsquery('simple', %(words)s))"
+            " AND (%(words)s::text IS NULL OR to_tsvector('atiende_simple', a.display_name || ' ' || a.user_name"
+            " || ' ' || coalesce(a.email, '')) @@ to_tsquery('atiende_simple', %(words)s))"
             " ORDER BY lower(a.display_name), a.user_name LIMIT %(limit)s",
             {"group": group, "words": words, "limit": limit})
 

@@ -1,7 +1,6 @@
 """Tickets and their activity in PostgreSQL; reference names are resolved to ids here."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -14,6 +13,7 @@ from domain import cursors
 from domain.contacts import Contact, phone_key
 from domain.errors import FieldError, InvalidInput, SavedMeanwhile
 from domain.notifications import RequesterEvent
+from domain.search_terms import digits_query, joined_compounds, number_run, phone_run, prefix_query
 from domain.store.kept import KeptForSeconds
 from domain.store.statements import Statements
 from domain.tickets import Channel, CloseCode, FieldChange, OnHoldReason, State, Ticket, number_from_digits
@@ -123,6 +123,11 @@ def _audit_params(actor: str | None, at: datetime | None, changes: Sequence[Fiel
         entries.append(entry)
     return {"audit_actor": actor, "audit_at": at, "audit": Jsonb(entries)}
 
+
+# The words a search asks for, in each configuration the search column holds (migration 013): English stems of
+# the unaccented words, Spanish's own stems, and Spanish stems of the unaccented words.
+_WORDS_ASKED = ("websearch_to_tsquery('atiende_english', %s) || websearch_to_tsquery('spanish', %s)"
+                " || websearch_to_tsquery('atiende_spanish', %s)")
 
 # What each sortable column sorts by; nullable ones are folded so that keyset paging stays total. Each has an
 # index on (expression, id) in migration 008; names on other rows are kept on the ticket by triggers there.
@@ -236,7 +241,7 @@ class DeskChanges(NamedTuple):
 class TicketStore:
     def __init__(self, db: Statements):
         self.db = db
-        self._callers_by_prefixes: dict[str, list[int]] = {}
+        self._typed_texts: dict[str, _Typed] = {}
 
     async def add(self, ticket: Ticket, actor: str | None = None, at: datetime | None = None,
                   audit: Sequence[FieldChange] = ()) -> Ticket:
@@ -414,7 +419,9 @@ class TicketStore:
                                       limit: int = 20) -> list[tuple[str, int, float]]:
         """Open tickets opened since `since` that share words with `text` (both stemmed in its language, stop
         words dropped): each with how many words they share and what share of the shorter text that is; best first."""
-        config = "spanish" if language == "es" else "english"
+        # The configurations the search column holds (migration 013): Spanish's own stems, and English's of the
+        # unaccented words. Both texts are stemmed alike, so their shared words are counted as before.
+        config = "spanish" if language == "es" else "atiende_english"
         rows = await self.db.all(
             """
             WITH words AS (SELECT tsvector_to_array(to_tsvector(%(config)s::regconfig, %(text)s)) AS lexemes),
@@ -449,24 +456,27 @@ class TicketStore:
         return [(number, shared, overlap) for number, shared, overlap in rows]
 
     async def text_search(self, text: str, limit: int) -> list[str]:
-        """Ticket numbers that share words with `text` in Spanish or English, most relevant first (an exact number
-        first of all). Any word counts, as for ranking beside the vectors a partial match is still evidence."""
+        """Ticket numbers that share words with `text` in Spanish or English, accents aside, most relevant first:
+        the number it stands for first of all, then numbers holding its digits ("0019"), those ending in them
+        before the rest. Any word counts, as for ranking beside the vectors a partial match is still evidence."""
+        digits = number_run(text)
+        holding = " OR t.number_digits @@ to_tsquery('simple', %(digits)s)" if digits else ""
         rows = await self.db.all(
             """
-            WITH words AS (
-                SELECT tsvector_to_array(to_tsvector('english', %(q)s)) || tsvector_to_array(to_tsvector('spanish', %(q)s)) AS lexemes
-            ),
+            WITH words AS (SELECT tsvector_to_array(search_words(%(q)s)) AS lexemes),
             asked AS (
                 SELECT to_tsquery('simple', coalesce(nullif(array_to_string(
                                  ARRAY(SELECT DISTINCT quote_literal(l) FROM unnest(lexemes) l), ' | '), ''), 'NOTHING_TO_FIND')) AS q
                 FROM words
             )
             SELECT number FROM tickets t, asked
-            WHERE t.search @@ asked.q OR t.number = upper(%(q)s)
-            ORDER BY t.number = upper(%(q)s) DESC, ts_rank_cd(t.search, asked.q) DESC, t.id DESC
+            WHERE t.search @@ asked.q OR t.number = %(number)s""" + holding + """
+            ORDER BY t.number = %(number)s DESC, t.number LIKE %(ending)s DESC, ts_rank_cd(t.search, asked.q) DESC,
+                     t.id DESC
             LIMIT %(limit)s
             """,
-            {"q": text.strip(), "limit": limit},
+            {"q": joined_compounds(text.strip()), "number": _number_like(text), "limit": limit,
+             "digits": digits_query(digits) if digits else None, "ending": f"%{digits}" if digits else ""},
         )
         return [row[0] for row in rows]
 
@@ -517,33 +527,52 @@ class TicketStore:
         """One page of tickets in `sort` order (a column name, `-` first for descending) after `cursor`.
 
         `matching` is what count_matching answered for the same filter: with the ids of a search's few matches,
-        the page is found among them."""
+        the page is found among them. A search for a ticket's number puts that ticket first on the first page,
+        ahead of the others holding its digits, and leaves it out of the pages after."""
         descending = sort.startswith("-")
         key = sort.lstrip("-")
         order_expr = SORT_COLUMNS[key]
-        params: list[Any]
+        kept: list[str]
+        kept_params: list[Any]
         if matching is not None and matching.ids is not None:
-            clauses, params = ["t.id = ANY(%s::bigint[])"], [matching.ids]
+            kept, kept_params = ["t.id = ANY(%s::bigint[])"], [matching.ids]
         else:
-            clauses, params = await self._conditions(where)
+            kept, kept_params = await self._conditions(where)
+        # With a page of one there is no room beside it, and a cursor cannot point before the page's first row.
+        pinned = (await self._typed(where.text)).number_id if where.text is not None and limit > 1 else None
+        clauses, params = list(kept), list(kept_params)
+        if pinned is not None:
+            clauses.append("t.id <> %s")
+            params.append(pinned)
         if cursor:
             value, last_id = _read_cursor(cursor, sort)
             clauses.append(f"({order_expr}, t.id) {'<' if descending else '>'} (%s, %s)")
             params += [value, last_id]
         direction = "DESC" if descending else "ASC"
-        query = (_SELECT.replace("FROM tickets t", f", {order_expr} AS sort_value FROM tickets t") + _where(clauses)
-                 + f" ORDER BY {order_expr} {direction}, t.id {direction} LIMIT %s")
-        params.append(limit + 1)
+        order = f" ORDER BY {order_expr} {direction}, t.id {direction}"
+        selected = _SELECT.replace("FROM tickets t", f", {order_expr} AS sort_value, %s AS pinned FROM tickets t")
+        query = selected + _where(clauses) + order + " LIMIT %s"
+        params = [False, *params, limit + 1]
+        if pinned is not None and not cursor:
+            # The ticket itself, when the rest of the filter keeps it, in the same round trip.
+            query = (f"SELECT * FROM (({selected}{_where([*kept, 't.id = %s'])}) UNION ALL ({query})) page"
+                     f" ORDER BY pinned DESC, sort_value {direction}, id {direction}")
+            params = [True, *kept_params, pinned, *params]
         # Never prepared: a plan made once for any state or word (PostgreSQL's generic plan, after five runs)
         # walks a million tickets for a rare one. Planning each page afresh costs about a millisecond.
         rows = await self.db.all(query, params, prepare=False, dicts=True)
+        first = rows[:1] if rows and rows[0]["pinned"] else []
+        rows = rows[len(first):]
+        limit -= len(first)
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
             next_cursor = _write_cursor(sort, last["sort_value"], last["id"])
+        rows = first + rows
         for row in rows:
             row.pop("sort_value")
+            row.pop("pinned")
         return [_ticket(row) for row in rows], next_cursor
 
     async def export_page(self, where: TicketFilter, sort: str, after: tuple[Any, int] | None,
@@ -635,39 +664,57 @@ class TicketStore:
         if where.parent is not None:
             add("t.parent_id = (SELECT id FROM tickets WHERE number = %s)", where.parent)
         if where.text is not None:
-            # Words in either language, the beginnings of words being typed, a caller's name, or a number with or
-            # without its prefix and zeros ("10012" finds INC0010012). Each side is a condition an index answers,
-            # and each is a constant by the time PostgreSQL plans it (the prefixes and the callers are worked out
-            # first), so it can tell a rare word, best found through the indexes, from a common one, best found by
-            # walking the page's order.
-            prefixes = _prefix_query(where.text)
-            callers = await self._callers_named(prefixes)
-            add("(t.search @@ (websearch_to_tsquery('english', %s) || websearch_to_tsquery('spanish', %s))"
-                " OR t.search @@ to_tsquery('simple', %s) OR t.number = %s" + (" OR t.caller_id = ANY(%s::bigint[]))" if callers else ")"),
-                where.text, where.text, prefixes, _number_like(where.text), *([callers] if callers else []))
+            # Words in either language (accents aside, compounds joined or not), the beginnings of words being
+            # typed, a caller's name or a run of their phone's digits, the number the text stands for ("10012"
+            # finds INC0010012), or for digits, any number holding them. Each side is a condition an index
+            # answers, and each is a constant by the time PostgreSQL plans it (the prefixes, the callers and the
+            # number are worked out first), so it can tell a rare word, best found through the indexes, from a
+            # common one, best found by walking the page's order.
+            typed = await self._typed(where.text)
+            joined = joined_compounds(where.text)
+            sides = [f"t.search @@ ({_WORDS_ASKED})", "t.search @@ to_tsquery('atiende_simple', %s)"]
+            values: list[Any] = [joined, joined, joined, prefix_query(joined)]
+            if typed.number_id is not None:
+                sides.append("t.id = %s")
+                values.append(typed.number_id)
+            if (digits := number_run(where.text)) is not None:
+                sides.append("t.number_digits @@ to_tsquery('simple', %s)")
+                values.append(digits_query(digits))
+            if typed.callers:
+                sides.append("t.caller_id = ANY(%s::bigint[])")
+                values.append(typed.callers)
+            add("(" + " OR ".join(sides) + ")", *values)
         return clauses, params
 
-    # A name typed into search is someone's; past this many callers it is a letter, and the words find the rest.
+    # A name typed into search is someone's; past this many callers it is a letter (or four digits common to
+    # many phones), and the words find the rest.
     callers_named_up_to = 2_000
 
-    async def _callers_named(self, prefixes: str) -> list[int]:
-        # Counting and finding both ask, in one unit of work; the second asks the first's answer.
-        if prefixes not in self._callers_by_prefixes:
-            self._callers_by_prefixes[prefixes] = [row[0] for row in await self.db.all(
-                "SELECT id FROM contacts WHERE to_tsvector('simple', coalesce(name, '')) @@ to_tsquery('simple', %s)"
-                " LIMIT %s", (prefixes, self.callers_named_up_to))]
-        return self._callers_by_prefixes[prefixes]
+    async def _typed(self, text: str) -> _Typed:
+        """The callers a search's text names or whose phone holds its digits, and the ticket whose number it is,
+        in one round trip. Counting and finding both ask, in one unit of work; the second asks the first's answer."""
+        if text not in self._typed_texts:
+            callers = "to_tsvector('atiende_simple', coalesce(name, '')) @@ to_tsquery('atiende_simple', %s)"
+            # The name's words as typed, hyphens and all: "García-López" is two names, not one.
+            params: list[Any] = [prefix_query(text)]
+            if (digits := phone_run(text)) is not None:
+                callers += " OR digit_suffixes(phone, 4) @@ to_tsquery('simple', %s)"
+                params.append(digits_query(digits))
+            callers_ids, number_id = await self.db.one(
+                f"SELECT ARRAY(SELECT id FROM contacts WHERE {callers} LIMIT %s),"
+                " (SELECT id FROM tickets WHERE number = %s)",
+                (*params, self.callers_named_up_to, _number_like(text)))
+            self._typed_texts[text] = _Typed(callers_ids, number_id)
+        return self._typed_texts[text]
+
+
+class _Typed(NamedTuple):
+    callers: list[int]
+    number_id: int | None
 
 
 def _where(clauses: list[str]) -> str:
     return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def _prefix_query(text: str) -> str:
-    """Every word of `text` as a prefix, all required, as to_tsquery reads it: "wifi lent" is 'wifi':* & 'lent':*."""
-    words = re.findall(r"\w+", text.lower())[:8]
-    # \w+ leaves no quote or backslash to escape, so each word is one quoted lexeme and never query syntax.
-    return " & ".join(f"'{word}':*" for word in words) or "'nothing_to_find'"
 
 
 def _number_like(text: str) -> str:

@@ -33,6 +33,15 @@ resource "azurerm_postgresql_flexible_server_configuration" "require_tls" {
   value     = "on"
 }
 
+# Flexible Server creates only the extensions on this list; migration 013 creates unaccent for accent-insensitive
+# search. After require_tls: the server takes one configuration change at a time.
+resource "azurerm_postgresql_flexible_server_configuration" "extensions" {
+  name       = "azure.extensions"
+  server_id  = azurerm_postgresql_flexible_server.main.id
+  value      = "UNACCENT"
+  depends_on = [azurerm_postgresql_flexible_server_configuration.require_tls]
+}
+
 resource "azurerm_postgresql_flexible_server_database" "main" {
   name      = "atiende"
   server_id = azurerm_postgresql_flexible_server.main.id

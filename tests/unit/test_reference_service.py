@@ -50,3 +50,24 @@ def test_an_sla_target_needs_a_priority_and_a_response_no_longer_than_its_resolu
                                          FakeUnitOfWork(desk)))
     listed = on_own_loop(reference.list_sla_targets(FakeUnitOfWork(desk)))
     assert [(t.priority, t.response_minutes) for t in listed][4] == (5, 1200) and len(listed) == 5
+
+
+def test_contacts_are_looked_up_by_name_or_a_run_of_their_phone_and_need_something_to_look_by():
+    from domain.contacts import Contact
+    from domain.settings import Settings
+
+    desk = DeskState()
+    desk.contacts[1] = Contact(id=1, name="Ana González", phone="+14155550134", email=None, language="es")
+    desk.contacts[2] = Contact(id=2, name="Luis Peña", phone="+34610000001", email=None, language="es")
+    settings = Settings(SEED_DEMO_DATA=False)
+
+    def found(**asked) -> list[int]:
+        return [c.id for c in on_own_loop(reference.find_contacts(asked.get("phone"), asked.get("email"), settings,
+                                                                  FakeUnitOfWork(desk), asked.get("text")))]
+
+    assert found(text="gonzalez") == found(text="GONZÁLEZ") == found(text="555 0134") == [1]
+    assert found(text="pena") == found(text="0000") == [2]
+    assert found(phone="+14155550134") == [1]
+    with pytest.raises(InvalidInput) as refused:
+        found()
+    assert refused.value.errors[0].parameter == "phone"

@@ -53,7 +53,9 @@ CREATE TABLE agents (
 );
 INSERT INTO agents (user_name, display_name)
 SELECT DISTINCT ON (user_name) user_name, display_name FROM group_members ORDER BY user_name, added_at;
-CREATE INDEX agents_lookup_idx ON agents USING gin (to_tsvector('simple', display_name || ' ' || user_name || ' ' || coalesce(email, '')));
+-- Looked up by the beginnings of words, accents and case aside (atiende_simple, migration 013).
+CREATE INDEX agents_lookup_idx ON agents
+    USING gin (to_tsvector('atiende_simple', display_name || ' ' || user_name || ' ' || coalesce(email, '')));
 
 -- A note the desk writes (an opening from a call, a duplicate, a rating) is a list of sentences, each a key with
 -- its parameters, rendered in the reader's language; `body` keeps the English for the API and for search.

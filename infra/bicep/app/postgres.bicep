@@ -30,6 +30,15 @@ resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@20
   properties: { value: 'on', source: 'user-override' }
 }
 
+// Flexible Server creates only the extensions on this list; migration 013 creates unaccent for accent-insensitive
+// search. After requireTls: the server takes one configuration change at a time.
+resource extensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'azure.extensions'
+  properties: { value: 'UNACCENT', source: 'user-override' }
+  dependsOn: [requireTls]
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: 'atiende'

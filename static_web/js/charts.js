@@ -54,7 +54,8 @@ export function barChart(summary, items, format) {
     value.textContent = format(item.value);
     if (item.href) {
       // A bar opens the list of the tickets it counts.
-      const link = svg('a', { href: item.href, class: 'bar-link', 'aria-label': `${item.label}: ${format(item.value)}` });
+      // Its name is what it shows, the label and the number, as a link's name should be (WCAG 2.5.3).
+      const link = svg('a', { href: item.href, class: 'bar-link' });
       link.append(label, bar, value);
       chart.append(link);
     } else chart.append(label, bar, value);

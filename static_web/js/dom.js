@@ -20,6 +20,7 @@ export function text(root, selector, value) {
 
 /** Show a message in the page's alert line; empty hides it. */
 export function showError(message) {
+  document.getElementById('saved').hidden = true; // the next thing said replaces the last
   const el = document.getElementById('error');
   el.textContent = message || '';
   el.hidden = !message;
@@ -41,14 +42,15 @@ export function report(err) {
   } else showError(String(err.message || err));
 }
 
-/** Say that something worked, in the status line: green and polite, never the alert's look. */
+/**
+ * Say that something worked, in the status line: green and polite, never the alert's look. It stays until the
+ * next thing is said or the page changes: hiding it on a timer would move the page under the agent's pointer.
+ */
 export function showSaved(message) {
   showError('');
   const el = document.getElementById('saved');
   el.textContent = message || '';
   el.hidden = !message;
-  clearTimeout(showSaved.timer);
-  if (message) showSaved.timer = setTimeout(() => { el.hidden = true; }, 4000);
 }
 
 /**

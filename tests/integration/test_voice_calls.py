@@ -160,7 +160,9 @@ def test_a_silent_caller_gets_a_ticket_marked_for_review(devhost, agent):
     assert result.call["ticket"] and result.call["pipeline"]["review_reason"]
     notes = [a["body"] for a in agent.get(f"/api/tickets/{result.call['ticket']}/activity").json()["items"]
              if a["kind"] == "work_note"]
-    assert any(n.startswith("Needs review") for n in notes)
+    # Why it needs review is in a note: nothing was heard, or (when the recording's transcript of the silence
+    # came back first, as it can on a loaded machine) what was heard is below the confidence the desk trusts.
+    assert any(n.startswith("Needs review") or "below the confidence the desk trusts" in n for n in notes), notes
 
 
 def test_a_failing_transcription_provider_leaves_a_ticket_marked_for_review_with_the_recording(phone_desk, saas, agent):

@@ -40,7 +40,8 @@ export async function renderAdmin(mount, user) {
 
 /** Each form posts, then the page is drawn again from the API; invalid fields are shown beside themselves. */
 function bindForms(section, mount, user) {
-  const again = async (message) => { await renderAdmin(mount, user); showSaved(message); };
+  // The page is drawn again from the API after a save: until then the old one takes no input, which would be lost.
+  const again = async (message) => { section.inert = true; await renderAdmin(mount, user); showSaved(message); };
   const submit = (selector, action) => section.querySelectorAll(selector).forEach((form) => form.addEventListener('submit', async (event) => {
     event.preventDefault();
     showError('');

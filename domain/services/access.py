@@ -1,17 +1,16 @@
 """Authenticate a request from its API key or its Static Web Apps principal."""
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from domain.auth import KEY_PREFIX, Principal, hash_key, principal_for_key, principal_from_swa_header
 from domain.errors import NotAuthenticated
+from domain.store.kept import KeptForSeconds
 from domain.store.uow import UnitOfWork
 
-# Agents this process listed in the directory lately, by database: a sign-in is written once an hour, not on
-# every request, and remembering it costs no connection.
-LISTED_FOR_SECONDS = 3600
-_listed: dict[tuple[str | None, str], float] = {}
+# Agents this process listed in the directory lately, by database name: a sign-in is written once an hour, not
+# on every request, and remembering it costs no connection.
+LISTED = KeptForSeconds(3600, most=10_000)
 
 
 async def authenticate(
@@ -50,11 +49,8 @@ async def _key_holder(key: str, uow: UnitOfWork) -> Principal:
 
 async def _list_agent(who: Principal, uow: UnitOfWork) -> None:
     """An agent appears in the directory on their first request, so that tickets can be assigned to them."""
-    key = (uow.database, who.name)
-    if time.monotonic() - _listed.get(key, -LISTED_FOR_SECONDS) < LISTED_FOR_SECONDS:
+    if LISTED.get(uow.database or "", who.name):
         return
     async with uow.saving_alone():
         await uow.reference.saw_agent(who.name, who.name, who.name if "@" in who.name else None, datetime.now(UTC))
-    if len(_listed) >= 10_000:  # the names may be endless: forget them all at once, as KeptForSeconds does
-        _listed.clear()
-    _listed[key] = time.monotonic()
+    LISTED.keep(uow.database or "", who.name, True)

@@ -38,4 +38,8 @@ class KeptForSeconds:
 
 
 def _in_database(db: Any, key: Hashable) -> tuple[Any, ...]:
+    """`db` is a connection, or the name of a database where no connection is at hand (a unit of work's
+    `database`): either keeps one database's values apart from another's."""
+    if isinstance(db, str):
+        return db, key
     return db.info.host, db.info.port, db.info.dbname, key
